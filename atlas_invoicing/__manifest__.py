@@ -1,0 +1,23 @@
+# Part of atlas_invoicing. License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+{
+    "name": "Atlas Invoicing",
+    "summary": "Customer invoicing the Atlas way: customers, invoices, sending, "
+    "payments and reports, with a journal entry behind every step",
+    "version": "18.0.1.0.0",
+    "category": "Accounting/Accounting",
+    "website": "https://github.com/atlas-invoicing/atlas_invoicing",
+    "author": "Atlas Invoicing developers",
+    "license": "LGPL-3",
+    "application": True,
+    "depends": ["account", "mail"],
+    "data": [
+        "security/atlas_security.xml",
+        "security/ir.model.access.csv",
+        "views/atlas_actions.xml",
+        "views/res_config_settings_views.xml",
+        "views/atlas_menus.xml",
+    ],
+    "demo": [
+        "demo/atlas_demo.xml",
+    ],
+}

@@ -1,0 +1,67 @@
+from odoo.tests.common import new_test_user
+
+from odoo.addons.account.tests.common import AccountTestInvoicingCommon
+
+ROLE_GROUPS = {
+    "viewer": "atlas_invoicing.group_atlas_viewer",
+    "bookkeeper": "atlas_invoicing.group_atlas_bookkeeper",
+    "accountant": "atlas_invoicing.group_atlas_accountant",
+    "admin": "atlas_invoicing.group_atlas_admin",
+}
+
+
+def create_role_users(env, company, prefix="atlas"):
+    """One internal user per Atlas role, plus one with no Atlas role at all."""
+    users = {
+        "none": new_test_user(
+            env,
+            login=f"{prefix}_norole",
+            groups="base.group_user",
+            company_id=company.id,
+            company_ids=[company.id],
+        )
+    }
+    for role, group in ROLE_GROUPS.items():
+        users[role] = new_test_user(
+            env,
+            login=f"{prefix}_{role}",
+            groups=f"base.group_user,{group}",
+            company_id=company.id,
+            company_ids=[company.id],
+        )
+    return users
+
+
+class AtlasTestCommon(AccountTestInvoicingCommon):
+    """The accounting test world of Odoo's own tests, plus one user per Atlas role."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.users = create_role_users(cls.env, cls.company_data["company"])
+        cls.customer = cls.env["res.partner"].create(
+            {
+                "name": "Northwind Traders",
+                "email": "billing@northwind.example",
+                "customer_rank": 1,
+            }
+        )
+
+    def _invoice_vals(self, price=100.0):
+        return {
+            "move_type": "out_invoice",
+            "partner_id": self.customer.id,
+            "invoice_line_ids": [
+                (
+                    0,
+                    0,
+                    {
+                        "name": "Consulting",
+                        "account_id": self.company_data["default_account_revenue"].id,
+                        "quantity": 1,
+                        "price_unit": price,
+                        "tax_ids": [(6, 0, [])],
+                    },
+                )
+            ],
+        }

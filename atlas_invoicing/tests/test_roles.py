@@ -1,0 +1,103 @@
+from odoo.tests import tagged
+from odoo.tests.common import TransactionCase
+
+from .common import create_role_users
+
+ATLAS_MENUS = [
+    "atlas_invoicing.menu_atlas_root",
+    "atlas_invoicing.menu_atlas_contacts",
+    "atlas_invoicing.menu_atlas_customers",
+    "atlas_invoicing.menu_atlas_invoicing",
+    "atlas_invoicing.menu_atlas_invoices",
+    "atlas_invoicing.menu_atlas_reports",
+    "atlas_invoicing.menu_atlas_invoice_analysis",
+    "atlas_invoicing.menu_atlas_configuration",
+    "atlas_invoicing.menu_atlas_settings",
+]
+EVERYONE = set(ATLAS_MENUS) - {
+    "atlas_invoicing.menu_atlas_configuration",
+    "atlas_invoicing.menu_atlas_settings",
+}
+
+
+@tagged("post_install", "-at_install")
+class TestRoles(TransactionCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.users = create_role_users(cls.env, cls.env.company)
+
+    def _visible_atlas_menus(self, user):
+        """Atlas menus the web client shows the user: visible, and so is every parent."""
+        visible = self.env["ir.ui.menu"].with_user(user)._visible_menu_ids()
+
+        def shown(menu):
+            return menu.id in visible and (not menu.parent_id or shown(menu.parent_id))
+
+        return {xmlid for xmlid in ATLAS_MENUS if shown(self.env.ref(xmlid))}
+
+    def test_roles_live_in_the_atlas_category(self):
+        category = self.env.ref("atlas_invoicing.module_category_atlas_invoicing")
+        self.assertEqual(category.name, "Atlas Invoicing")
+        groups = self.env["res.groups"].search([("category_id", "=", category.id)])
+        self.assertEqual(
+            set(groups.mapped("name")),
+            {"Viewer", "Bookkeeper", "Accountant", "Administrator"},
+        )
+
+    def test_each_role_implies_the_one_below_and_its_account_group(self):
+        expected = {
+            # role: (Atlas groups it holds, Odoo groups it holds, groups it must NOT hold)
+            "viewer": (
+                ["viewer"],
+                ["account.group_account_readonly"],
+                ["account.group_account_invoice", "atlas_invoicing.group_atlas_bookkeeper"],
+            ),
+            "bookkeeper": (
+                ["viewer", "bookkeeper"],
+                ["account.group_account_readonly", "account.group_account_invoice"],
+                ["account.group_account_user", "atlas_invoicing.group_atlas_accountant"],
+            ),
+            "accountant": (
+                ["viewer", "bookkeeper", "accountant"],
+                ["account.group_account_invoice", "account.group_account_user"],
+                ["account.group_account_manager", "atlas_invoicing.group_atlas_admin"],
+            ),
+            "admin": (
+                ["viewer", "bookkeeper", "accountant", "admin"],
+                [
+                    "account.group_account_user",
+                    "account.group_account_manager",
+                    "base.group_erp_manager",
+                ],
+                [],
+            ),
+        }
+        group_xmlid = {
+            "viewer": "atlas_invoicing.group_atlas_viewer",
+            "bookkeeper": "atlas_invoicing.group_atlas_bookkeeper",
+            "accountant": "atlas_invoicing.group_atlas_accountant",
+            "admin": "atlas_invoicing.group_atlas_admin",
+        }
+        for role, (atlas_roles, odoo_groups, not_groups) in expected.items():
+            user = self.users[role]
+            for held in [group_xmlid[r] for r in atlas_roles] + odoo_groups:
+                self.assertTrue(user.has_group(held), f"{role} should hold {held}")
+            for missing in not_groups:
+                self.assertFalse(user.has_group(missing), f"{role} must not hold {missing}")
+
+    def test_each_role_sees_exactly_its_menus(self):
+        expected = {
+            "none": set(),
+            "viewer": EVERYONE,
+            "bookkeeper": EVERYONE,
+            "accountant": EVERYONE,
+            "admin": set(ATLAS_MENUS),
+        }
+        for role, menus in expected.items():
+            with self.subTest(role=role):
+                self.assertEqual(self._visible_atlas_menus(self.users[role]), menus)
+
+    def test_admin_user_gets_the_administrator_role(self):
+        admin = self.env.ref("base.user_admin")
+        self.assertTrue(admin.has_group("atlas_invoicing.group_atlas_admin"))

@@ -1,0 +1,166 @@
+# Shared by scripts/demo.sh, scripts/test.sh and scripts/stop.sh: where things are,
+# the Python environment, and the private PostgreSQL cluster.
+# shellcheck shell=bash
+
+REPO_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+ODOO_PATH="${ODOO_PATH:-/opt/odoo18}"
+LOCAL_DIR="$REPO_DIR/.local"          # ignored by git: cluster, logs, configs, stamps
+VENV_DIR="$REPO_DIR/.venv"            # ignored by git: Odoo's and the tests' Python packages
+PG_PORT="${ATLAS_PG_PORT:-54329}"
+PG_BIN="${PG_BIN:-$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)}"
+DB_USER="odoo"
+PYTHON="$VENV_DIR/bin/python"
+
+log() { printf '\033[1m[atlas]\033[0m %s\n' "$*" >&2; }
+die() { printf '\033[1;31m[atlas] %s\033[0m\n' "$*" >&2; exit 1; }
+
+require_odoo() {
+    if [ ! -f "$ODOO_PATH/odoo-bin" ] || [ ! -f "$ODOO_PATH/odoo/release.py" ]; then
+        die "No Odoo 18 tree at $ODOO_PATH (looked for $ODOO_PATH/odoo-bin).
+Put an Odoo 18.0 source tree there, or point to yours: ODOO_PATH=/path/to/odoo $0"
+    fi
+    grep -q "version_info = (18, 0" "$ODOO_PATH/odoo/release.py" \
+        || die "The tree at $ODOO_PATH is not Odoo 18.0 (see $ODOO_PATH/odoo/release.py)."
+}
+
+# Odoo's own addons plus this repository (the addon folder sits at its root).
+addons_path() { echo "$ODOO_PATH/addons,$ODOO_PATH/odoo/addons,$REPO_DIR"; }
+
+# --- Python environment -------------------------------------------------------------
+
+# Odoo's requirements.txt as it installs on current Python tooling: cbor2 5.4.2 no longer
+# builds (5.6.2 is a wheel), psycopg2 is taken as its binary wheel, and python-ldap (only
+# for auth_ldap, which the addon does not use) is left out because it needs LDAP headers.
+odoo_requirements() {
+    sed -e 's/^cbor2==5\.4\.2/cbor2==5.6.2/' \
+        -e 's/^psycopg2==/psycopg2-binary==/' \
+        -e '/^python-ldap/d' \
+        "$ODOO_PATH/requirements.txt"
+}
+
+ensure_venv() {
+    mkdir -p "$LOCAL_DIR"
+    local stamp="$LOCAL_DIR/venv.stamp" want
+    want="$( (odoo_requirements; cat "$REPO_DIR/requirements-test.txt") | sha1sum | cut -c1-40)"
+    if [ -x "$PYTHON" ] && [ "$(cat "$stamp" 2>/dev/null)" = "$want" ]; then
+        return 0
+    fi
+    log "Installing Odoo 18's Python dependencies and the test tools into .venv (first run: ~5 min)"
+    [ -x "$PYTHON" ] || python3 -m venv "$VENV_DIR" || die "python3 -m venv failed"
+    "$PYTHON" -m pip install -q --upgrade pip "setuptools<70" wheel
+    odoo_requirements > "$LOCAL_DIR/odoo-requirements.txt"
+    "$PYTHON" -m pip install -q -r "$LOCAL_DIR/odoo-requirements.txt" -r "$REPO_DIR/requirements-test.txt" \
+        || die "pip install failed (see above)"
+    echo "$want" > "$stamp"
+}
+
+# Debian's wkhtmltopdf renders the PDFs; install it when this machine lacks it.
+ensure_wkhtmltopdf() {
+    command -v wkhtmltopdf >/dev/null && return 0
+    if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+        log "Installing wkhtmltopdf (Debian package)"
+        apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wkhtmltopdf >/dev/null \
+            || die "apt-get install wkhtmltopdf failed"
+    else
+        die "wkhtmltopdf is missing: install it (e.g. sudo apt-get install wkhtmltopdf) and run again."
+    fi
+}
+
+# --- PostgreSQL cluster -------------------------------------------------------------
+# initdb refuses to run as root, so as root the cluster belongs to an unprivileged user.
+
+pg_os_user() {
+    if [ "$(id -u)" != 0 ]; then id -un; return; fi
+    if ! id atlaspg >/dev/null 2>&1; then
+        useradd --system --no-create-home --shell /usr/sbin/nologin atlaspg \
+            || die "could not create the unprivileged user 'atlaspg' for PostgreSQL"
+    fi
+    echo atlaspg
+}
+
+as_pg() {
+    local user; user="$(pg_os_user)"
+    if [ "$(id -u)" = 0 ]; then runuser -u "$user" -- "$@"; else "$@"; fi
+}
+
+# The data folder lives in .local/ unless the PostgreSQL user can't reach it (a clone
+# under /root, say): then under /var/tmp, keyed by the clone's path.
+pg_base_dir() {
+    local base="$LOCAL_DIR/pg"
+    mkdir -p "$base"
+    if [ "$(id -u)" = 0 ]; then
+        chown "$(pg_os_user)" "$base"
+        if ! as_pg test -w "$base"; then
+            base="/var/tmp/atlas-pg-$(echo "$REPO_DIR" | sha1sum | cut -c1-10)"
+            mkdir -p "$base" && chown "$(pg_os_user)" "$base"
+        fi
+    fi
+    echo "$base"
+}
+
+PG_BASE=""
+pg_env() {
+    [ -n "$PG_BASE" ] || PG_BASE="$(pg_base_dir)"
+    PG_DATA="$PG_BASE/data"
+    PG_SOCKET="$PG_BASE/run"
+    export PGHOST="$PG_SOCKET" PGPORT="$PG_PORT" PGUSER="$DB_USER"
+}
+
+ensure_postgres() {
+    [ -x "$PG_BIN/initdb" ] || die "PostgreSQL server binaries not found (PG_BIN=$PG_BIN).
+Install them (e.g. apt-get install postgresql) or set PG_BIN to the folder holding initdb."
+    pg_env
+    if [ ! -f "$PG_DATA/PG_VERSION" ]; then
+        log "Creating the PostgreSQL cluster in $PG_DATA (port $PG_PORT)"
+        as_pg mkdir -p "$PG_DATA" "$PG_SOCKET"
+        as_pg "$PG_BIN/initdb" -D "$PG_DATA" -A trust -U postgres -E UTF8 --locale=C.UTF-8 >/dev/null \
+            || die "initdb failed"
+        cat <<CONF | as_pg tee -a "$PG_DATA/postgresql.conf" >/dev/null
+listen_addresses = ''
+port = $PG_PORT
+unix_socket_directories = '$PG_SOCKET'
+fsync = off
+synchronous_commit = off
+full_page_writes = off
+max_connections = 200
+shared_buffers = 512MB
+CONF
+    fi
+    if ! as_pg "$PG_BIN/pg_ctl" -D "$PG_DATA" status >/dev/null 2>&1; then
+        as_pg mkdir -p "$PG_SOCKET"
+        as_pg "$PG_BIN/pg_ctl" -D "$PG_DATA" -l "$PG_BASE/postgres.log" -w -t 60 start >/dev/null \
+            || die "PostgreSQL did not start; see $PG_BASE/postgres.log"
+    fi
+    # Odoo refuses to connect as 'postgres'; it gets a role of its own.
+    if ! psql -U postgres -d postgres -tAc "SELECT 1 FROM pg_roles WHERE rolname='$DB_USER'" | grep -q 1; then
+        psql -q -U postgres -d postgres -c "CREATE ROLE $DB_USER LOGIN CREATEDB" \
+            || die "could not create the PostgreSQL role $DB_USER"
+    fi
+}
+
+stop_postgres() {
+    pg_env
+    if [ -f "$PG_DATA/PG_VERSION" ] && as_pg "$PG_BIN/pg_ctl" -D "$PG_DATA" status >/dev/null 2>&1; then
+        as_pg "$PG_BIN/pg_ctl" -D "$PG_DATA" -m fast -w stop >/dev/null && log "PostgreSQL stopped"
+    fi
+}
+
+# An Odoo configuration file for this cluster.
+write_odoo_config() {  # $1 = file, $2.. = extra "key = value" lines
+    local file="$1"; shift
+    pg_env
+    {
+        echo "[options]"
+        echo "addons_path = $(addons_path)"
+        echo "db_host = $PG_SOCKET"
+        echo "db_port = $PG_PORT"
+        echo "db_user = $DB_USER"
+        echo "db_password = False"
+        echo "data_dir = $LOCAL_DIR/filestore"
+        echo "admin_passwd = admin"
+        echo "list_db = True"
+        for line in "$@"; do echo "$line"; done
+    } > "$file"
+}
+
+odoo_bin() { "$PYTHON" "$ODOO_PATH/odoo-bin" "$@"; }

@@ -1,0 +1,100 @@
+#!/usr/bin/env bash
+# Runs every test of atlas_invoicing, in order:
+#   1. lint: ruff, then pylint-odoo (any message fails the run)
+#   2. the addon's Odoo tests with pytest-odoo, on a fresh database where the addon was just installed
+#   3. end-to-end tests over XML-RPC against a real Odoo server on a free local port
+# Every part runs even when an earlier one failed; the exit code is non-zero if any failed.
+set -uo pipefail
+source "$(dirname "$0")/lib.sh"
+cd "$REPO_DIR"
+
+require_odoo
+ensure_venv
+ensure_wkhtmltopdf
+PG_WAS_RUNNING=0
+pg_env
+as_pg "$PG_BIN/pg_ctl" -D "$PG_DATA" status >/dev/null 2>&1 && PG_WAS_RUNNING=1
+ensure_postgres
+
+RUN_ID="$(date +%Y%m%d%H%M%S)_$$"
+TEMPLATE_DB="atlas_test_$RUN_ID"
+LOG_DIR="$LOCAL_DIR/logs/$RUN_ID"
+CONFIG="$LOCAL_DIR/test.conf"
+mkdir -p "$LOG_DIR"
+write_odoo_config "$CONFIG"
+export PYTHONPATH="$ODOO_PATH${PYTHONPATH:+:$PYTHONPATH}"
+
+cleanup() {
+    psql -q -d postgres -c "DROP DATABASE IF EXISTS \"$TEMPLATE_DB\" WITH (FORCE)" >/dev/null 2>&1
+    rm -rf "$LOCAL_DIR/filestore/filestore/$TEMPLATE_DB"
+    [ "$PG_WAS_RUNNING" = 1 ] || stop_postgres
+}
+trap cleanup EXIT
+
+declare -a SUMMARY=()
+FAILED=0
+part() { printf '\n\033[1;34m===== %s =====\033[0m\n' "$*"; }
+record() {  # $1 = part name, $2 = exit code, $3 = summary line
+    SUMMARY+=("$(printf '%-24s %s' "$1" "$3")")
+    [ "$2" = 0 ] || FAILED=1
+}
+
+# pytest's own closing line (e.g. "12 passed in 3.1s"), taken from its output.
+pytest_summary() { grep -E '^=+ .*(passed|failed|error|skipped|no tests ran).* =+$' "$1" | tail -n 1 | sed -E 's/^=+ //; s/ =+$//'; }
+
+# --- 1. Lint --------------------------------------------------------------------------
+part "Lint: ruff"
+.venv/bin/ruff check atlas_invoicing tests bench && .venv/bin/ruff format --check atlas_invoicing tests bench
+rc=$?; record "lint: ruff" $rc "$([ $rc = 0 ] && echo 'no findings' || echo 'FAILED (findings above)')"
+
+part "Lint: pylint-odoo"
+.venv/bin/pylint --rcfile=.pylintrc atlas_invoicing
+rc=$?; record "lint: pylint-odoo" $rc "$([ $rc = 0 ] && echo 'no findings' || echo 'FAILED (findings above)')"
+
+# --- 2. Odoo tests --------------------------------------------------------------------
+part "Installing atlas_invoicing on a fresh database ($TEMPLATE_DB)"
+INSTALL_LOG="$LOG_DIR/install.log"
+odoo_bin -c "$CONFIG" -d "$TEMPLATE_DB" -i atlas_invoicing --stop-after-init \
+    --log-level=info --logfile="$INSTALL_LOG" 2>/dev/null
+rc=$?
+if [ $rc != 0 ] || ! grep -q "Modules loaded" "$INSTALL_LOG"; then
+    tail -n 40 "$INSTALL_LOG"
+    record "install" 1 "FAILED (see $INSTALL_LOG)"
+else
+    log "installed (log: $INSTALL_LOG)"
+    # The end-to-end tests clone this pristine copy; the Odoo tests run on the original.
+    E2E_TEMPLATE="${TEMPLATE_DB}_e2e"
+    psql -q -d postgres -c "CREATE DATABASE \"$E2E_TEMPLATE\" TEMPLATE \"$TEMPLATE_DB\""
+    [ -d "$LOCAL_DIR/filestore/filestore/$TEMPLATE_DB" ] \
+        && cp -r "$LOCAL_DIR/filestore/filestore/$TEMPLATE_DB" "$LOCAL_DIR/filestore/filestore/$E2E_TEMPLATE"
+    trap 'psql -q -d postgres -c "DROP DATABASE IF EXISTS \"$E2E_TEMPLATE\" WITH (FORCE)" >/dev/null 2>&1; rm -rf "$LOCAL_DIR/filestore/filestore/$E2E_TEMPLATE"; cleanup' EXIT
+
+    part "Odoo tests (pytest-odoo)"
+    .venv/bin/pytest -p no:cacheprovider --odoo-config="$CONFIG" --odoo-database="$TEMPLATE_DB" --odoo-http \
+        --odoo-log-level=warn -o addopts="" atlas_invoicing/tests 2>&1 | tee "$LOG_DIR/odoo-tests.out"
+    rc=${PIPESTATUS[0]}
+    record "odoo tests" $rc "$(pytest_summary "$LOG_DIR/odoo-tests.out")"
+
+    # --- 3. End-to-end ------------------------------------------------------------------
+    part "End-to-end tests (XML-RPC against a live server)"
+    ATLAS_ODOO_CONFIG="$CONFIG" ATLAS_TEMPLATE_DB="$E2E_TEMPLATE" ATLAS_LOG_DIR="$LOG_DIR" \
+        ATLAS_INSTALL_LOG="$INSTALL_LOG" ODOO_PATH="$ODOO_PATH" \
+        .venv/bin/pytest -p no:cacheprovider -p no:odoo tests 2>&1 | tee "$LOG_DIR/e2e-tests.out"
+    rc=${PIPESTATUS[0]}
+    record "end-to-end tests" $rc "$(pytest_summary "$LOG_DIR/e2e-tests.out")"
+fi
+
+part "Summary (logs: $LOG_DIR)"
+printf '%s\n' "${SUMMARY[@]}"
+# One closing line over both pytest parts, in the form CI reads.
+passed=0; failed=0
+for out in "$LOG_DIR"/odoo-tests.out "$LOG_DIR"/e2e-tests.out; do
+    [ -f "$out" ] || continue
+    line="$(pytest_summary "$out")"
+    p=$(grep -oE '[0-9]+ passed' <<<"$line" | grep -oE '[0-9]+' || true)
+    f=$(grep -oE '[0-9]+ (failed|errors?)' <<<"$line" | awk '{s += $1} END {print s + 0}')
+    passed=$((passed + ${p:-0})); failed=$((failed + ${f:-0}))
+done
+[ "$FAILED" = 0 ] || [ "$failed" -gt 0 ] || failed=1
+echo "$passed passed, $failed failed"
+exit "$FAILED"
