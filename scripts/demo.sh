@@ -28,16 +28,16 @@ fi
 
 if psql -d postgres -tAc "SELECT 1 FROM pg_database WHERE datname='$DEMO_DB'" | grep -q 1; then
     log "Reusing database $DEMO_DB; updating atlas_invoicing to this checkout"
-    odoo_bin -c "$CONFIG" -u atlas_invoicing --stop-after-init 2>/dev/null \
-        || die "Updating the addon failed; see $LOG_FILE"
+    odoo_bin -c "$CONFIG" -u atlas_invoicing --stop-after-init 2>"$LOCAL_DIR/demo.err" \
+        || die "Updating the addon failed: $(cat "$LOCAL_DIR/demo.err"); see $LOG_FILE"
 else
     log "Creating database $DEMO_DB with atlas_invoicing and demo data (about a minute)"
-    odoo_bin -c "$CONFIG" -i atlas_invoicing --stop-after-init 2>/dev/null \
-        || die "Installing the addon failed; see $LOG_FILE"
+    odoo_bin -c "$CONFIG" -i atlas_invoicing --stop-after-init 2>"$LOCAL_DIR/demo.err" \
+        || die "Installing the addon failed: $(cat "$LOCAL_DIR/demo.err"); see $LOG_FILE"
 fi
 
 log "Starting Odoo on http://localhost:$DEMO_PORT"
-nohup "$PYTHON" "$ODOO_PATH/odoo-bin" -c "$CONFIG" >/dev/null 2>&1 &
+nohup "$PYTHON" "$ODOO_PATH/odoo-bin" -c "$CONFIG" >"$LOCAL_DIR/demo.err" 2>&1 &
 echo $! > "$PID_FILE"
 for _ in $(seq 1 120); do
     if "$PYTHON" -c "import urllib.request,sys; urllib.request.urlopen('http://127.0.0.1:$DEMO_PORT/web/login', timeout=2)" 2>/dev/null; then

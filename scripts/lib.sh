@@ -103,6 +103,10 @@ pg_env() {
     [ -n "$PG_BASE" ] || PG_BASE="$(pg_base_dir)"
     PG_DATA="$PG_BASE/data"
     PG_SOCKET="$PG_BASE/run"
+    # A Unix socket path has at most 107 bytes; a deep clone gets a short one under /tmp.
+    if [ ${#PG_SOCKET} -gt 80 ]; then
+        PG_SOCKET="/tmp/atlas-pg-$(echo "$REPO_DIR" | sha1sum | cut -c1-10)"
+    fi
     export PGHOST="$PG_SOCKET" PGPORT="$PG_PORT" PGUSER="$DB_USER"
 }
 
@@ -158,7 +162,6 @@ write_odoo_config() {  # $1 = file, $2.. = extra "key = value" lines
         echo "db_password = False"
         echo "data_dir = $LOCAL_DIR/filestore"
         echo "admin_passwd = admin"
-        echo "list_db = True"
         for line in "$@"; do echo "$line"; done
     } > "$file"
 }
