@@ -13,6 +13,11 @@
     "data": [
         "security/atlas_security.xml",
         "security/ir.model.access.csv",
+        "data/mail_template_data.xml",
+        "reports/atlas_invoice_report.xml",
+        "wizard/atlas_invoice_send_views.xml",
+        "views/account_move_views.xml",
+        "views/res_partner_views.xml",
         "views/atlas_actions.xml",
         "views/res_config_settings_views.xml",
         "views/atlas_menus.xml",

@@ -1,1 +1,1 @@
-from . import test_access, test_roles
+from . import test_access, test_customer, test_invoice_numbering, test_invoice_send, test_invoice_status, test_roles

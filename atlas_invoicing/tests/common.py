@@ -1,3 +1,5 @@
+from contextlib import contextmanager
+
 from odoo.tests.common import new_test_user
 
 from odoo.addons.account.tests.common import AccountTestInvoicingCommon
@@ -47,9 +49,25 @@ class AtlasTestCommon(AccountTestInvoicingCommon):
             }
         )
 
-    def _invoice_vals(self, price=100.0):
+    @contextmanager
+    def assertRefused(self, exception, pattern):
+        """The call fails with this error and message, and its writes are rolled back
+        (Odoo's assertRaises runs the block in a savepoint, unlike assertRaisesRegex)."""
+        with self.assertRaises(exception) as caught:
+            yield
+        self.assertRegex(str(caught.exception), pattern)
+
+    def _create_invoice(self, price=100.0, partner=None, taxes=None, **values):
+        vals = self._invoice_vals(price=price, taxes=taxes)
+        if partner:
+            vals["partner_id"] = partner.id
+        vals.update(values)
+        return self.env["account.move"].create(vals)
+
+    def _invoice_vals(self, price=100.0, taxes=None):
         return {
             "move_type": "out_invoice",
+            "invoice_date": "2026-01-15",
             "partner_id": self.customer.id,
             "invoice_line_ids": [
                 (
@@ -60,7 +78,7 @@ class AtlasTestCommon(AccountTestInvoicingCommon):
                         "account_id": self.company_data["default_account_revenue"].id,
                         "quantity": 1,
                         "price_unit": price,
-                        "tax_ids": [(6, 0, [])],
+                        "tax_ids": [(6, 0, taxes.ids if taxes else [])],
                     },
                 )
             ],

@@ -1,0 +1,226 @@
+import re
+
+from odoo import _, api, fields, models
+from odoo.exceptions import UserError
+
+# Seed 001's statuses plus Cancelled (SPEC §3). "Posted" is the honest name for an invoice
+# confirmed outside the Atlas flow (Odoo's own Confirm button, action_post over XML-RPC):
+# it has a journal entry but was never delivered, so it is neither Draft nor Sent.
+ATLAS_STATUSES = [
+    ("draft", "Draft"),
+    ("posted", "Posted"),
+    ("sent", "Sent"),
+    ("exported", "Exported"),
+    ("partial", "Partially Paid"),
+    ("paid", "Paid"),
+    ("refunded", "Refunded"),
+    ("cancelled", "Cancelled"),
+]
+STATUS_LABELS = dict(ATLAS_STATUSES)
+
+
+class AccountMove(models.Model):
+    _inherit = "account.move"
+
+    # === Atlas status === #
+    atlas_status = fields.Selection(
+        selection=ATLAS_STATUSES,
+        string="Invoice Status",
+        compute="_compute_atlas_status",
+        store=True,
+        index=True,
+        tracking=True,
+        copy=False,
+        help="Derived from the ledger: Refunded > Paid > Partially Paid > Exported > Sent > Posted > Draft.",
+    )
+    atlas_exported_date = fields.Datetime(
+        string="Exported On",
+        readonly=True,
+        copy=False,
+        help="When the invoice was last exported to external accounting software.",
+    )
+    atlas_batch_id = fields.Many2one(
+        comodel_name="atlas.invoice.batch",
+        string="Batch",
+        index="btree_not_null",
+        copy=False,
+        check_company=True,
+    )
+    atlas_amount_paid = fields.Monetary(
+        string="Paid",
+        compute="_compute_atlas_status",
+        store=True,
+        currency_field="currency_id",
+        help="Received through payments (credit notes excluded), in the invoice's currency.",
+    )
+    atlas_delivery_state = fields.Selection(
+        selection=[
+            ("none", "Not emailed"),
+            ("queued", "Email queued"),
+            ("sent", "Email sent"),
+            ("failed", "Email failed"),
+        ],
+        string="Email Delivery",
+        compute="_compute_atlas_delivery_state",
+    )
+    atlas_delivery_info = fields.Char(
+        string="Email Delivery Details",
+        compute="_compute_atlas_delivery_state",
+    )
+
+    # -------------------------------------------------------------------------
+    # Status
+    # -------------------------------------------------------------------------
+
+    @api.depends(
+        "state",
+        "move_type",
+        "is_move_sent",
+        "atlas_exported_date",
+        "payment_state",
+        "amount_residual",
+        "amount_total",
+        "reversal_move_ids.state",
+        "reversal_move_ids.amount_total",
+        "reversal_move_ids.amount_residual",
+    )
+    def _compute_atlas_status(self):
+        for move in self:
+            # Only a reconciled invoice can have payments: skip the query for the others.
+            reconciled = move.state == "posted" and move.payment_state not in (False, "not_paid")
+            paid = move._atlas_paid_by_payments() if reconciled else 0.0
+            move.atlas_amount_paid = paid
+            move.atlas_status = move._atlas_status_from_ledger(paid)
+
+    def _atlas_paid_by_payments(self):
+        """What payments (not credit notes) settled on this invoice, in its currency."""
+        self.ensure_one()
+        if not self.is_invoice(include_receipts=True):
+            return 0.0
+        return sum(
+            partial["amount"]
+            for partial in self._get_all_reconciled_invoice_partials()
+            if not partial["is_exchange"] and not partial["aml"].move_id.is_invoice(include_receipts=True)
+        )
+
+    def _atlas_status_from_ledger(self, paid):
+        self.ensure_one()
+        if self.state == "draft":
+            return "draft"
+        if self.state == "cancel":
+            return "cancelled"
+        currency = self.currency_id
+        credit_notes = self.reversal_move_ids.filtered(lambda m: m.state == "posted")
+        credited = sum(credit_notes.mapped("amount_total"))
+        fully_credited = self.amount_total and currency.compare_amounts(credited, self.amount_total) >= 0
+        # Money received must also have gone back (the credit notes are settled) to be Refunded.
+        money_returned = not paid or all(currency.is_zero(cn.amount_residual) for cn in credit_notes)
+        if fully_credited and money_returned:
+            return "refunded"
+        if paid and currency.is_zero(self.amount_residual):
+            return "paid"
+        if paid:
+            return "partial"
+        if self.atlas_exported_date:
+            return "exported"
+        if self.is_move_sent:
+            return "sent"
+        return "posted"
+
+    # -------------------------------------------------------------------------
+    # Email delivery (what the mail queue says about the invoice's emails)
+    # -------------------------------------------------------------------------
+
+    def _compute_atlas_delivery_state(self):
+        notifications = self.env["mail.notification"].sudo()
+        for move in self:
+            if not move.id:
+                move.atlas_delivery_state, move.atlas_delivery_info = "none", False
+                continue
+            last = notifications.search(
+                [
+                    ("mail_message_id.model", "=", "account.move"),
+                    ("mail_message_id.res_id", "=", move.id),
+                    ("notification_type", "=", "email"),
+                ],
+                order="id desc",
+                limit=1,
+            )
+            if not last:
+                move.atlas_delivery_state, move.atlas_delivery_info = "none", False
+            elif last.notification_status in ("ready", "process", "pending"):
+                move.atlas_delivery_state = "queued"
+                move.atlas_delivery_info = _("Waiting in the mail queue for %(email)s", email=last.res_partner_id.email)
+            elif last.notification_status == "sent":
+                move.atlas_delivery_state = "sent"
+                move.atlas_delivery_info = _("Delivered to %(email)s", email=last.res_partner_id.email)
+            else:
+                move.atlas_delivery_state = "failed"
+                move.atlas_delivery_info = last.failure_reason or _("The mail server refused the email.")
+
+    # -------------------------------------------------------------------------
+    # Customer currency and numbering
+    # -------------------------------------------------------------------------
+
+    @api.depends("journal_id", "statement_line_id", "partner_id")
+    def _compute_currency_id(self):
+        # EXTENDS account: a customer's Atlas currency becomes its new invoices' currency.
+        super()._compute_currency_id()
+        for move in self:
+            partner_currency = move.partner_id.commercial_partner_id.with_company(move.company_id).atlas_currency_id
+            if (
+                partner_currency
+                and move.state == "draft"
+                and move.is_sale_document(include_receipts=True)
+                and not move.journal_id.currency_id
+            ):
+                move.currency_id = partner_currency
+
+    def _atlas_custom_prefix(self):
+        """The company's invoice prefix when it replaces Odoo's own '<journal code>/'.
+
+        With the default prefix (the sales journal's code, INV/) numbering is Odoo's own,
+        untouched. A different prefix starts its own gap-free series.
+        """
+        self.ensure_one()
+        if self.move_type != "out_invoice" or self.journal_id.type != "sale":
+            return None
+        prefix = self.company_id._atlas_effective_invoice_prefix()
+        return None if prefix == f"{self.journal_id.code}/" else prefix
+
+    def _get_starting_sequence(self):
+        # EXTENDS account
+        starting = super()._get_starting_sequence()
+        prefix = self._atlas_custom_prefix()
+        if prefix and starting.startswith(f"{self.journal_id.code}/"):
+            starting = prefix + starting[len(self.journal_id.code) + 1 :]
+        return starting
+
+    def _get_last_sequence_domain(self, relaxed=False):
+        # EXTENDS account: with a custom prefix, only that prefix's numbers continue the series.
+        where_string, param = super()._get_last_sequence_domain(relaxed)
+        prefix = self._atlas_custom_prefix()
+        if prefix:
+            where_string += " AND sequence_prefix ~ %(atlas_prefix_regex)s "
+            param["atlas_prefix_regex"] = "^" + re.escape(prefix) + "[0-9]"
+        return where_string, param
+
+    # -------------------------------------------------------------------------
+    # Delete: drafts only
+    # -------------------------------------------------------------------------
+
+    def unlink(self):
+        # Checked before Odoo's own rules, whose message speaks of journal items, not invoices.
+        self._atlas_check_only_drafts_deleted()
+        return super().unlink()
+
+    def _atlas_check_only_drafts_deleted(self):
+        for move in self:
+            if move.move_type == "out_invoice" and (move.state != "draft" or move.posted_before):
+                raise UserError(
+                    _(
+                        "Invoice %(name)s has a journal entry, so it can't be deleted. Refund it instead "
+                        "(Refund button), which keeps the ledger and the numbering intact.",
+                        name=move.name,
+                    )
+                )

@@ -1,0 +1,244 @@
+"""Send, Download PDF, Mark as Sent and the other status actions of an Atlas invoice.
+
+Atlas renders its invoice PDF and attaches it as the invoice's official PDF
+(invoice_pdf_report_file, as Odoo's own sending does); then Odoo's sending engine
+(account.move.send) posts the email in the chatter with that PDF and queues it in
+mail.mail. Drafts are posted first, in the same transaction, so a failed PDF render
+leaves nothing changed. Plain-value methods serve XML-RPC clients.
+"""
+
+import base64
+
+from odoo import _, api, models
+from odoo.exceptions import UserError
+from odoo.tools import email_normalize
+
+from .account_move import STATUS_LABELS
+from .ir_actions_report import ATLAS_INVOICE_REPORT
+
+DELIVERY_METHODS = ("email", "download")
+
+
+class AccountMove(models.Model):
+    _inherit = "account.move"
+
+    # -------------------------------------------------------------------------
+    # Buttons
+    # -------------------------------------------------------------------------
+
+    def action_atlas_send(self):
+        """Open the Send Invoice wizard."""
+        self._atlas_check_sendable()
+        return {
+            "type": "ir.actions.act_window",
+            "name": _("Send Invoice"),
+            "res_model": "atlas.invoice.send",
+            "view_mode": "form",
+            "target": "new",
+            "context": {"active_model": "account.move", "active_ids": self.ids},
+        }
+
+    def action_atlas_preview_pdf(self):
+        """Preview PDF / Print: the Atlas invoice PDF, one document for all selected invoices."""
+        return self.env.ref("atlas_invoicing.action_report_atlas_invoice").report_action(self, config=False)
+
+    def action_atlas_mark_sent(self):
+        """Mark as Sent: post (if draft) without emailing, e.g. after handing the invoice over."""
+        self._atlas_check_sendable()
+        self.filtered(lambda m: m.state == "draft").action_post()
+        for move in self:
+            move.is_move_sent = True
+            move.message_post(body=_("Marked as sent by %(user)s (no email).", user=self.env.user.name))
+        return True
+
+    def action_atlas_reset_to_draft(self):
+        """Back to Draft: only while nothing was paid or credited on the invoice."""
+        for move in self:
+            if move.atlas_amount_paid or move.reversal_move_ids.filtered(lambda m: m.state == "posted"):
+                raise UserError(
+                    _(
+                        "Invoice %(name)s has payments or credit notes, so it can't go back to draft. "
+                        "Refund it instead.",
+                        name=move.name,
+                    )
+                )
+        self.button_draft()
+        self.is_move_sent = False
+        for move in self:
+            move.message_post(body=_("Reset to draft by %(user)s.", user=self.env.user.name))
+        return True
+
+    # -------------------------------------------------------------------------
+    # XML-RPC API (plain values in and out)
+    # -------------------------------------------------------------------------
+
+    def atlas_send(self, delivery="email", recipients=None):
+        """Send the invoices: post drafts, render the PDF, then email it or hand it back.
+
+        :param delivery: "email" (to the customer, or to ``recipients``) or "download".
+        :param recipients: optional list of email addresses or partner ids (email only).
+        :return: {"invoices": [{id, name, status, delivery_state}],
+                  "pdf": {"filename", "mimetype", "content" (base64)}}  (pdf with "download")
+        """
+        partners = self._atlas_recipient_partners(recipients) if recipients else None
+        self._atlas_send(delivery, partners=partners)
+        result = {"invoices": self._atlas_summary()}
+        if delivery == "download":
+            result["pdf"] = self.atlas_get_pdf()
+        return result
+
+    def atlas_get_pdf(self):
+        """The Atlas invoice PDF (all the invoices in one document) as base64; changes nothing."""
+        if not self:
+            raise UserError(_("Select at least one invoice to print."))
+        content, _type = self.env["ir.actions.report"]._render_qweb_pdf(ATLAS_INVOICE_REPORT, self.ids)
+        filename = self._get_invoice_report_filename() if len(self) == 1 else _("Invoices.pdf")
+        return {
+            "filename": filename,
+            "mimetype": "application/pdf",
+            "content": base64.b64encode(content).decode(),
+        }
+
+    def atlas_set_status(self, status):
+        """Change the status by hand, through the action that makes it true in the ledger.
+
+        "sent" marks as sent, "draft" resets to draft. "paid" and "refunded" need details
+        (amount, account, method): they return the payment or refund wizard's action.
+        """
+        if status == "sent":
+            self.action_atlas_mark_sent()
+        elif status == "draft":
+            self.action_atlas_reset_to_draft()
+        elif status == "paid":
+            return self.action_register_payment()
+        elif status == "refunded":
+            return self.action_reverse()
+        else:
+            raise UserError(
+                _(
+                    "The status “%(status)s” can't be set by hand. Use sent, draft, paid or refunded; "
+                    "Exported comes from an export, Cancelled from Cancel.",
+                    status=STATUS_LABELS.get(status, status),
+                )
+            )
+        return {"invoices": self._atlas_summary()}
+
+    def _atlas_attach_pdf(self):
+        """Render the Atlas PDF of each invoice that has none yet and make it its official PDF.
+
+        A render error raises, which undoes the whole send (nothing is posted or queued).
+        """
+        for move in self.filtered(lambda m: not m.invoice_pdf_report_id):
+            content, _report_type = self.env["ir.actions.report"]._render_qweb_pdf(ATLAS_INVOICE_REPORT, move.ids)
+            attachment = self.env["ir.attachment"].create(
+                {
+                    "name": move._get_invoice_report_filename(),
+                    "raw": content,
+                    "mimetype": "application/pdf",
+                    "res_model": move._name,
+                    "res_id": move.id,
+                    "res_field": "invoice_pdf_report_file",
+                }
+            )
+            move.message_main_attachment_id = attachment
+            move.invalidate_recordset(fnames=["invoice_pdf_report_id", "invoice_pdf_report_file"])
+
+    def _notify_get_recipients(self, message, msg_vals, **kwargs):
+        # EXTENDS mail: an Atlas email goes to the recipients chosen in Send Invoice only.
+        recipients = super()._notify_get_recipients(message, msg_vals, **kwargs)
+        only = self.env.context.get("atlas_notify_only_partner_ids")
+        if only is not None:
+            recipients = [recipient for recipient in recipients if recipient["id"] in only]
+        return recipients
+
+    def _atlas_summary(self):
+        return [
+            {
+                "id": move.id,
+                "name": move.name,
+                "status": move.atlas_status,
+                "delivery_state": move.atlas_delivery_state,
+            }
+            for move in self
+        ]
+
+    # -------------------------------------------------------------------------
+    # Sending
+    # -------------------------------------------------------------------------
+
+    def _atlas_check_sendable(self):
+        if not self:
+            raise UserError(_("Select at least one invoice to send."))
+        for move in self:
+            if not move.is_sale_document(include_receipts=True):
+                raise UserError(
+                    _("%(name)s is not a customer invoice; only invoices are sent.", name=move.display_name)
+                )
+            if move.state == "cancel":
+                raise UserError(_("Invoice %(name)s is cancelled; it can't be sent.", name=move.display_name))
+
+    @api.model
+    def _atlas_recipient_partners(self, recipients):
+        """Partners for a list of email addresses or partner ids, creating contacts for new emails."""
+        partners = self.env["res.partner"]
+        for recipient in recipients:
+            if isinstance(recipient, int):
+                partner = self.env["res.partner"].browse(recipient).exists()
+                if not partner:
+                    raise UserError(_("There is no contact with id %(id)s.", id=recipient))
+            else:
+                if not email_normalize(recipient or ""):
+                    raise UserError(
+                        _("“%(email)s” is not a valid email address. Correct the recipients.", email=recipient)
+                    )
+                partner = self.env["res.partner"].find_or_create(recipient)
+            partners |= partner
+        return partners
+
+    def _atlas_send(self, delivery, partners=None):
+        """Post drafts, then send through Odoo's engine. One transaction: any error undoes all."""
+        if delivery not in DELIVERY_METHODS:
+            raise UserError(_("Unknown delivery method “%(method)s”: use “email” or “download”.", method=delivery))
+        self._atlas_check_sendable()
+        if delivery == "email":
+            for move in self:
+                to = partners if partners is not None else move.partner_id
+                if not to:
+                    raise UserError(_("Add at least one recipient to email invoice %(name)s.", name=move.display_name))
+                for partner in to:
+                    if not partner.email:
+                        raise UserError(
+                            _(
+                                "Customer %(customer)s has no email address, so invoice %(name)s can't be emailed. "
+                                "Add an email to the customer, or choose Download PDF.",
+                                customer=partner.display_name,
+                                name=move.display_name,
+                            )
+                        )
+
+        self.filtered(lambda m: m.state == "draft").action_post()
+
+        self._atlas_attach_pdf()
+        if delivery == "email":
+            settings = {
+                "sending_methods": {"email"},
+                "mail_template": self.env.ref("atlas_invoicing.mail_template_atlas_invoice"),
+            }
+            if partners is not None:
+                settings["mail_partner_ids"] = partners.ids
+            recipients = partners if partners is not None else self.partner_id
+            # Emails wait in Odoo's queue (mail.mail) instead of being sent inside this request:
+            # a down SMTP server never blocks or undoes the sending, and the queue retries.
+            # Only the chosen recipients get the email, not every follower of the invoice.
+            # (The engine posts from the invoices' own environment, so the context goes there.)
+            moves = self.with_context(mail_notify_force_send=False, atlas_notify_only_partner_ids=recipients.ids)
+            self.env["account.move.send"]._generate_and_send_invoices(moves, allow_raising=True, **settings)
+        self.is_move_sent = True
+        if delivery == "download":
+            for move in self:
+                move.message_post(
+                    body=_("Invoice downloaded as PDF by %(user)s for manual delivery.", user=self.env.user.name),
+                )
+        else:
+            self.env.ref("mail.ir_cron_mail_scheduler_action")._trigger()
+        return True

@@ -1,0 +1,38 @@
+import re
+
+from odoo import _, api, fields, models
+from odoo.exceptions import ValidationError
+
+DEFAULT_INVOICE_PREFIX = "INV/"
+# Letters, spaces and separators only: the year and the number that follow the prefix are
+# digits, and Odoo's sequence parser must be able to tell them apart from the prefix.
+PREFIX_PATTERN = re.compile(r"^[A-Za-z][A-Za-z _./#-]{0,15}$")
+
+
+class ResCompany(models.Model):
+    _inherit = "res.company"
+
+    atlas_invoice_prefix = fields.Char(
+        string="Invoice Number Prefix",
+        default=DEFAULT_INVOICE_PREFIX,
+        help="Customer invoices are numbered <prefix><year>/<number>, e.g. INV/2026/00001. "
+        "A new prefix applies to invoices numbered after the change; numbers already given never change.",
+    )
+
+    @api.constrains("atlas_invoice_prefix")
+    def _check_atlas_invoice_prefix(self):
+        for company in self:
+            prefix = company.atlas_invoice_prefix
+            if prefix and not PREFIX_PATTERN.match(prefix):
+                raise ValidationError(
+                    _(
+                        "The invoice number prefix “%(prefix)s” is not valid. Start with a letter and use only "
+                        "letters, spaces and the separators / - _ . # (no digits), at most 16 characters, "
+                        "e.g. “INV/” or “ACME-”.",
+                        prefix=prefix,
+                    )
+                )
+
+    def _atlas_effective_invoice_prefix(self):
+        self.ensure_one()
+        return self.atlas_invoice_prefix or DEFAULT_INVOICE_PREFIX

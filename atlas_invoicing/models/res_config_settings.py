@@ -1,0 +1,10 @@
+from odoo import fields, models
+
+
+class ResConfigSettings(models.TransientModel):
+    _inherit = "res.config.settings"
+
+    atlas_invoice_prefix = fields.Char(
+        related="company_id.atlas_invoice_prefix",
+        readonly=False,
+    )

@@ -1,0 +1,108 @@
+from odoo.exceptions import AccessError, UserError
+from odoo.tests import tagged
+
+from .common import AtlasTestCommon
+
+
+@tagged("post_install", "-at_install")
+class TestInvoiceSend(AtlasTestCommon):
+    """Send Invoice posts the draft (Debit Receivable / Credit Revenue and Tax) and delivers it."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.tax = cls.company_data["default_tax_sale"]  # 15% in Odoo's test chart
+        cls.revenue = cls.company_data["default_account_revenue"]
+        cls.receivable = cls.company_data["default_account_receivable"]
+
+    def _ledger(self, invoice):
+        return sorted(
+            (line.account_id.id, line.debit, line.credit) for line in invoice.line_ids if line.debit or line.credit
+        )
+
+    def test_email_posts_the_journal_entry_and_queues_the_email(self):
+        invoice = self._create_invoice(price=200.0, taxes=self.tax)
+        bookkeeper = self.users["bookkeeper"]
+        result = invoice.with_user(bookkeeper).atlas_send("email")
+
+        self.assertRecordValues(invoice, [{"state": "posted", "atlas_status": "sent", "amount_total": 230.0}])
+        self.assertTrue(invoice.name.startswith("INV/2026/"))
+        tax_account = self.tax.invoice_repartition_line_ids.account_id
+        self.assertEqual(
+            self._ledger(invoice),
+            sorted([(self.receivable.id, 230.0, 0.0), (self.revenue.id, 0.0, 200.0), (tax_account.id, 0.0, 30.0)]),
+        )
+        self.assertEqual(result["invoices"][0]["status"], "sent")
+
+        # The email waits in Odoo's queue, to the customer, with the invoice PDF attached.
+        mail = self.env["mail.mail"].search([("model", "=", "account.move"), ("res_id", "=", invoice.id)])
+        self.assertEqual(len(mail), 1)
+        self.assertEqual(mail.state, "outgoing")
+        self.assertEqual(mail.recipient_ids, self.customer)
+        self.assertEqual(mail.subject, f"Invoice {invoice.name} from {invoice.company_id.name}")
+        self.assertEqual(mail.attachment_ids.mapped("name"), [invoice._get_invoice_report_filename()])
+        self.assertEqual(invoice.invoice_pdf_report_id.name, invoice._get_invoice_report_filename())
+        self.assertEqual(invoice.atlas_delivery_state, "queued")
+
+    def test_download_posts_and_logs_the_delivery(self):
+        invoice = self._create_invoice(price=100.0)
+        result = invoice.with_user(self.users["bookkeeper"]).atlas_send("download")
+        self.assertRecordValues(invoice, [{"state": "posted", "atlas_status": "sent"}])
+        self.assertTrue(result["pdf"]["content"])
+        self.assertEqual(result["pdf"]["filename"], invoice._get_invoice_report_filename())
+        self.assertIn("downloaded as PDF", invoice.message_ids[0].body)
+        self.assertFalse(self.env["mail.mail"].search([("model", "=", "account.move"), ("res_id", "=", invoice.id)]))
+
+    def test_customer_without_email_changes_nothing(self):
+        no_email = self.env["res.partner"].create({"name": "Silent Partner Ltd"})
+        invoice = self._create_invoice(price=100.0, partner=no_email)
+        with self.assertRefused(UserError, "Customer Silent Partner Ltd has no email address"):
+            invoice.atlas_send("email")
+        self.assertRecordValues(invoice, [{"state": "draft", "atlas_status": "draft", "is_move_sent": False}])
+        self.assertFalse(invoice.line_ids.filtered(lambda line: line.parent_state == "posted"))
+
+    def test_recipients_are_editable(self):
+        invoice = self._create_invoice(price=100.0)
+        wizard = (
+            self.env["atlas.invoice.send"]
+            .with_user(self.users["bookkeeper"])
+            .with_context(active_model="account.move", active_ids=invoice.ids)
+            .create({})
+        )
+        self.assertEqual(wizard.partner_ids, self.customer)
+        accounts_payable = self.env["res.partner"].create({"name": "AP Desk", "email": "ap@northwind.example"})
+        wizard.partner_ids = accounts_payable
+        wizard.action_send()
+        mail = self.env["mail.mail"].search([("model", "=", "account.move"), ("res_id", "=", invoice.id)])
+        self.assertEqual(mail.recipient_ids, accounts_payable)
+        self.assertEqual(invoice.atlas_status, "sent")
+
+    def test_xmlrpc_recipients_by_email(self):
+        invoice = self._create_invoice(price=100.0)
+        invoice.atlas_send("email", recipients=["billing@elsewhere.example"])
+        mail = self.env["mail.mail"].search([("model", "=", "account.move"), ("res_id", "=", invoice.id)])
+        self.assertEqual(mail.recipient_ids.email, "billing@elsewhere.example")
+
+    def test_bad_input_changes_nothing(self):
+        invoice = self._create_invoice(price=100.0)
+        with self.assertRefused(UserError, "Unknown delivery method"):
+            invoice.atlas_send("fax")
+        with self.assertRefused(UserError, "not a valid email address"):
+            invoice.atlas_send("email", recipients=["not-an-email"])
+        invoice.button_cancel()
+        with self.assertRefused(UserError, "is cancelled"):
+            invoice.atlas_send("email")
+        self.assertEqual(invoice.atlas_status, "cancelled")
+
+    def test_viewer_cannot_send(self):
+        invoice = self._create_invoice(price=100.0)
+        with self.assertRaises(AccessError):
+            invoice.with_user(self.users["viewer"]).atlas_send("download")
+        self.assertEqual(invoice.state, "draft")
+
+    def test_print_many_gives_one_document(self):
+        invoices = self._create_invoice(price=10.0) + self._create_invoice(price=20.0)
+        invoices.action_atlas_mark_sent()
+        action = invoices.action_atlas_preview_pdf()
+        self.assertEqual(action["report_name"], "atlas_invoicing.report_atlas_invoice")
+        self.assertEqual(action["context"]["active_ids"], invoices.ids)
