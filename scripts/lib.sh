@@ -66,6 +66,18 @@ ensure_wkhtmltopdf() {
     fi
 }
 
+# Debian's Chromium runs the browser tours (Odoo's HttpCase starts it headless, with --no-sandbox).
+ensure_chromium() {
+    command -v chromium >/dev/null && return 0
+    if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+        log "Installing chromium (Debian package)"
+        apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null \
+            || die "apt-get install chromium failed"
+    else
+        die "chromium is missing (the browser tours need it): install it (e.g. sudo apt-get install chromium) and run again."
+    fi
+}
+
 # --- PostgreSQL cluster -------------------------------------------------------------
 # initdb refuses to run as root, so as root the cluster belongs to an unprivileged user.
 

@@ -9,6 +9,8 @@ Each test module that needs a database of its own clones the template (CREATE DA
 """
 
 import configparser
+import email
+import email.policy
 import os
 import shutil
 import socket
@@ -20,6 +22,7 @@ import xmlrpc.client
 from pathlib import Path
 
 import pytest
+from aiosmtpd.controller import Controller
 
 ODOO_PATH = Path(os.environ.get("ODOO_PATH", "/opt/odoo18"))
 
@@ -109,13 +112,67 @@ class Client:
         return rows[0]["res_id"]
 
 
+class SmtpSink:
+    """aiosmtpd handler keeping every message it receives, parsed."""
+
+    def __init__(self):
+        self.messages = []
+
+    async def handle_DATA(self, server, session, envelope):
+        message = email.message_from_bytes(envelope.content, policy=email.policy.default)
+        self.messages.append({"to": envelope.rcpt_tos, "from": envelope.mail_from, "message": message})
+        return "250 Message accepted for delivery"
+
+    def find(self, subject):
+        return [m for m in self.messages if m["message"]["Subject"] == subject]
+
+
+class LocalSmtpServer:
+    """A real SMTP server on 127.0.0.1 that the tests can take down and bring back."""
+
+    def __init__(self):
+        self.port = _free_port()
+        self.sink = SmtpSink()
+        self.controller = None
+
+    def start(self):
+        self.controller = Controller(self.sink, hostname="127.0.0.1", port=self.port)
+        self.controller.start()
+
+    def stop(self):
+        if self.controller:
+            self.controller.stop()
+            self.controller = None
+
+
+def create_user(admin, login, *group_xmlids):
+    """An internal user with these groups; its password is '<login>-pw-2026'."""
+    group_ids = [admin.ref("base.group_user")] + [admin.ref(x) for x in group_xmlids]
+    return admin.call(
+        "res.users",
+        "create",
+        {
+            "name": login.title(),
+            "login": login,
+            "password": f"{login}-pw-2026",
+            "email": f"{login}@example.com",
+            "groups_id": [(6, 0, group_ids)],
+        },
+    )
+
+
 @pytest.fixture(scope="session")
-def odoo_server():
+def smtp_server():
+    server = LocalSmtpServer()
+    server.start()
+    yield server
+    server.stop()
+
+
+def start_odoo(log_file, smtp_port, env=None):
+    """Start odoo-bin on a free port; return (process, OdooServer) once it answers."""
     config = _env("ATLAS_ODOO_CONFIG")
-    log_dir = Path(_env("ATLAS_LOG_DIR"))
-    log_dir.mkdir(parents=True, exist_ok=True)
     port = _free_port()
-    log_file = log_dir / "e2e-server.log"
     cmd = [
         sys.executable,
         str(ODOO_PATH / "odoo-bin"),
@@ -127,9 +184,11 @@ def odoo_server():
         "--workers=0",
         "--max-cron-threads=0",
         "--db-filter=^atlas_e2e_",
+        "--smtp=127.0.0.1",
+        f"--smtp-port={smtp_port}",
         f"--logfile={log_file}",
     ]
-    process = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT)
+    process = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT, env=env)
     server = OdooServer(port, log_file)
     deadline = time.monotonic() + 120
     while True:
@@ -137,18 +196,29 @@ def odoo_server():
             pytest.exit(f"Odoo server exited with {process.returncode}; see {log_file}", 3)
         try:
             server.common().version()
-            break
+            return process, server
         except OSError:
             if time.monotonic() > deadline:
                 process.kill()
                 pytest.exit(f"Odoo server did not answer on port {port}; see {log_file}", 3)
             time.sleep(0.5)
-    yield server
+
+
+def stop_odoo(process):
     process.terminate()
     try:
         process.wait(timeout=30)
     except subprocess.TimeoutExpired:
         process.kill()
+
+
+@pytest.fixture(scope="session")
+def odoo_server(smtp_server):
+    log_dir = Path(_env("ATLAS_LOG_DIR"))
+    log_dir.mkdir(parents=True, exist_ok=True)
+    process, server = start_odoo(log_dir / "e2e-server.log", smtp_server.port)
+    yield server
+    stop_odoo(process)
 
 
 @pytest.fixture(scope="module")
@@ -161,4 +231,7 @@ def database():
 
 @pytest.fixture(scope="module")
 def admin(odoo_server, database):
-    return odoo_server.login(database, "admin", "admin")
+    client = odoo_server.login(database, "admin", "admin")
+    # wkhtmltopdf fetches the report's CSS from this URL: the server under test.
+    client.call("ir.config_parameter", "set_param", "report.url", odoo_server.url)
+    return client

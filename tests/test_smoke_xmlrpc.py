@@ -3,21 +3,7 @@
 import xmlrpc.client
 
 import pytest
-
-
-def _create_user(admin, login, *group_xmlids):
-    group_ids = [admin.ref("base.group_user")] + [admin.ref(x) for x in group_xmlids]
-    return admin.call(
-        "res.users",
-        "create",
-        {
-            "name": login.title(),
-            "login": login,
-            "password": f"{login}-pw-2026",
-            "email": f"{login}@example.com",
-            "groups_id": [(6, 0, group_ids)],
-        },
-    )
+from conftest import create_user
 
 
 def _shown_menus(client):
@@ -53,7 +39,7 @@ def test_admin_opens_the_atlas_app(admin):
 
 
 def test_bookkeeper_logs_in_and_works_over_xmlrpc(odoo_server, database, admin):
-    uid = _create_user(admin, "bella", "atlas_invoicing.group_atlas_bookkeeper")
+    uid = create_user(admin, "bella", "atlas_invoicing.group_atlas_bookkeeper")
     bella = odoo_server.login(database, "bella", "bella-pw-2026")
     assert bella.uid == uid
     assert bella.call("res.users", "has_group", [uid], "atlas_invoicing.group_atlas_bookkeeper")
@@ -99,7 +85,7 @@ def test_bookkeeper_logs_in_and_works_over_xmlrpc(odoo_server, database, admin):
 
 
 def test_user_without_atlas_role_is_refused_invoices(odoo_server, database, admin):
-    _create_user(admin, "norah")
+    create_user(admin, "norah")
     norah = odoo_server.login(database, "norah", "norah-pw-2026")
     assert "Atlas Invoicing" not in _app_menu_names(norah)
     with pytest.raises(xmlrpc.client.Fault) as refused:
@@ -108,7 +94,7 @@ def test_user_without_atlas_role_is_refused_invoices(odoo_server, database, admi
 
 
 def test_viewer_reads_but_cannot_create(odoo_server, database, admin):
-    _create_user(admin, "vic", "atlas_invoicing.group_atlas_viewer")
+    create_user(admin, "vic", "atlas_invoicing.group_atlas_viewer")
     vic = odoo_server.login(database, "vic", "vic-pw-2026")
     assert isinstance(vic.call("account.move", "search_read", [], fields=["name"], limit=5), list)
     with pytest.raises(xmlrpc.client.Fault) as refused:

@@ -1,6 +1,6 @@
 import re
 
-from odoo import _, api, fields, models
+from odoo import api, fields, models
 from odoo.exceptions import UserError
 
 # Seed 001's statuses plus Cancelled (SPEC §3). "Posted" is the honest name for an invoice
@@ -150,13 +150,15 @@ class AccountMove(models.Model):
                 move.atlas_delivery_state, move.atlas_delivery_info = "none", False
             elif last.notification_status in ("ready", "process", "pending"):
                 move.atlas_delivery_state = "queued"
-                move.atlas_delivery_info = _("Waiting in the mail queue for %(email)s", email=last.res_partner_id.email)
+                move.atlas_delivery_info = self.env._(
+                    "Waiting in the mail queue for %(email)s", email=last.res_partner_id.email
+                )
             elif last.notification_status == "sent":
                 move.atlas_delivery_state = "sent"
-                move.atlas_delivery_info = _("Delivered to %(email)s", email=last.res_partner_id.email)
+                move.atlas_delivery_info = self.env._("Delivered to %(email)s", email=last.res_partner_id.email)
             else:
                 move.atlas_delivery_state = "failed"
-                move.atlas_delivery_info = last.failure_reason or _("The mail server refused the email.")
+                move.atlas_delivery_info = last.failure_reason or self.env._("The mail server refused the email.")
 
     # -------------------------------------------------------------------------
     # Customer currency and numbering
@@ -165,7 +167,7 @@ class AccountMove(models.Model):
     @api.depends("journal_id", "statement_line_id", "partner_id")
     def _compute_currency_id(self):
         # EXTENDS account: a customer's Atlas currency becomes its new invoices' currency.
-        super()._compute_currency_id()
+        res = super()._compute_currency_id()
         for move in self:
             partner_currency = move.partner_id.commercial_partner_id.with_company(move.company_id).atlas_currency_id
             if (
@@ -175,6 +177,7 @@ class AccountMove(models.Model):
                 and not move.journal_id.currency_id
             ):
                 move.currency_id = partner_currency
+        return res
 
     def _atlas_custom_prefix(self):
         """The company's invoice prefix when it replaces Odoo's own '<journal code>/'.
@@ -218,7 +221,7 @@ class AccountMove(models.Model):
         for move in self:
             if move.move_type == "out_invoice" and (move.state != "draft" or move.posted_before):
                 raise UserError(
-                    _(
+                    self.env._(
                         "Invoice %(name)s has a journal entry, so it can't be deleted. Refund it instead "
                         "(Refund button), which keeps the ledger and the numbering intact.",
                         name=move.name,

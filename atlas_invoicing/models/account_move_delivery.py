@@ -9,7 +9,7 @@ leaves nothing changed. Plain-value methods serve XML-RPC clients.
 
 import base64
 
-from odoo import _, api, models
+from odoo import api, models
 from odoo.exceptions import UserError
 from odoo.tools import email_normalize
 
@@ -19,8 +19,10 @@ from .ir_actions_report import ATLAS_INVOICE_REPORT
 DELIVERY_METHODS = ("email", "download")
 
 
+# The invoice model is split by concern: ledger status and numbering in account_move.py,
+# delivery (send, PDF, manual status actions) here.
 class AccountMove(models.Model):
-    _inherit = "account.move"
+    _inherit = "account.move"  # pylint: disable=consider-merging-classes-inherited
 
     # -------------------------------------------------------------------------
     # Buttons
@@ -31,7 +33,7 @@ class AccountMove(models.Model):
         self._atlas_check_sendable()
         return {
             "type": "ir.actions.act_window",
-            "name": _("Send Invoice"),
+            "name": self.env._("Send Invoice"),
             "res_model": "atlas.invoice.send",
             "view_mode": "form",
             "target": "new",
@@ -48,7 +50,7 @@ class AccountMove(models.Model):
         self.filtered(lambda m: m.state == "draft").action_post()
         for move in self:
             move.is_move_sent = True
-            move.message_post(body=_("Marked as sent by %(user)s (no email).", user=self.env.user.name))
+            move.message_post(body=self.env._("Marked as sent by %(user)s (no email).", user=self.env.user.name))
         return True
 
     def action_atlas_reset_to_draft(self):
@@ -56,7 +58,7 @@ class AccountMove(models.Model):
         for move in self:
             if move.atlas_amount_paid or move.reversal_move_ids.filtered(lambda m: m.state == "posted"):
                 raise UserError(
-                    _(
+                    self.env._(
                         "Invoice %(name)s has payments or credit notes, so it can't go back to draft. "
                         "Refund it instead.",
                         name=move.name,
@@ -65,7 +67,7 @@ class AccountMove(models.Model):
         self.button_draft()
         self.is_move_sent = False
         for move in self:
-            move.message_post(body=_("Reset to draft by %(user)s.", user=self.env.user.name))
+            move.message_post(body=self.env._("Reset to draft by %(user)s.", user=self.env.user.name))
         return True
 
     # -------------------------------------------------------------------------
@@ -90,9 +92,9 @@ class AccountMove(models.Model):
     def atlas_get_pdf(self):
         """The Atlas invoice PDF (all the invoices in one document) as base64; changes nothing."""
         if not self:
-            raise UserError(_("Select at least one invoice to print."))
+            raise UserError(self.env._("Select at least one invoice to print."))
         content, _type = self.env["ir.actions.report"]._render_qweb_pdf(ATLAS_INVOICE_REPORT, self.ids)
-        filename = self._get_invoice_report_filename() if len(self) == 1 else _("Invoices.pdf")
+        filename = self._get_invoice_report_filename() if len(self) == 1 else self.env._("Invoices.pdf")
         return {
             "filename": filename,
             "mimetype": "application/pdf",
@@ -115,7 +117,7 @@ class AccountMove(models.Model):
             return self.action_reverse()
         else:
             raise UserError(
-                _(
+                self.env._(
                     "The status “%(status)s” can't be set by hand. Use sent, draft, paid or refunded; "
                     "Exported comes from an export, Cancelled from Cancel.",
                     status=STATUS_LABELS.get(status, status),
@@ -168,14 +170,14 @@ class AccountMove(models.Model):
 
     def _atlas_check_sendable(self):
         if not self:
-            raise UserError(_("Select at least one invoice to send."))
+            raise UserError(self.env._("Select at least one invoice to send."))
         for move in self:
             if not move.is_sale_document(include_receipts=True):
                 raise UserError(
-                    _("%(name)s is not a customer invoice; only invoices are sent.", name=move.display_name)
+                    self.env._("%(name)s is not a customer invoice; only invoices are sent.", name=move.display_name)
                 )
             if move.state == "cancel":
-                raise UserError(_("Invoice %(name)s is cancelled; it can't be sent.", name=move.display_name))
+                raise UserError(self.env._("Invoice %(name)s is cancelled; it can't be sent.", name=move.display_name))
 
     @api.model
     def _atlas_recipient_partners(self, recipients):
@@ -185,11 +187,11 @@ class AccountMove(models.Model):
             if isinstance(recipient, int):
                 partner = self.env["res.partner"].browse(recipient).exists()
                 if not partner:
-                    raise UserError(_("There is no contact with id %(id)s.", id=recipient))
+                    raise UserError(self.env._("There is no contact with id %(id)s.", id=recipient))
             else:
                 if not email_normalize(recipient or ""):
                     raise UserError(
-                        _("“%(email)s” is not a valid email address. Correct the recipients.", email=recipient)
+                        self.env._("“%(email)s” is not a valid email address. Correct the recipients.", email=recipient)
                     )
                 partner = self.env["res.partner"].find_or_create(recipient)
             partners |= partner
@@ -198,17 +200,21 @@ class AccountMove(models.Model):
     def _atlas_send(self, delivery, partners=None):
         """Post drafts, then send through Odoo's engine. One transaction: any error undoes all."""
         if delivery not in DELIVERY_METHODS:
-            raise UserError(_("Unknown delivery method “%(method)s”: use “email” or “download”.", method=delivery))
+            raise UserError(
+                self.env._("Unknown delivery method “%(method)s”: use “email” or “download”.", method=delivery)
+            )
         self._atlas_check_sendable()
         if delivery == "email":
             for move in self:
                 to = partners if partners is not None else move.partner_id
                 if not to:
-                    raise UserError(_("Add at least one recipient to email invoice %(name)s.", name=move.display_name))
+                    raise UserError(
+                        self.env._("Add at least one recipient to email invoice %(name)s.", name=move.display_name)
+                    )
                 for partner in to:
                     if not partner.email:
                         raise UserError(
-                            _(
+                            self.env._(
                                 "Customer %(customer)s has no email address, so invoice %(name)s can't be emailed. "
                                 "Add an email to the customer, or choose Download PDF.",
                                 customer=partner.display_name,
@@ -237,7 +243,9 @@ class AccountMove(models.Model):
         if delivery == "download":
             for move in self:
                 move.message_post(
-                    body=_("Invoice downloaded as PDF by %(user)s for manual delivery.", user=self.env.user.name),
+                    body=self.env._(
+                        "Invoice downloaded as PDF by %(user)s for manual delivery.", user=self.env.user.name
+                    ),
                 )
         else:
             self.env.ref("mail.ir_cron_mail_scheduler_action")._trigger()

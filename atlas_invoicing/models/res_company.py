@@ -1,6 +1,6 @@
 import re
 
-from odoo import _, api, fields, models
+from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
 DEFAULT_INVOICE_PREFIX = "INV/"
@@ -25,7 +25,7 @@ class ResCompany(models.Model):
             prefix = company.atlas_invoice_prefix
             if prefix and not PREFIX_PATTERN.match(prefix):
                 raise ValidationError(
-                    _(
+                    self.env._(
                         "The invoice number prefix “%(prefix)s” is not valid. Start with a letter and use only "
                         "letters, spaces and the separators / - _ . # (no digits), at most 16 characters, "
                         "e.g. “INV/” or “ACME-”.",

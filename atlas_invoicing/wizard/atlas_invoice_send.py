@@ -1,4 +1,4 @@
-from odoo import _, api, fields, models
+from odoo import api, fields, models
 from odoo.exceptions import UserError
 
 
@@ -19,7 +19,6 @@ class AtlasInvoiceSend(models.TransientModel):
             ("email", "Email"),
             ("download", "Download PDF"),
         ],
-        string="Delivery",
         required=True,
         default="email",
     )
@@ -54,13 +53,15 @@ class AtlasInvoiceSend(models.TransientModel):
     def _compute_subject(self):
         for wizard in self:
             move = wizard.move_ids[:1]
-            number = move.name if move.name and move.name != "/" else _("(number given on sending)")
-            wizard.subject = _("Invoice %(number)s from %(company)s", number=number, company=move.company_id.name)
+            number = move.name if move.name and move.name != "/" else self.env._("(number given on sending)")
+            wizard.subject = self.env._(
+                "Invoice %(number)s from %(company)s", number=number, company=move.company_id.name
+            )
 
     def action_send(self):
         self.ensure_one()
         if not self.move_ids:
-            raise UserError(_("Select at least one invoice to send."))
+            raise UserError(self.env._("Select at least one invoice to send."))
         partners = self.partner_ids if len(self.move_ids) == 1 else None
         self.move_ids._atlas_send(self.delivery, partners=partners)
         if self.delivery == "download":
