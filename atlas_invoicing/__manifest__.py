@@ -25,4 +25,9 @@
     "demo": [
         "demo/atlas_demo.xml",
     ],
+    "assets": {
+        "web.assets_tests": [
+            "atlas_invoicing/static/tests/tours/*.js",
+        ],
+    },
 }

@@ -25,14 +25,18 @@ def test_uninstall_then_reinstall(odoo_server, admin):
     assert _module(admin)["state"] == "installed"
     assert _atlas_records(admin) > 0
     errors_before = len(odoo_server.log_lines())
+    posted = [("move_type", "=", "out_invoice"), ("state", "=", "posted")]
+    posted_before = admin.call("account.move", "search_count", posted)
+    assert posted_before > 0
 
     admin.call("ir.module.module", "button_immediate_uninstall", [_module(admin)["id"]])
     assert _module(admin)["state"] == "uninstalled"
     assert _atlas_records(admin) == 0
     assert not admin.call("res.groups", "search", [("category_id.name", "=", "Atlas Invoicing")])
     assert not admin.call("ir.ui.menu", "search", [("name", "=", "Atlas Invoicing")])
-    # Odoo's own invoices and customers are untouched by the uninstall.
+    # The books are untouched: every posted invoice (the demo's too) is still there.
     assert admin.call("ir.module.module", "search_count", [("name", "=", "account"), ("state", "=", "installed")])
+    assert admin.call("account.move", "search_count", posted) == posted_before
 
     admin.call("ir.module.module", "button_immediate_install", [_module(admin)["id"]])
     assert _module(admin)["state"] == "installed"

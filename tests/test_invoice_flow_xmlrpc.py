@@ -9,7 +9,8 @@ changes nothing.
 import base64
 import io
 import xmlrpc.client
-from datetime import date, timedelta
+from datetime import date
+from datetime import timedelta
 
 import pytest
 from conftest import create_user

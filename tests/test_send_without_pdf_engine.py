@@ -11,7 +11,10 @@ import xmlrpc.client
 from pathlib import Path
 
 import pytest
-from conftest import _env, create_user, start_odoo, stop_odoo
+from conftest import _env
+from conftest import create_user
+from conftest import start_odoo
+from conftest import stop_odoo
 
 
 @pytest.fixture(scope="module")

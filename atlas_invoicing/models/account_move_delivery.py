@@ -9,7 +9,8 @@ leaves nothing changed. Plain-value methods serve XML-RPC clients.
 
 import base64
 
-from odoo import api, models
+from odoo import api
+from odoo import models
 from odoo.exceptions import UserError
 from odoo.tools import email_normalize
 

@@ -1,0 +1,87 @@
+from dateutil.relativedelta import relativedelta
+
+from odoo import api
+from odoo import fields
+from odoo import models
+
+
+class AtlasDemo(models.AbstractModel):
+    """Demo customers and invoices in every status, built through the same actions a user
+    takes (send, record payment, refund, cancel), so their journal entries are real."""
+
+    _name = "atlas.demo"
+    _description = "Atlas Invoicing demo data"
+
+    @api.model
+    def _create_demo_data(self):
+        today = fields.Date.context_today(self)
+        us = self.env.ref("base.us")
+        northwind, bluebird = self.env["res.partner"].create(
+            [
+                {
+                    "name": "Northwind Traders",
+                    "is_company": True,
+                    "email": "billing@northwind.example",
+                    "street": "12 Harbour Road",
+                    "city": "Portland",
+                    "zip": "97201",
+                    "country_id": us.id,
+                    "customer_rank": 1,
+                },
+                {
+                    "name": "Bluebird Dental Clinic",
+                    "is_company": True,
+                    "email": "accounts@bluebird-dental.example",
+                    "street": "300 Elm Street",
+                    "city": "Austin",
+                    "zip": "73301",
+                    "country_id": us.id,
+                    "customer_rank": 1,
+                },
+            ]
+        )
+        bank = self.env["account.journal"].search(
+            [("type", "=", "bank"), ("company_id", "=", self.env.company.id)], limit=1
+        )
+
+        def invoice(partner, days_ago, lines):
+            return self.env["account.move"].create(
+                {
+                    "move_type": "out_invoice",
+                    "partner_id": partner.id,
+                    "invoice_date": today - relativedelta(days=days_ago),
+                    "invoice_line_ids": [
+                        fields.Command.create({"name": name, "quantity": qty, "price_unit": price})
+                        for name, qty, price in lines
+                    ],
+                }
+            )
+
+        def pay(move, amount, days_ago):
+            self.env["account.payment.register"].with_context(active_model="account.move", active_ids=move.ids).create(
+                {"amount": amount, "journal_id": bank.id, "payment_date": today - relativedelta(days=days_ago)}
+            )._create_payments()
+
+        # Draft
+        invoice(northwind, 0, [("Website maintenance, December", 1, 450.0)])
+        # Sent
+        invoice(bluebird, 10, [("IT support retainer", 1, 1200.0), ("On-site visit", 3, 95.0)]).action_atlas_mark_sent()
+        # Partially Paid
+        partial = invoice(northwind, 35, [("Network audit", 1, 2000.0)])
+        partial.action_atlas_mark_sent()
+        pay(partial, 800.0, 20)
+        # Paid
+        paid = invoice(bluebird, 60, [("Laptop setup", 4, 150.0)])
+        paid.action_atlas_mark_sent()
+        pay(paid, paid.amount_total, 45)
+        # Refunded (a full credit note for an invoice that was never paid)
+        refunded = invoice(northwind, 50, [("Cancelled training session", 1, 300.0)])
+        refunded.action_atlas_mark_sent()
+        reversal = (
+            self.env["account.move.reversal"]
+            .with_context(active_model="account.move", active_ids=refunded.ids)
+            .create({"journal_id": refunded.journal_id.id, "reason": "Training cancelled by the customer"})
+        )
+        self.env["account.move"].browse(reversal.refund_moves()["res_id"]).action_post()
+        # Cancelled
+        invoice(bluebird, 5, [("Duplicate order", 1, 99.0)]).button_cancel()

@@ -1,0 +1,82 @@
+from unittest import SkipTest
+
+from odoo.tests import HttpCase
+from odoo.tests import tagged
+from odoo.tests.common import new_test_user
+
+
+@tagged("post_install", "-at_install")
+class TestFirstInvoiceTour(HttpCase):
+    """Your First Invoice, steps 1-3, clicked in a browser by a Bookkeeper; then the ledger is checked."""
+
+    def test_first_invoice_tour(self):
+        bookkeeper = new_test_user(
+            self.env,
+            login="tour_bookkeeper",
+            groups="base.group_user,atlas_invoicing.group_atlas_bookkeeper",
+        )
+        try:
+            self.start_tour("/odoo", "atlas_first_invoice", login="tour_bookkeeper")
+        except SkipTest as reason:
+            # Odoo skips a browser test it can't start (no Chromium, no websocket-client): fail instead.
+            self.fail(f"The browser tour could not run: {reason}")
+
+        # Step 1: the customer, with the email its invoices go to.
+        customer = self.env["res.partner"].search([("name", "=", "Tour Customer Ltd")])
+        self.assertRecordValues(customer, [{"email": "tour@customer.example", "create_uid": bookkeeper.id}])
+
+        # Step 2: one invoice, one line of 2 x 50.
+        invoice = self.env["account.move"].search([("partner_id", "=", customer.id)])
+        self.assertEqual(invoice.move_type, "out_invoice")
+        self.assertEqual(invoice.create_uid, bookkeeper)
+        line = invoice.invoice_line_ids
+        self.assertRecordValues(
+            line, [{"name": "Tour consulting", "quantity": 2.0, "price_unit": 50.0, "price_subtotal": 100.0}]
+        )
+
+        # Step 3: sent, so posted with its number; the total is 100 plus the line's taxes (if any).
+        taxes = line.tax_ids.compute_all(50.0, currency=invoice.currency_id, quantity=2.0, partner=customer)
+        self.assertRecordValues(
+            invoice,
+            [
+                {
+                    "state": "posted",
+                    "atlas_status": "sent",
+                    "is_move_sent": True,
+                    "amount_untaxed": 100.0,
+                    "amount_total": taxes["total_included"],
+                }
+            ],
+        )
+        if not line.tax_ids:
+            self.assertEqual(invoice.amount_total, 100.0)
+        self.assertTrue(invoice.name.startswith("INV/"), invoice.name)
+
+        # The journal entry: Debit Receivable for the total, Credit Revenue for the untaxed amount,
+        # Credit Tax for the rest; balanced.
+        receivable = invoice.line_ids.filtered(lambda aml: aml.display_type == "payment_term")
+        self.assertRecordValues(
+            receivable,
+            [
+                {
+                    "account_id": customer.property_account_receivable_id.id,
+                    "debit": invoice.amount_total,
+                    "credit": 0.0,
+                }
+            ],
+        )
+        self.assertEqual(receivable.account_id.account_type, "asset_receivable")
+        self.assertRecordValues(
+            line, [{"account_id": invoice.journal_id.default_account_id.id, "debit": 0.0, "credit": 100.0}]
+        )
+        self.assertEqual(line.account_id.account_type, "income")
+        tax_lines = invoice.line_ids.filtered(lambda aml: aml.display_type == "tax")
+        self.assertAlmostEqual(sum(tax_lines.mapped("credit")), invoice.amount_tax)
+        self.assertAlmostEqual(sum(invoice.line_ids.mapped("debit")), sum(invoice.line_ids.mapped("credit")))
+
+        # The email waits in the queue, to the customer, with the invoice PDF.
+        mail = self.env["mail.mail"].search([("model", "=", "account.move"), ("res_id", "=", invoice.id)])
+        self.assertEqual(len(mail), 1)
+        self.assertEqual(mail.state, "outgoing")
+        self.assertEqual(mail.recipient_ids.mapped("email"), ["tour@customer.example"])
+        self.assertEqual(mail.attachment_ids.mapped("name"), [invoice._get_invoice_report_filename()])
