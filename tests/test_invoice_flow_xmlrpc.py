@@ -9,8 +9,7 @@ changes nothing.
 import base64
 import io
 import xmlrpc.client
-from datetime import date
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
 from conftest import create_user

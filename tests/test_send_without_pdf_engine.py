@@ -11,10 +11,7 @@ import xmlrpc.client
 from pathlib import Path
 
 import pytest
-from conftest import _env
-from conftest import create_user
-from conftest import start_odoo
-from conftest import stop_odoo
+from conftest import _env, create_user, start_odoo, stop_odoo
 
 
 @pytest.fixture(scope="module")

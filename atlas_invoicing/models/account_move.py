@@ -1,8 +1,6 @@
 import re
 
-from odoo import api
-from odoo import fields
-from odoo import models
+from odoo import api, fields, models
 from odoo.exceptions import UserError
 
 # Seed 001's statuses plus Cancelled (SPEC §3). "Posted" is the honest name for an invoice

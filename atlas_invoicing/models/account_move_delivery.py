@@ -9,8 +9,7 @@ leaves nothing changed. Plain-value methods serve XML-RPC clients.
 
 import base64
 
-from odoo import api
-from odoo import models
+from odoo import api, models
 from odoo.exceptions import UserError
 from odoo.tools import email_normalize
 
@@ -113,9 +112,9 @@ class AccountMove(models.Model):
         elif status == "draft":
             self.action_atlas_reset_to_draft()
         elif status == "paid":
-            return self.action_register_payment()
+            return self.action_atlas_record_payment()
         elif status == "refunded":
-            return self.action_reverse()
+            return self.action_atlas_refund()
         else:
             raise UserError(
                 self.env._(

@@ -90,9 +90,9 @@ class TestInvoiceStatus(AtlasTestCommon):
         invoice.atlas_set_status("sent")
         self.assertEqual(invoice.atlas_status, "sent")
         action = invoice.atlas_set_status("paid")
-        self.assertEqual(action["res_model"], "account.payment.register")
+        self.assertEqual(action["res_model"], "atlas.payment.record")
         action = invoice.atlas_set_status("refunded")
-        self.assertEqual(action["res_model"], "account.move.reversal")
+        self.assertEqual(action["res_model"], "atlas.invoice.refund")
         with self.assertRefused(UserError, "can't be set by hand"):
             invoice.atlas_set_status("exported")
         invoice.atlas_set_status("draft")

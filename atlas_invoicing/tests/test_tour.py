@@ -1,7 +1,6 @@
 from unittest import SkipTest
 
-from odoo.tests import HttpCase
-from odoo.tests import tagged
+from odoo.tests import HttpCase, tagged
 from odoo.tests.common import new_test_user
 
 

@@ -1,1 +1,3 @@
 from . import atlas_invoice_send
+from . import atlas_payment_record
+from . import atlas_invoice_refund

@@ -1,0 +1,544 @@
+"""Invoice benchmarks: vanilla Odoo 18 vs atlas_invoicing, in one process run.
+
+1. Create + post: N customer invoices (3 lines, one sales tax each), created and posted one
+   by one (each flushed, as one request would be), on a database with only ``account``
+   installed (vanilla) and on one with ``atlas_invoicing`` installed (Atlas). Target: the
+   Atlas database costs at most 10% more per invoice.
+2. Send by email: on the Atlas database, Odoo's own Send & Print by email
+   (``account.move.send._generate_and_send_invoices(moves, sending_methods={"email"})``, the
+   engine behind both Send & Print wizards) on 50 posted invoices, against
+   ``moves.atlas_send("email")`` on 50 other posted invoices of the same shape. Both render
+   real PDFs with wkhtmltopdf and only queue the emails (mail.mail); nothing is sent.
+   Target: Atlas no slower than vanilla.
+
+Every round works in a transaction that is rolled back, so all rounds start from the same
+database; the figure kept is the median round. Run it through bench/run.sh, which creates
+the databases; by hand:
+
+    PYTHONPATH=/opt/odoo18 .venv/bin/python bench/bench_invoices.py -c .local/bench.conf
+"""
+
+import argparse
+import cProfile
+import datetime
+import io
+import logging
+import os
+import platform
+import pstats
+import resource
+import socket
+import subprocess
+import sys
+import threading
+import time
+from contextlib import contextmanager
+
+import odoo
+from odoo import Command, api
+from odoo.modules.registry import Registry
+
+from odoo.addons.base.models.ir_actions_report import IrActionsReport
+
+TARGET_CREATE_POST = 1.10
+TARGET_SEND = 1.0
+
+
+def parse_args():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("-c", "--config", required=True, help="Odoo configuration file")
+    parser.add_argument(
+        "--vanilla-db",
+        default="atlas_bench_vanilla",
+        help="database with only account installed (default: %(default)s)",
+    )
+    parser.add_argument(
+        "--atlas-db", default="atlas_bench_atlas", help="database with atlas_invoicing installed (default: %(default)s)"
+    )
+    parser.add_argument(
+        "-n", "--invoices", type=int, default=200, help="invoices per create+post round (default: %(default)s)"
+    )
+    parser.add_argument(
+        "--rounds", type=int, default=5, help="timed create+post rounds per database (default: %(default)s)"
+    )
+    parser.add_argument("--send", type=int, default=50, help="invoices per send path and round (default: %(default)s)")
+    parser.add_argument("--send-rounds", type=int, default=3, help="timed send rounds (default: %(default)s)")
+    parser.add_argument(
+        "--vanilla-pdf-batch",
+        type=int,
+        help="account.pdf_generation_batch for the vanilla send (Odoo's default: 80 invoices per wkhtmltopdf call; "
+        "default here: Odoo's with a wkhtmltopdf built on patched Qt, else 0 = one invoice per call)",
+    )
+    parser.add_argument(
+        "--print-delay",
+        type=int,
+        help="report.print_delay (wkhtmltopdf --javascript-delay, ms) for both send paths; default: Odoo's, 1000",
+    )
+    parser.add_argument("--skip-create", action="store_true", help="skip the create+post benchmark")
+    parser.add_argument("--skip-send", action="store_true", help="skip the send benchmark")
+    parser.add_argument("--profile", metavar="DIR", help="write a cProfile (.prof) of each timed path's last round")
+    parser.add_argument("--log-level", default="warn", help="Odoo log level (default: warn)")
+    parser.add_argument("--logfile", help="Odoo log file (default: stderr)")
+    args = parser.parse_args()
+    for name in (args.vanilla_db, args.atlas_db):
+        if not name.startswith("atlas_bench_"):
+            parser.error(f"{name}: only databases named atlas_bench_* may be used")
+    return args
+
+
+# --------------------------------------------------------------------------------------
+# Instrumentation: wkhtmltopdf calls and their time, queries
+# --------------------------------------------------------------------------------------
+
+
+class Counters:
+    wkhtmltopdf_calls = 0
+    wkhtmltopdf_seconds = 0.0
+
+
+_original_run_wkhtmltopdf = IrActionsReport._run_wkhtmltopdf
+
+
+def _counting_run_wkhtmltopdf(self, bodies, *args, **kwargs):
+    start = time.perf_counter()
+    try:
+        return _original_run_wkhtmltopdf(self, bodies, *args, **kwargs)
+    finally:
+        Counters.wkhtmltopdf_calls += 1
+        Counters.wkhtmltopdf_seconds += time.perf_counter() - start
+
+
+# Every registry's ir.actions.report class inherits from this base class.
+IrActionsReport._run_wkhtmltopdf = _counting_run_wkhtmltopdf
+
+
+class WkhtmltopdfErrors(logging.Handler):
+    """Odoo logs wkhtmltopdf's complaints and keeps its output: a PDF whose CSS failed to load
+    is still "rendered". Any such error makes the round invalid."""
+
+    def __init__(self):
+        super().__init__(logging.WARNING)
+        self.messages = []
+
+    def emit(self, record):
+        message = record.getMessage()
+        if "wkhtmltopdf" in message.lower() and ("error" in message.lower() or "failed" in message.lower()):
+            self.messages.append(message.strip().splitlines()[-1][-300:])
+
+
+WKHTMLTOPDF_ERRORS = WkhtmltopdfErrors()
+
+
+class Measure:
+    """Wall time, queries and wkhtmltopdf use of one timed block."""
+
+    def __init__(self, cr, strict=True):
+        self.cr = cr
+        self.strict = strict  # wkhtmltopdf errors fail the block (not in warm-up rounds)
+        self.seconds = self.queries = self.pdf_calls = 0
+        self.pdf_seconds = self.cpu_seconds = 0.0
+
+    def __enter__(self):
+        WKHTMLTOPDF_ERRORS.messages.clear()
+        self._queries = self.cr.sql_log_count
+        self._pdf = (Counters.wkhtmltopdf_calls, Counters.wkhtmltopdf_seconds)
+        self._cpu = self._cpu_now()
+        self._start = time.perf_counter()
+        return self
+
+    @staticmethod
+    def _cpu_now():
+        """CPU time of this process and of its finished children (the wkhtmltopdf runs)."""
+        children = resource.getrusage(resource.RUSAGE_CHILDREN)
+        return time.process_time() + children.ru_utime + children.ru_stime
+
+    def __exit__(self, *exc):
+        self.seconds = time.perf_counter() - self._start
+        self.cpu_seconds = self._cpu_now() - self._cpu
+        self.queries = self.cr.sql_log_count - self._queries
+        self.pdf_calls = Counters.wkhtmltopdf_calls - self._pdf[0]
+        self.pdf_seconds = Counters.wkhtmltopdf_seconds - self._pdf[1]
+        if WKHTMLTOPDF_ERRORS.messages and self.strict and not exc[0]:
+            raise RuntimeError(f"wkhtmltopdf reported errors: {WKHTMLTOPDF_ERRORS.messages}")
+        return False
+
+
+@contextmanager
+def maybe_profile(directory, name, enabled):
+    if not (directory and enabled):
+        yield
+        return
+    profiler = cProfile.Profile()
+    profiler.enable()
+    try:
+        yield
+    finally:
+        profiler.disable()
+        os.makedirs(directory, exist_ok=True)
+        path = os.path.join(directory, f"{name}.prof")
+        profiler.dump_stats(path)
+        out = io.StringIO()
+        pstats.Stats(profiler, stream=out).sort_stats("cumulative").print_stats(30)
+        with open(os.path.join(directory, f"{name}.txt"), "w") as f:
+            f.write(out.getvalue())
+        print(f"  profile written: {path} (top functions in {name}.txt)")
+
+
+# --------------------------------------------------------------------------------------
+# Databases and HTTP
+# --------------------------------------------------------------------------------------
+
+
+@contextmanager
+def rolled_back(registry):
+    """An environment (as the admin user) on a new cursor whose work is always rolled back."""
+    threading.current_thread().dbname = registry.db_name
+    cr = registry.cursor()
+    try:
+        env = api.Environment(cr, odoo.SUPERUSER_ID, {})
+        admin = env.ref("base.user_admin")
+        yield api.Environment(cr, admin.id, {"lang": admin.lang or "en_US", "tz": admin.tz or "UTC"})
+    finally:
+        cr.rollback()
+        cr.close()
+
+
+def vacuum(dbname):
+    """VACUUM ANALYZE before each round: rolled-back rounds leave dead rows behind."""
+    import psycopg2
+
+    _db, info = odoo.sql_db.connection_info_for(dbname)
+    cnx = psycopg2.connect(**info)
+    try:
+        cnx.autocommit = True
+        with cnx.cursor() as cr:
+            cr.execute("VACUUM ANALYZE")  # the warnings about shared catalogs stay in cnx.notices
+    finally:
+        cnx.close()
+
+
+def free_port():
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def start_http(dbname):
+    """Serve Odoo over HTTP in this process: wkhtmltopdf loads the report CSS from report.url."""
+    from odoo.service import server
+
+    port = free_port()
+    odoo.tools.config["http_interface"] = "127.0.0.1"
+    odoo.tools.config["http_port"] = port
+    # wkhtmltopdf's requests carry no session: the only database the server sees is this one.
+    odoo.tools.config["dbfilter"] = f"^{dbname}$"
+    server.load_server_wide_modules()
+    httpd = server.ThreadedServer(odoo.http.root)
+    # Odoo reads every addon's manifest on the first request (root.statics); parsing them in
+    # the HTTP thread while this one works can break CPython 3.11's ast module ("AST constructor
+    # recursion depth mismatch"), so that happens here, before the server thread starts.
+    odoo.http.root.statics  # noqa: B018
+    httpd.http_spawn()  # only the HTTP thread: no cron thread, no signal handlers
+    return httpd, f"http://127.0.0.1:{port}"
+
+
+# --------------------------------------------------------------------------------------
+# Data: the same generator on both databases
+# --------------------------------------------------------------------------------------
+
+LINES = [  # (product, quantity, unit price)
+    ("Bench Consulting", 3.0, 120.0),
+    ("Bench Licence", 1.0, 450.0),
+    ("Bench Support", 2.5, 80.0),
+]
+N_CUSTOMERS = 10
+
+
+def make_fixtures(env):
+    """Customers with an email, three service products and the company's default sales tax."""
+    company = env.company
+    tax = company.account_sale_tax_id
+    assert tax and tax.type_tax_use == "sale", "the company has no default sales tax"
+    partners = env["res.partner"].create(
+        [
+            {
+                "name": f"Bench Customer {i:02d}",
+                "email": f"billing{i:02d}@bench-customer.example",
+                "customer_rank": 1,
+                "street": f"{i} Bench Street",
+                "city": "Benchville",
+                "zip": f"10{i:03d}",
+            }
+            for i in range(N_CUSTOMERS)
+        ]
+    )
+    products = env["product.product"].create(
+        [
+            {"name": name, "type": "service", "list_price": price, "taxes_id": [Command.set(tax.ids)]}
+            for name, _qty, price in LINES
+        ]
+    )
+    journal = env["account.journal"].search(
+        [("type", "=", "sale"), ("company_id", "=", company.id)], order="sequence, id", limit=1
+    )
+    env.flush_all()
+    return {"partners": partners, "products": products, "tax": tax, "journal": journal}
+
+
+def invoice_vals(fixtures, i):
+    return {
+        "move_type": "out_invoice",
+        "partner_id": fixtures["partners"][i % N_CUSTOMERS].id,
+        "journal_id": fixtures["journal"].id,
+        "invoice_date": datetime.date.today(),
+        "ref": f"PO-{i:05d}",
+        "invoice_line_ids": [
+            Command.create(
+                {
+                    "product_id": product.id,
+                    "quantity": qty,
+                    "price_unit": price + i % 7,
+                    "tax_ids": [Command.set(fixtures["tax"].ids)],
+                }
+            )
+            for product, (_name, qty, price) in zip(fixtures["products"], LINES, strict=True)
+        ],
+    }
+
+
+def create_and_post(env, fixtures, n, offset=0):
+    """Create and post n invoices one at a time, each flushed as a request's commit would."""
+    moves = env["account.move"]
+    for i in range(offset, offset + n):
+        move = env["account.move"].create(invoice_vals(fixtures, i))
+        move.action_post()
+        env.flush_all()
+        moves |= move
+    return moves
+
+
+def check_posted(moves, n):
+    assert len(moves) == n and set(moves.mapped("state")) == {"posted"}, "not all invoices were posted"
+    assert all(len(m.invoice_line_ids) == 3 and len(m.line_ids.filtered("tax_line_id")) == 1 for m in moves)
+
+
+def check_sent(env, moves):
+    """Each invoice has its PDF and exactly one email waiting in the queue (not sent)."""
+    assert all(m.invoice_pdf_report_id for m in moves), "an invoice has no PDF"
+    assert all(m.invoice_pdf_report_id.raw[:5] == b"%PDF-" for m in moves), "an attachment is not a PDF"
+    mails = env["mail.mail"].sudo().search([("model", "=", "account.move"), ("res_id", "in", moves.ids)])
+    assert len(mails) == len(moves), f"{len(mails)} emails queued for {len(moves)} invoices"
+    assert set(mails.mapped("state")) == {"outgoing"}, f"email states: {set(mails.mapped('state'))}"
+    assert all(mail.attachment_ids for mail in mails), "an email has no attachment"
+
+
+# --------------------------------------------------------------------------------------
+# Benchmarks
+# --------------------------------------------------------------------------------------
+
+
+def bench_create_post(registries, args):
+    """Rounds alternate the order of the two databases; one warm-up round each first."""
+    results = {label: [] for label in registries}
+    order = list(registries)
+    for rnd in range(args.rounds + 1):
+        warmup = rnd == 0
+        for label in order if rnd % 2 else reversed(order):
+            n = min(20, args.invoices) if warmup else args.invoices
+            vacuum(registries[label].db_name)
+            with rolled_back(registries[label]) as env:
+                fixtures = make_fixtures(env)
+                last = rnd == args.rounds
+                with maybe_profile(args.profile, f"create_post_{label}", last), Measure(env.cr) as measure:
+                    moves = create_and_post(env, fixtures, n)
+                check_posted(moves, n)
+            if not warmup:
+                results[label].append((n, measure))
+            print(
+                f"  {'warm-up' if warmup else f'round {rnd}'} {label:<8} {n} invoices: {measure.seconds:.2f} s "
+                f"({measure.seconds / n * 1000:.1f} ms/invoice, CPU {measure.cpu_seconds / n * 1000:.1f} ms/invoice, "
+                f"{measure.queries / n:.0f} queries/invoice; load {load_average()})",
+                flush=True,
+            )
+    return results
+
+
+def wkhtmltopdf_has_patched_qt():
+    """Debian's wkhtmltopdf (unpatched Qt) renders one HTML document per call, no more."""
+    from odoo.addons.base.models.ir_actions_report import _get_wkhtmltopdf_bin
+
+    version = subprocess.run([_get_wkhtmltopdf_bin(), "--version"], capture_output=True, text=True).stdout
+    return "patched qt" in version.lower()
+
+
+def send_vanilla(env, moves):
+    """Odoo's Send & Print by email, as its wizards call the engine, with the email only queued."""
+    ctx = {"mail_notify_force_send": False}
+    env["account.move.send"].with_context(**ctx)._generate_and_send_invoices(
+        moves.with_context(**ctx), sending_methods={"email"}
+    )
+    env.flush_all()
+
+
+def send_atlas(env, moves):
+    moves.atlas_send("email")
+    env.flush_all()
+
+
+def bench_send(registry, base_url, args):
+    paths = {"vanilla": send_vanilla, "atlas": send_atlas}
+    results = {label: [] for label in paths}
+    for rnd in range(args.send_rounds + 1):
+        warmup = rnd == 0
+        n = min(3, args.send) if warmup else args.send
+        vacuum(registry.db_name)
+        with rolled_back(registry) as env:
+            params = env["ir.config_parameter"].sudo()
+            params.set_param("report.url", base_url)
+            if args.vanilla_pdf_batch is not None:
+                params.set_param("account.pdf_generation_batch", str(args.vanilla_pdf_batch))
+            if args.print_delay is not None:
+                params.set_param("report.print_delay", str(args.print_delay))
+            fixtures = make_fixtures(env)
+            # 2n posted invoices of the same shape: the first n for vanilla, the others for Atlas.
+            moves = create_and_post(env, fixtures, 2 * n)
+            batches = {"vanilla": moves[:n], "atlas": moves[n:]}
+            env.invalidate_all()
+            for label in list(paths) if rnd % 2 else reversed(list(paths)):
+                last = rnd == args.send_rounds
+                batch = batches[label].with_env(env)
+                with maybe_profile(args.profile, f"send_{label}", last), Measure(env.cr, not warmup) as measure:
+                    paths[label](env, batch)
+                check_sent(env, batch)
+                if not warmup:
+                    results[label].append((n, measure))
+                print(
+                    f"  {'warm-up' if warmup else f'round {rnd}'} {label:<8} {n} invoices: {measure.seconds:.2f} s "
+                    f"({measure.seconds / n * 1000:.0f} ms/invoice; wkhtmltopdf {measure.pdf_calls} call(s), "
+                    f"{measure.pdf_seconds:.2f} s; CPU {measure.cpu_seconds / n * 1000:.0f} ms/invoice; "
+                    f"{measure.queries / n:.0f} queries/invoice; load {load_average()})",
+                    flush=True,
+                )
+    return results
+
+
+# --------------------------------------------------------------------------------------
+# Report
+# --------------------------------------------------------------------------------------
+
+
+def median_round(rounds):
+    """The round with the median time per invoice (the lower middle one for an even count)."""
+    ordered = sorted(rounds, key=lambda r: r[1].seconds / r[0])
+    return ordered[(len(ordered) - 1) // 2]
+
+
+def median_cpu_per_invoice(rounds):
+    ordered = sorted(m.cpu_seconds / n for n, m in rounds)
+    return ordered[(len(ordered) - 1) // 2]
+
+
+def print_table(title, results, target, extra_pdf=False):
+    print()
+    print(title)
+    header = f"  {'path':<8} {'n':>4} {'total s':>9} {'ms/invoice':>11} {'CPU ms/inv':>11} {'queries/inv':>12}"
+    if extra_pdf:
+        header += f" {'wkhtmltopdf calls':>18} {'wkhtmltopdf s':>14}"
+    header += "   (each round: ms/invoice)"
+    print(header)
+    per_invoice, cpu_per_invoice = {}, {}
+    for label, rounds in results.items():
+        n, measure = median_round(rounds)
+        per_invoice[label] = measure.seconds / n
+        cpu_per_invoice[label] = median_cpu_per_invoice(rounds)
+        line = (
+            f"  {label:<8} {n:>4} {measure.seconds:>9.2f} {measure.seconds / n * 1000:>11.1f} "
+            f"{cpu_per_invoice[label] * 1000:>11.1f} {measure.queries / n:>12.0f}"
+        )
+        if extra_pdf:
+            line += f" {measure.pdf_calls:>18} {measure.pdf_seconds:>14.2f}"
+        line += "   (" + ", ".join(f"{m.seconds / k * 1000:.1f}" for k, m in rounds) + ")"
+        print(line)
+    ratio = per_invoice["atlas"] / per_invoice["vanilla"]
+    verdict = "OK" if ratio <= target else "ABOVE TARGET"
+    print(f"  ratio atlas/vanilla = {ratio:.2f} (target ≤ {target:.2f}) {verdict}")
+    cpu_ratio = cpu_per_invoice["atlas"] / cpu_per_invoice["vanilla"]
+    print(f"  (CPU time ratio atlas/vanilla = {cpu_ratio:.2f}: this process and wkhtmltopdf, without PostgreSQL)")
+    print(f"  load average after: {load_average()}", flush=True)
+    return ratio
+
+
+def load_average():
+    return " ".join(f"{x:.2f}" for x in os.getloadavg())
+
+
+def main():
+    args = parse_args()
+    odoo_args = ["-c", args.config, f"--log-level={args.log_level}", "--max-cron-threads=0"]
+    if args.logfile:
+        odoo_args.append(f"--logfile={args.logfile}")
+    odoo.tools.config.parse_config(odoo_args)
+    logging.getLogger("odoo.addons.base.models.ir_actions_report").addHandler(WKHTMLTOPDF_ERRORS)
+    if odoo.tools.config["test_enable"] or odoo.tools.config["test_file"]:
+        sys.exit("test mode is on in the configuration: PDFs would not be rendered")
+
+    print(
+        f"atlas_invoicing benchmarks — {datetime.datetime.now():%Y-%m-%d %H:%M}, "
+        f"{platform.node()}, {os.cpu_count()} CPU(s), Python {platform.python_version()}, "
+        f"Odoo {odoo.release.version}; load average {load_average()}",
+        flush=True,
+    )
+    registries = {"vanilla": Registry(args.vanilla_db), "atlas": Registry(args.atlas_db)}
+    installed = {}
+    for label, registry in registries.items():
+        with rolled_back(registry) as env:
+            installed[label] = bool(
+                env["ir.module.module"].search_count([("name", "=", "atlas_invoicing"), ("state", "=", "installed")])
+            )
+    if installed["vanilla"] or not installed["atlas"]:
+        sys.exit(f"expected atlas_invoicing in {args.atlas_db} only, found: {installed}")
+
+    ratios = {}
+    if not args.skip_create:
+        print(f"\n[1] create + post: {args.invoices} invoices x {args.rounds} rounds per database", flush=True)
+        results = bench_create_post(registries, args)
+        ratios["create"] = print_table(
+            f"Create + post ({args.invoices} invoices, 3 lines + 1 sales tax each; median of {args.rounds} rounds)",
+            results,
+            TARGET_CREATE_POST,
+        )
+
+    if not args.skip_send:
+        if args.vanilla_pdf_batch is None and not wkhtmltopdf_has_patched_qt():
+            # Odoo renders up to 80 invoices in one wkhtmltopdf call, which this wkhtmltopdf
+            # refuses ("does not support more than one input document"): the output is empty
+            # and Send & Print fails. Odoo's own setting makes it render one invoice per call.
+            args.vanilla_pdf_batch = 0
+            print(
+                "\nnote: wkhtmltopdf is built on unpatched Qt (one input document per call): the vanilla path "
+                "runs with account.pdf_generation_batch = 0 (one invoice per wkhtmltopdf call); with Odoo's "
+                "default (80) it fails with an empty PDF.",
+                flush=True,
+            )
+        httpd, base_url = start_http(args.atlas_db)
+        try:
+            print(
+                f"\n[2] send by email on {args.atlas_db}: {args.send} invoices per path x {args.send_rounds} rounds "
+                f"(report.url = {base_url})",
+                flush=True,
+            )
+            results = bench_send(registries["atlas"], base_url, args)
+        finally:
+            httpd.httpd.shutdown()
+        ratios["send"] = print_table(
+            f"Send by email ({args.send} posted invoices, PDF rendered + email queued; "
+            f"median of {args.send_rounds} rounds)",
+            results,
+            TARGET_SEND,
+            extra_pdf=True,
+        )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
