@@ -6,6 +6,7 @@ from . import atlas_demo
 from . import atlas_invoice_batch
 from . import ir_actions_report
 from . import account_payment_method
+from . import account_journal
 from . import res_company
 from . import res_config_settings
 from . import res_partner

@@ -73,7 +73,22 @@ class AccountMove(models.Model):
             customer's credit
         :param idempotency_key: a retried call with the same key returns the first payment
         :return: {"payment_id", "payment_name", "amount", "invoice": {id, name, status, amount_residual}}
+
+        Goes through the Record Payment wizard, so its access rights (Bookkeeper) apply.
         """
+        self.ensure_one()
+        self.env["atlas.payment.record"].check_access("create")
+        return self._atlas_record_payment(
+            amount=amount,
+            date=date,
+            journal_id=journal_id,
+            method=method,
+            memo=memo,
+            keep_excess_as_credit=keep_excess_as_credit,
+            idempotency_key=idempotency_key,
+        )
+
+    def _atlas_record_payment(self, amount, date, journal_id, method, memo, keep_excess_as_credit, idempotency_key):
         self.ensure_one()
         if idempotency_key:
             existing = self._atlas_payment_by_key(idempotency_key)
@@ -120,8 +135,24 @@ class AccountMove(models.Model):
         been received, the refund payment of that money (Debit Accounts Receivable / Credit
         the bank) from the chosen bank or cash journal with the chosen method.
 
+        Goes through the Refund wizard, so its access rights (Accountant) apply over XML-RPC too.
+
         :return: {"credit_note_id", "credit_note_name", "refund_payment_id", "invoice": {...}}
         """
+        self.ensure_one()
+        wizard = self.env["atlas.invoice.refund"].create(
+            {
+                "invoice_id": self.id,
+                "journal_id": journal_id,
+                "method": method,
+                "date": date or fields.Date.context_today(self),
+                "reason": reason or self.env._("Refund of %(name)s", name=self.name),
+                "idempotency_key": idempotency_key,
+            }
+        )
+        return wizard._apply()
+
+    def _atlas_refund(self, journal_id=None, method="check", date=None, reason=None, idempotency_key=None):
         self.ensure_one()
         if idempotency_key:
             existing = self.search(

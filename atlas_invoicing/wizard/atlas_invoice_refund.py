@@ -21,6 +21,7 @@ class AtlasInvoiceRefund(models.TransientModel):
         string="Pay Back From",
         compute="_compute_journal_id",
         store=True,
+        precompute=True,
         readonly=False,
         domain="[('type', 'in', ('bank', 'cash')), ('company_id', '=', company_id)]",
     )
@@ -29,6 +30,7 @@ class AtlasInvoiceRefund(models.TransientModel):
         string="Payment Method",
         default="check",
     )
+    idempotency_key = fields.Char()
 
     @api.depends("invoice_id")
     def _compute_journal_id(self):
@@ -38,11 +40,15 @@ class AtlasInvoiceRefund(models.TransientModel):
             )
 
     def action_refund(self):
+        self._apply()
+        return {"type": "ir.actions.act_window_close"}
+
+    def _apply(self):
         self.ensure_one()
-        self.invoice_id.atlas_refund(
+        return self.invoice_id._atlas_refund(
             journal_id=self.journal_id.id,
             method=self.method,
             date=self.date,
             reason=self.reason,
+            idempotency_key=self.idempotency_key,
         )
-        return {"type": "ir.actions.act_window_close"}

@@ -17,6 +17,7 @@ class AtlasPaymentRecord(models.TransientModel):
     amount = fields.Monetary(
         compute="_compute_amount",
         store=True,
+        precompute=True,
         readonly=False,
         required=True,
     )
@@ -26,6 +27,7 @@ class AtlasPaymentRecord(models.TransientModel):
         required=True,
         compute="_compute_journal_id",
         store=True,
+        precompute=True,
         readonly=False,
         domain="[('type', 'in', ('bank', 'cash')), ('company_id', '=', company_id)]",
     )
@@ -35,7 +37,7 @@ class AtlasPaymentRecord(models.TransientModel):
         required=True,
         default="check",
     )
-    memo = fields.Char(compute="_compute_memo", store=True, readonly=False)
+    memo = fields.Char(compute="_compute_memo", store=True, readonly=False, precompute=True)
     is_overpayment = fields.Boolean(compute="_compute_is_overpayment")
     keep_excess_as_credit = fields.Boolean(
         string="Keep the excess as customer credit",
@@ -69,12 +71,13 @@ class AtlasPaymentRecord(models.TransientModel):
 
     def action_apply(self):
         self.ensure_one()
-        self.invoice_id.atlas_record_payment(
+        self.invoice_id._atlas_record_payment(
             amount=self.amount,
             date=self.payment_date,
             journal_id=self.journal_id.id,
             method=self.method,
             memo=self.memo,
             keep_excess_as_credit=self.keep_excess_as_credit,
+            idempotency_key=None,
         )
         return {"type": "ir.actions.act_window_close"}
