@@ -100,7 +100,7 @@ class Client:
         self.server, self.db, self.uid, self.password = server, db, uid, password
         self._models = server.models()
 
-    def call(self, model, method, *args, **kwargs):
+    def call(self, model, method, /, *args, **kwargs):
         return self._models.execute_kw(self.db, self.uid, self.password, model, method, list(args), kwargs)
 
     def ref(self, xmlid):

@@ -58,7 +58,7 @@ class AccountMove(models.Model):
         amount=None,
         date=None,
         journal_id=None,
-        method="check",
+        payment_method="check",
         memo=None,
         keep_excess_as_credit=False,
         idempotency_key=None,
@@ -68,7 +68,8 @@ class AccountMove(models.Model):
         :param amount: amount received, in the invoice's currency (default: the balance due)
         :param date: date received, "YYYY-MM-DD" (default: today)
         :param journal_id: the deposit account's bank or cash journal (default: the first bank journal)
-        :param method: "check", "ach", "wire", "card" or "cash"
+        :param payment_method: "check", "ach", "wire", "card" or "cash" (not "method": Odoo's
+            execute_kw already takes that name)
         :param keep_excess_as_credit: accept more than the balance due; the excess stays as the
             customer's credit
         :param idempotency_key: a retried call with the same key returns the first payment
@@ -82,7 +83,7 @@ class AccountMove(models.Model):
             amount=amount,
             date=date,
             journal_id=journal_id,
-            method=method,
+            method=payment_method,
             memo=memo,
             keep_excess_as_credit=keep_excess_as_credit,
             idempotency_key=idempotency_key,
@@ -130,7 +131,7 @@ class AccountMove(models.Model):
         )
         return self._atlas_payment_result(payment)
 
-    def atlas_refund(self, journal_id=None, method="check", date=None, reason=None, idempotency_key=None):
+    def atlas_refund(self, journal_id=None, payment_method="check", date=None, reason=None, idempotency_key=None):
         """Refund the whole invoice: a full credit note reconciled with it and, if money had
         been received, the refund payment of that money (Debit Accounts Receivable / Credit
         the bank) from the chosen bank or cash journal with the chosen method.
@@ -144,7 +145,7 @@ class AccountMove(models.Model):
             {
                 "invoice_id": self.id,
                 "journal_id": journal_id,
-                "method": method,
+                "method": payment_method,
                 "date": date or fields.Date.context_today(self),
                 "reason": reason or self.env._("Refund of %(name)s", name=self.name),
                 "idempotency_key": idempotency_key,

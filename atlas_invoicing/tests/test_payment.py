@@ -30,7 +30,7 @@ class TestPayment(AtlasTestCommon):
         invoice = self._sent_invoice(price=100.0)
         bookkeeper = self.users["bookkeeper"]
         first = invoice.with_user(bookkeeper).atlas_record_payment(
-            amount=40.0, date="2026-02-01", journal_id=self.bank.id, method="check"
+            amount=40.0, date="2026-02-01", journal_id=self.bank.id, payment_method="check"
         )
         payment = self._payment(first)
         label = f"Check: {invoice.name}"
@@ -49,7 +49,7 @@ class TestPayment(AtlasTestCommon):
         self.assertEqual(first["invoice"]["status"], "partial")
         self.assertRecordValues(invoice, [{"atlas_status": "partial", "amount_residual": 60.0}])
 
-        second = invoice.with_user(bookkeeper).atlas_record_payment(journal_id=self.bank.id, method="ach")
+        second = invoice.with_user(bookkeeper).atlas_record_payment(journal_id=self.bank.id, payment_method="ach")
         self.assertEqual(self._payment(second).amount, 60.0, "the amount defaults to the balance due")
         self.assertEqual(self._payment(second).payment_method_line_id.name, "ACH")
         self.assertRecordValues(invoice, [{"atlas_status": "paid", "amount_residual": 0.0, "payment_state": "paid"}])
@@ -60,7 +60,7 @@ class TestPayment(AtlasTestCommon):
         cash = self.company_data["default_journal_cash"]
         for method, label in [("wire", "Wire Transfer"), ("card", "Credit Card"), ("cash", "Cash")]:
             invoice = self._sent_invoice(price=10.0)
-            payment = self._payment(invoice.atlas_record_payment(journal_id=cash.id, method=method))
+            payment = self._payment(invoice.atlas_record_payment(journal_id=cash.id, payment_method=method))
             self.assertEqual(payment.payment_method_line_id.name, label)
             debit = payment.move_id.line_ids.filtered("debit")
             self.assertEqual(debit.account_id, cash.default_account_id)
@@ -75,7 +75,7 @@ class TestPayment(AtlasTestCommon):
         with self.assertRefused(UserError, "more than the .* due"):
             invoice.atlas_record_payment(amount=100.01, journal_id=self.bank.id)
         with self.assertRefused(UserError, "Unknown payment method"):
-            invoice.atlas_record_payment(amount=10.0, journal_id=self.bank.id, method="bitcoin")
+            invoice.atlas_record_payment(amount=10.0, journal_id=self.bank.id, payment_method="bitcoin")
         self.assertRecordValues(invoice, [{"atlas_status": "sent", "amount_residual": 100.0}])
         self.assertFalse(self.env["account.payment"].search([("reconciled_invoice_ids", "in", invoice.ids)]))
 
@@ -172,8 +172,8 @@ class TestRefund(AtlasTestCommon):
 
     def test_refund_paid_invoice_pays_the_money_back(self):
         invoice = self._sent_invoice()
-        invoice.atlas_record_payment(amount=100.0, journal_id=self.bank.id, method="check")
-        result = invoice.atlas_refund(journal_id=self.bank.id, method="wire", reason="Returned")
+        invoice.atlas_record_payment(amount=100.0, journal_id=self.bank.id, payment_method="check")
+        result = invoice.atlas_refund(journal_id=self.bank.id, payment_method="wire", reason="Returned")
         refund = self.env["account.payment"].browse(result["refund_payment_id"])
         self.assertRecordValues(refund, [{"payment_type": "outbound", "amount": 100.0, "state": "paid"}])
         lines = sorted((line.account_id.id, line.debit, line.credit) for line in refund.move_id.line_ids)
@@ -187,7 +187,7 @@ class TestRefund(AtlasTestCommon):
     def test_refund_partially_paid_invoice(self):
         invoice = self._sent_invoice()
         invoice.atlas_record_payment(amount=30.0, journal_id=self.bank.id)
-        result = invoice.atlas_refund(journal_id=self.bank.id, method="check")
+        result = invoice.atlas_refund(journal_id=self.bank.id, payment_method="check")
         refund = self.env["account.payment"].browse(result["refund_payment_id"])
         self.assertEqual(refund.amount, 30.0, "only the money received goes back")
         credit_note = self.env["account.move"].browse(result["credit_note_id"])
