@@ -55,10 +55,13 @@ class AtlasDemo(models.AbstractModel):
                 }
             )
 
-        def pay(move, amount, days_ago):
-            self.env["account.payment.register"].with_context(active_model="account.move", active_ids=move.ids).create(
-                {"amount": amount, "journal_id": bank.id, "payment_date": today - relativedelta(days=days_ago)}
-            )._create_payments()
+        def pay(move, amount, days_ago, payment_method):
+            move.atlas_record_payment(
+                amount=amount,
+                date=today - relativedelta(days=days_ago),
+                journal_id=bank.id,
+                payment_method=payment_method,
+            )
 
         # Draft
         invoice(northwind, 0, [("Website maintenance, December", 1, 450.0)])
@@ -67,19 +70,15 @@ class AtlasDemo(models.AbstractModel):
         # Partially Paid
         partial = invoice(northwind, 35, [("Network audit", 1, 2000.0)])
         partial.action_atlas_mark_sent()
-        pay(partial, 800.0, 20)
+        pay(partial, 800.0, 20, "check")
         # Paid
         paid = invoice(bluebird, 60, [("Laptop setup", 4, 150.0)])
         paid.action_atlas_mark_sent()
-        pay(paid, paid.amount_total, 45)
-        # Refunded (a full credit note for an invoice that was never paid)
+        pay(paid, paid.amount_total, 45, "ach")
+        # Refunded: paid, then the whole amount credited and paid back
         refunded = invoice(northwind, 50, [("Cancelled training session", 1, 300.0)])
         refunded.action_atlas_mark_sent()
-        reversal = (
-            self.env["account.move.reversal"]
-            .with_context(active_model="account.move", active_ids=refunded.ids)
-            .create({"journal_id": refunded.journal_id.id, "reason": "Training cancelled by the customer"})
-        )
-        self.env["account.move"].browse(reversal.refund_moves()["res_id"]).action_post()
+        pay(refunded, 300.0, 40, "card")
+        refunded.atlas_refund(journal_id=bank.id, payment_method="card", reason="Training cancelled by the customer")
         # Cancelled
         invoice(bluebird, 5, [("Duplicate order", 1, 99.0)]).button_cancel()

@@ -79,3 +79,63 @@ class TestFirstInvoiceTour(HttpCase):
         self.assertEqual(mail.state, "outgoing")
         self.assertEqual(mail.recipient_ids.mapped("email"), ["tour@customer.example"])
         self.assertEqual(mail.attachment_ids.mapped("name"), [invoice._get_invoice_report_filename()])
+
+    def test_record_payment_tour(self):
+        """Your First Invoice, step 4: a sent invoice of 100 paid 40 by check, then the rest by ACH."""
+        customer = self.env["res.partner"].create({"name": "Payment Tour Customer", "email": "pay@tour.example"})
+        invoice = self.env["account.move"].create(
+            {
+                "move_type": "out_invoice",
+                "partner_id": customer.id,
+                "invoice_line_ids": [
+                    (0, 0, {"name": "Tour consulting", "quantity": 1, "price_unit": 100.0, "tax_ids": [(6, 0, [])]})
+                ],
+            }
+        )
+        invoice.action_atlas_mark_sent()
+        self.assertRecordValues(invoice, [{"state": "posted", "atlas_status": "sent", "amount_total": 100.0}])
+        # The deposit account the wizard proposes: the company's first bank journal.
+        bank = self.env["account.journal"].search(
+            [("type", "=", "bank"), ("company_id", "=", invoice.company_id.id)], limit=1
+        )
+        self.assertTrue(bank, "the company needs a bank journal to deposit payments")
+        new_test_user(
+            self.env,
+            login="tour_payment_bookkeeper",
+            groups="base.group_user,atlas_invoicing.group_atlas_bookkeeper",
+        )
+        try:
+            self.start_tour("/odoo", "atlas_record_payment", login="tour_payment_bookkeeper")
+        except SkipTest as reason:
+            self.fail(f"The browser tour could not run: {reason}")
+
+        invoice.invalidate_recordset()
+        self.assertRecordValues(invoice, [{"atlas_status": "paid", "payment_state": "paid", "amount_residual": 0.0}])
+        payments = self.env["account.payment"].search([("reconciled_invoice_ids", "in", invoice.ids)], order="id")
+        self.assertRecordValues(
+            payments,
+            [
+                {"amount": 40.0, "journal_id": bank.id, "state": "paid"},
+                {"amount": 60.0, "journal_id": bank.id, "state": "paid"},
+            ],
+        )
+        self.assertEqual(payments.mapped("payment_method_line_id.name"), ["Check", "ACH"])
+
+        # Each payment's journal entry: Debit the deposit account, Credit Accounts Receivable.
+        receivable = invoice.line_ids.filtered(lambda aml: aml.display_type == "payment_term").account_id
+        self.assertEqual(receivable.account_type, "asset_receivable")
+        for payment in payments:
+            self.assertRecordValues(
+                payment.move_id.line_ids.sorted("debit", reverse=True),
+                [
+                    {"account_id": bank.default_account_id.id, "debit": payment.amount, "credit": 0.0},
+                    {"account_id": receivable.id, "debit": 0.0, "credit": payment.amount},
+                ],
+            )
+            self.assertEqual(payment.move_id.state, "posted")
+
+        # Each payment is in the invoice's chatter.
+        received = [body for body in invoice.message_ids.mapped("body") if "received by" in body]
+        self.assertEqual(len(received), 2, received)
+        self.assertTrue(any("received by Check" in body for body in received), received)
+        self.assertTrue(any("received by ACH" in body for body in received), received)
