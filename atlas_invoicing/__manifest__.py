@@ -25,6 +25,8 @@
         "views/res_config_settings_views.xml",
         "views/atlas_menus.xml",
     ],
+    "pre_init_hook": "pre_init_hook",
+    "uninstall_hook": "uninstall_hook",
     "demo": [
         "demo/atlas_demo.xml",
     ],

@@ -28,6 +28,8 @@ def test_uninstall_then_reinstall(odoo_server, admin):
     posted = [("move_type", "=", "out_invoice"), ("state", "=", "posted")]
     posted_before = admin.call("account.move", "search_count", posted)
     assert posted_before > 0
+    payments_before = admin.call("account.payment", "search_read", [], fields=["payment_method_line_id"])
+    assert payments_before, "the demo has payments by check, ACH and card"
 
     admin.call("ir.module.module", "button_immediate_uninstall", [_module(admin)["id"]])
     assert _module(admin)["state"] == "uninstalled"
@@ -37,6 +39,8 @@ def test_uninstall_then_reinstall(odoo_server, admin):
     # The books are untouched: every posted invoice (the demo's too) is still there.
     assert admin.call("ir.module.module", "search_count", [("name", "=", "account"), ("state", "=", "installed")])
     assert admin.call("account.move", "search_count", posted) == posted_before
+    # ... and every payment still says how it was paid.
+    assert admin.call("account.payment", "search_read", [], fields=["payment_method_line_id"]) == payments_before
 
     admin.call("ir.module.module", "button_immediate_install", [_module(admin)["id"]])
     assert _module(admin)["state"] == "installed"

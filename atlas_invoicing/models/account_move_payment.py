@@ -215,7 +215,7 @@ class AccountMove(models.Model):
     def _atlas_refund_result(self, credit_note):
         invoice = credit_note.reversed_entry_id
         refund_payment = credit_note.matched_payment_ids[:1] or self.env["account.payment"].search(
-            [("reconciled_invoice_ids", "in", credit_note.ids)], limit=1
+            [("invoice_ids", "in", credit_note.ids)], limit=1
         )
         return {
             "credit_note_id": credit_note.id,

@@ -77,7 +77,7 @@ class TestPayment(AtlasTestCommon):
         with self.assertRefused(UserError, "Unknown payment method"):
             invoice.atlas_record_payment(amount=10.0, journal_id=self.bank.id, payment_method="bitcoin")
         self.assertRecordValues(invoice, [{"atlas_status": "sent", "amount_residual": 100.0}])
-        self.assertFalse(self.env["account.payment"].search([("reconciled_invoice_ids", "in", invoice.ids)]))
+        self.assertFalse(self.env["account.payment"].search([("invoice_ids", "in", invoice.ids)]))
 
     def test_overpayment_kept_as_customer_credit(self):
         partner = self.env["res.partner"].create({"name": "Generous Co", "email": "pay@generous.example"})

@@ -111,7 +111,7 @@ class TestFirstInvoiceTour(HttpCase):
 
         invoice.invalidate_recordset()
         self.assertRecordValues(invoice, [{"atlas_status": "paid", "payment_state": "paid", "amount_residual": 0.0}])
-        payments = self.env["account.payment"].search([("reconciled_invoice_ids", "in", invoice.ids)], order="id")
+        payments = self.env["account.payment"].search([("invoice_ids", "in", invoice.ids)], order="id")
         self.assertRecordValues(
             payments,
             [
