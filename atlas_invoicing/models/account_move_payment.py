@@ -120,7 +120,8 @@ class AccountMove(models.Model):
         )
         if idempotency_key:
             payment.atlas_idempotency_key = idempotency_key
-        self.message_post(
+        # A log line, not a message to followers: nobody is notified of a payment by email.
+        self._message_log(
             body=self.env._(
                 "Payment %(payment)s of %(amount)s received by %(method)s into %(journal)s.",
                 payment=payment.name,
@@ -271,7 +272,7 @@ class AccountMove(models.Model):
         failure, and Odoo replays its request with fresh data.)
         """
         self.env.cr.execute("SELECT id FROM account_move WHERE id IN %s FOR UPDATE", [tuple(self.ids)])
-        self.invalidate_recordset()
+        self.invalidate_recordset(["state", "amount_residual", "payment_state", "atlas_amount_paid"])
 
     def _atlas_check_payable(self):
         for move in self:
