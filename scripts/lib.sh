@@ -54,29 +54,21 @@ ensure_venv() {
     echo "$want" > "$stamp"
 }
 
-# Debian's wkhtmltopdf renders the PDFs; install it when this machine lacks it.
-ensure_wkhtmltopdf() {
-    command -v wkhtmltopdf >/dev/null && return 0
+# A Debian package the tests need, installed when its command is missing (as root), or a
+# clear message saying what to install.
+ensure_debian_package() {  # $1 = command, $2 = package, $3 = what it is for
+    command -v "$1" >/dev/null && return 0
     if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
-        log "Installing wkhtmltopdf (Debian package)"
-        apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wkhtmltopdf >/dev/null \
-            || die "apt-get install wkhtmltopdf failed"
+        log "Installing $2 (Debian package)"
+        apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$2" >/dev/null \
+            || die "apt-get install $2 failed"
     else
-        die "wkhtmltopdf is missing: install it (e.g. sudo apt-get install wkhtmltopdf) and run again."
+        die "$1 is missing ($3): install it (e.g. sudo apt-get install $2) and run again."
     fi
 }
 
-# Debian's Chromium runs the browser tours (Odoo's HttpCase starts it headless, with --no-sandbox).
-ensure_chromium() {
-    command -v chromium >/dev/null && return 0
-    if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
-        log "Installing chromium (Debian package)"
-        apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null \
-            || die "apt-get install chromium failed"
-    else
-        die "chromium is missing (the browser tours need it): install it (e.g. sudo apt-get install chromium) and run again."
-    fi
-}
+ensure_wkhtmltopdf() { ensure_debian_package wkhtmltopdf wkhtmltopdf "the PDF engine of Odoo's reports"; }
+ensure_chromium() { ensure_debian_package chromium chromium "the browser tours need it"; }
 
 # --- PostgreSQL cluster -------------------------------------------------------------
 # initdb refuses to run as root, so as root the cluster belongs to an unprivileged user.

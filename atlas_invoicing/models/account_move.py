@@ -132,20 +132,25 @@ class AccountMove(models.Model):
     # -------------------------------------------------------------------------
 
     def _compute_atlas_delivery_state(self):
-        notifications = self.env["mail.notification"].sudo()
-        for move in self:
-            if not move.id:
-                move.atlas_delivery_state, move.atlas_delivery_info = "none", False
-                continue
-            last = notifications.search(
-                [
-                    ("mail_message_id.model", "=", "account.move"),
-                    ("mail_message_id.res_id", "=", move.id),
-                    ("notification_type", "=", "email"),
-                ],
-                order="id desc",
-                limit=1,
+        # One query for all the invoices shown (a list view computes many at once).
+        last_by_move = {}
+        if self.ids:
+            notifications = (
+                self.env["mail.notification"]
+                .sudo()
+                .search(
+                    [
+                        ("mail_message_id.model", "=", "account.move"),
+                        ("mail_message_id.res_id", "in", self.ids),
+                        ("notification_type", "=", "email"),
+                    ],
+                    order="id desc",
+                )
             )
+            for notification in notifications:
+                last_by_move.setdefault(notification.mail_message_id.res_id, notification)
+        for move in self:
+            last = last_by_move.get(move.id)
             if not last:
                 move.atlas_delivery_state, move.atlas_delivery_info = "none", False
             elif last.notification_status in ("ready", "process", "pending"):
