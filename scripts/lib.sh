@@ -6,6 +6,7 @@ REPO_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 ODOO_PATH="${ODOO_PATH:-/opt/odoo18}"
 LOCAL_DIR="$REPO_DIR/.local"          # ignored by git: cluster, logs, configs, stamps
 VENV_DIR="$REPO_DIR/.venv"            # ignored by git: Odoo's and the tests' Python packages
+OCA_DIR="$LOCAL_DIR/oca-addons"       # ignored by git: the OCA addons atlas_invoicing depends on
 PG_PORT="${ATLAS_PG_PORT:-54329}"
 PG_BIN="${PG_BIN:-$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)}"
 DB_USER="odoo"
@@ -24,7 +25,8 @@ Put an Odoo 18.0 source tree there, or point to yours: ODOO_PATH=/path/to/odoo $
 }
 
 # Odoo's own addons plus this repository (the addon folder sits at its root).
-addons_path() { echo "$ODOO_PATH/addons,$ODOO_PATH/odoo/addons,$REPO_DIR"; }
+# OCA addons come from PyPI as wheels whose modules sit in odoo/addons/ of their target.
+addons_path() { echo "$ODOO_PATH/addons,$ODOO_PATH/odoo/addons,$OCA_DIR/odoo/addons,$REPO_DIR"; }
 
 # --- Python environment -------------------------------------------------------------
 
@@ -43,6 +45,7 @@ ensure_venv() {
     local stamp="$LOCAL_DIR/venv.stamp" want
     want="$( (odoo_requirements; cat "$REPO_DIR/requirements-test.txt") | sha1sum | cut -c1-40)"
     if [ -x "$PYTHON" ] && [ "$(cat "$stamp" 2>/dev/null)" = "$want" ]; then
+        ensure_oca_addons "$REPO_DIR/requirements-oca.txt" "$OCA_DIR"
         return 0
     fi
     log "Installing Odoo 18's Python dependencies and the test tools into .venv (first run: ~5 min)"
@@ -51,6 +54,20 @@ ensure_venv() {
     odoo_requirements > "$LOCAL_DIR/odoo-requirements.txt"
     "$PYTHON" -m pip install -q -r "$LOCAL_DIR/odoo-requirements.txt" -r "$REPO_DIR/requirements-test.txt" \
         || die "pip install failed (see above)"
+    echo "$want" > "$stamp"
+    ensure_oca_addons "$REPO_DIR/requirements-oca.txt" "$OCA_DIR"
+}
+
+# OCA addons from PyPI (a requirements file of odoo-addon-* pins) into their own folder.
+# --no-deps: each wheel requires the `odoo` distribution, which the source tree provides.
+ensure_oca_addons() {  # $1 = requirements file, $2 = target folder
+    local req="$1" target="$2" stamp="$2.stamp" want
+    want="$(sha1sum < "$req" | cut -c1-40)"
+    [ -d "$target/odoo/addons" ] && [ "$(cat "$stamp" 2>/dev/null)" = "$want" ] && return 0
+    log "Installing OCA addons from PyPI ($(basename "$req")) into ${target#"$REPO_DIR"/}"
+    rm -rf "$target"
+    "$PYTHON" -m pip install -q --no-deps --target "$target" -r "$req" \
+        || die "pip install of the OCA addons in $req failed"
     echo "$want" > "$stamp"
 }
 

@@ -27,7 +27,7 @@ ODOO_ACCOUNT_TESTS=(
 RUN_ID="$(date +%Y%m%d%H%M%S)_$$"
 TEMPLATE_DB="atlas_test_$RUN_ID"
 LOG_DIR="$LOCAL_DIR/logs/$RUN_ID"
-CONFIG="$LOCAL_DIR/test.conf"
+CONFIG="$LOG_DIR/odoo.conf"  # one per run: runs from several clones may overlap
 mkdir -p "$LOG_DIR"
 write_odoo_config "$CONFIG"
 export PYTHONPATH="$ODOO_PATH${PYTHONPATH:+:$PYTHONPATH}"
