@@ -1,3 +1,4 @@
 from . import atlas_invoice_send
 from . import atlas_payment_record
 from . import atlas_invoice_refund
+from . import atlas_invoice_export
