@@ -98,7 +98,9 @@ class TestExport(AtlasTestCommon):
 
     def _export(self, invoices, export_format, user=None, **kwargs):
         """Export as an accountant over the public method; return (result, file bytes)."""
-        invoices = invoices.with_user(user or self.users["accountant"])
+        user = user or self.users["accountant"]
+        # The language the web client would send for this user.
+        invoices = invoices.with_user(user).with_context(lang=user.lang)
         result = invoices.atlas_export(export_format, **kwargs)
         return result, base64.b64decode(result["content"])
 
@@ -279,17 +281,21 @@ class TestExport(AtlasTestCommon):
 
     def test_same_invoices_give_the_same_bytes(self):
         invoices = self._sent_invoice() | self._sent_invoice()
+        # Tax names are translatable: the file is written in the company's language, whoever exports.
+        self.env["res.lang"]._activate_lang("fr_FR")
+        self.vat_15.with_context(lang="fr_FR").name = "TPS sur ventes 15%"
+        self.users["admin"].lang = "fr_FR"
         for export_format in ("csv", "quickbooks", "xero"):
             with self.subTest(export_format=export_format):
                 first, first_bytes = self._export(invoices, export_format)
-                # Another user, another language, another order of the selection: same file.
-                self.users["admin"].lang = "fr_FR" if self.env["res.lang"]._lang_get("fr_FR") else "en_US"
+                # Another user, in French, selecting in another order: same file.
                 second, second_bytes = self._export(invoices[::-1], export_format, user=self.users["admin"])
                 self.assertEqual(first_bytes, second_bytes)
                 self.assertNotEqual(first["log_id"], second["log_id"])  # a new log each time
                 logs = self.env["atlas.export.log"].browse([first["log_id"], second["log_id"]])
                 self.assertEqual(len(set(logs.mapped("checksum"))), 1)
                 self.assertEqual(first["file_name"], second["file_name"])
+                self.assertNotIn(b"TPS sur ventes", second_bytes)
 
     def test_paid_invoice_stays_paid_when_exported(self):
         # Status precedence (account_move.py): Refunded > Paid > Partially Paid > Exported.
