@@ -8,6 +8,7 @@ import io
 import xmlrpc.client
 
 import pytest
+import requests
 from conftest import create_user
 
 XERO_HEADER = (
@@ -173,3 +174,38 @@ def test_bookkeeper_may_not_export_nor_read_the_log(world):
     with pytest.raises(xmlrpc.client.Fault):
         bella.call("atlas.export.log", "search_read", [], fields=["name"])
     assert _read(bella, [invoice_id])[0]["atlas_status"] == "sent"
+
+
+def _web_session(odoo_server, database, login):
+    """A browser-like session of the web client (cookies), logged in as this user."""
+    session = requests.Session()
+    response = session.post(
+        f"{odoo_server.url}/web/session/authenticate",
+        json={"jsonrpc": "2.0", "params": {"db": database, "login": login, "password": f"{login}-pw-2026"}},
+        timeout=30,
+    )
+    assert response.json()["result"]["uid"], f"{login} could not log in"
+    return session
+
+
+def test_wizard_download_url_serves_the_logged_file(odoo_server, database, world):
+    """What the Export button downloads (/web/content/<attachment>) is the logged file, for the
+    accountant only."""
+    alex = world["alex"]
+    invoice_id = _sent(world, 60.0)
+    wizard_id = alex.call(
+        "atlas.invoice.export", "create", {"export_format": "xero"}, context={"default_invoice_ids": [invoice_id]}
+    )
+    action = alex.call("atlas.invoice.export", "action_export", [wizard_id])
+    assert action["type"] == "ir.actions.act_url"
+    [log] = alex.call("atlas.export.log", "search_read", [("invoice_ids", "in", [invoice_id])], fields=["file"])
+
+    download = _web_session(odoo_server, database, "alex").get(f"{odoo_server.url}{action['url']}", timeout=30)
+    assert download.status_code == 200
+    assert download.content == base64.b64decode(log["file"])
+    assert download.content.startswith(XERO_HEADER.encode() + b"\r\n")
+    assert "attachment" in download.headers["Content-Disposition"]
+
+    refused = _web_session(odoo_server, database, "bella").get(f"{odoo_server.url}{action['url']}", timeout=30)
+    assert refused.status_code in (403, 404)
+    assert XERO_HEADER.encode() not in refused.content
