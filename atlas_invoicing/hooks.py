@@ -32,3 +32,6 @@ def uninstall_hook(env):
     env["ir.model.data"].search(
         [("module", "=", "atlas_invoicing"), ("model", "=", "account.payment.method"), ("res_id", "in", used.ids)]
     ).unlink()
+    # The export logs go with the module (their table is dropped); so do their files, which
+    # would otherwise stay in the filestore attached to nothing.
+    env["ir.attachment"].sudo().search([("res_model", "=", "atlas.export.log")]).unlink()

@@ -93,6 +93,18 @@ def _read(client, invoice_ids):
     return client.call("account.move", "read", invoice_ids, ["name", "atlas_status", "amount_tax", "amount_untaxed"])
 
 
+def test_demo_has_an_exported_invoice(admin):
+    [invoice] = admin.call(
+        "account.move",
+        "search_read",
+        [("invoice_line_ids.name", "=", "Cloud backup, monthly")],
+        fields=["atlas_status", "atlas_export_log_ids"],
+    )
+    assert invoice["atlas_status"] == "exported"
+    [log] = admin.call("atlas.export.log", "read", invoice["atlas_export_log_ids"], ["export_format", "file_name"])
+    assert log["export_format"] == "xero" and log["file_name"].endswith("_xero.csv")
+
+
 def test_xero_and_quickbooks_files_of_two_posted_invoices(world):
     alex = world["alex"]
     invoice_ids = [_sent(world, 100.0), _sent(world, 250.0, discount=20.0)]

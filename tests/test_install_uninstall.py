@@ -31,6 +31,9 @@ def test_uninstall_then_reinstall(odoo_server, admin):
     payments_before = admin.call("account.payment", "search_read", [], fields=["payment_method_line_id"])
     assert payments_before, "the demo has payments by check, ACH and card"
 
+    export_files = [("res_model", "=", "atlas.export.log")]
+    assert admin.call("ir.attachment", "search_count", export_files), "the demo has an exported invoice"
+
     admin.call("ir.module.module", "button_immediate_uninstall", [_module(admin)["id"]])
     assert _module(admin)["state"] == "uninstalled"
     assert _atlas_records(admin) == 0
@@ -39,6 +42,8 @@ def test_uninstall_then_reinstall(odoo_server, admin):
     # The books are untouched: every posted invoice (the demo's too) is still there.
     assert admin.call("ir.module.module", "search_count", [("name", "=", "account"), ("state", "=", "installed")])
     assert admin.call("account.move", "search_count", posted) == posted_before
+    # The export logs went with the module, and so did their files.
+    assert admin.call("ir.attachment", "search_count", export_files) == 0
     # ... and every payment still says how it was paid.
     assert admin.call("account.payment", "search_read", [], fields=["payment_method_line_id"]) == payments_before
 

@@ -67,6 +67,10 @@ class AtlasDemo(models.AbstractModel):
         invoice(northwind, 0, [("Website maintenance, December", 1, 450.0)])
         # Sent
         invoice(bluebird, 10, [("IT support retainer", 1, 1200.0), ("On-site visit", 3, 95.0)]).action_atlas_mark_sent()
+        # Exported: sent, then exported to Xero (the file is in the Export Log)
+        exported = invoice(northwind, 15, [("Cloud backup, monthly", 1, 180.0)])
+        exported.action_atlas_mark_sent()
+        exported._atlas_export("xero")
         # Partially Paid
         partial = invoice(northwind, 35, [("Network audit", 1, 2000.0)])
         partial.action_atlas_mark_sent()
