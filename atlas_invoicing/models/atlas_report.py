@@ -316,8 +316,17 @@ class AtlasReport(models.AbstractModel):
 
     def _round(self, options, amount):
         """Round an amount to the company currency (plain float, -0.0 made 0.0)."""
+        return self._rounder(options)(amount)
+
+    def _rounder(self, options):
+        """The rounding function of the company currency, for loops over many lines
+        (reads the currency once instead of once per amount)."""
         digits = self._company(options).currency_id.decimal_places
-        return round(amount or 0.0, digits) + 0.0
+
+        def rounded(amount):
+            return round(amount or 0.0, digits) + 0.0
+
+        return rounded
 
     def _check(self, options, label, expected, value):
         expected = self._round(options, expected)
