@@ -16,6 +16,7 @@
         "data/mail_template_data.xml",
         "data/account_payment_method_data.xml",
         "reports/atlas_invoice_report.xml",
+        "reports/atlas_financial_report.xml",
         "wizard/atlas_invoice_send_views.xml",
         "wizard/atlas_payment_record_views.xml",
         "wizard/atlas_invoice_refund_views.xml",
@@ -23,6 +24,7 @@
         "views/res_partner_views.xml",
         "views/atlas_actions.xml",
         "views/res_config_settings_views.xml",
+        "views/atlas_report_actions.xml",
         "views/atlas_menus.xml",
     ],
     "pre_init_hook": "pre_init_hook",
@@ -31,6 +33,9 @@
         "demo/atlas_demo.xml",
     ],
     "assets": {
+        "web.assets_backend": [
+            "atlas_invoicing/static/src/report/*",
+        ],
         "web.assets_tests": [
             "atlas_invoicing/static/tests/tours/*.js",
         ],

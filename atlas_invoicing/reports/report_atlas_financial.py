@@ -1,0 +1,70 @@
+from odoo import api, models
+
+from .atlas_report_xlsx import is_set, leading_text_columns
+
+ROW_CLASSES = {
+    "section": "o_atlas_bold o_atlas_section",
+    "subtotal": "o_atlas_bold",
+    "total": "o_atlas_bold o_atlas_total",
+    "detail": "o_atlas_detail",
+}
+
+
+class ReportAtlasFinancial(models.AbstractModel):
+    """The PDF of any Atlas report: one QWeb template over the report's envelope and every
+    line of `_iter_report_lines` (the whole ledger, not the screen's first page), so the
+    PDF carries the numbers of the screen and of the XLSX."""
+
+    _name = "report.atlas_invoicing.report_financial"
+    _description = "Atlas financial report (PDF)"
+
+    @api.model
+    def _get_report_values(self, docids, data=None):
+        data = data or {}
+        report = self.env["atlas.report"]._get_report_model(data.get("report_model"))
+        # The report checks the user's role here (a Viewer gets no General Ledger).
+        envelope = report._get_report_envelope(data.get("options") or {})
+        company = self.env["res.company"].browse(envelope["company"]["id"])
+        return {
+            "doc_ids": [],
+            "doc_model": report._name,
+            "docs": company,
+            "company": company,
+            "report": envelope,
+            "rows": self._get_rows(report, envelope, report._iter_report_lines(envelope["options"])),
+            "format_cell": report._format_report_cell,
+        }
+
+    @api.model
+    def _get_rows(self, report, envelope, lines):
+        """Table rows: a line without text values of its own (a section, an opening balance)
+        shows its label across the leading text columns; figures are formatted as on screen."""
+        columns = envelope["columns"]
+        currency_id = envelope["currency"]["id"]
+        span = leading_text_columns(columns)
+        for line in lines:
+            if line.get("kind") == "more":
+                continue
+            values = line.get("values") or {}
+            level = int(line.get("level") or 0)
+            own_text = any(is_set(values.get(column["key"])) for column in columns[:span])
+            cells = []
+            if not own_text:
+                cells.append({"text": line.get("label") or "", "colspan": span, "numeric": False, "indent": level})
+                rest = columns[span:]
+            else:
+                rest = columns
+            for index, column in enumerate(rest):
+                value = values.get(column["key"])
+                if own_text and index == 0 and not is_set(value):
+                    value = line.get("label")
+                numeric = column["type"] in ("monetary", "number")
+                cells.append(
+                    {
+                        "text": report._format_report_cell(value, column["type"], currency_id),
+                        "colspan": 1,
+                        "numeric": numeric,
+                        "indent": level if own_text and index == 0 else 0,
+                    }
+                )
+            yield {"class": ROW_CLASSES.get(line.get("kind"), ""), "cells": cells}
