@@ -10,4 +10,6 @@ from . import account_journal
 from . import res_company
 from . import res_config_settings
 from . import res_partner
+from . import atlas_report
+from . import atlas_report_ar_aging
 from . import atlas_report_export

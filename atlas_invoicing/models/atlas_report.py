@@ -1,0 +1,383 @@
+"""Common ground of the Atlas reports (issue #5, REPORT_CONTRACT.md).
+
+Every report is an AbstractModel inheriting ``atlas.report``: ``get_report_data(options)``
+returns the whole report as plain values (an "envelope"), for the screen, the PDF, the XLSX
+and XML-RPC clients alike. Figures come from SQL with bound parameters. Raw SQL bypasses
+record rules, so the company and the role are checked here, before any query runs.
+"""
+
+import datetime
+import re
+
+from odoo import api, fields, models
+from odoo.exceptions import AccessError, UserError
+from odoo.tools import SQL
+from odoo.tools.misc import format_date
+
+# Every option any report understands; a key outside this set is a typo worth reporting.
+KNOWN_OPTIONS = {
+    "company_id",
+    "as_of_date",
+    "date_from",
+    "date_to",
+    "comparison",
+    "account_ids",
+    "partner_ids",
+    "line_limit",
+}
+DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+MAX_LINE_LIMIT = 10000
+
+
+class AtlasReport(models.AbstractModel):
+    _name = "atlas.report"
+    _description = "Atlas Report"
+
+    # Set by each report.
+    _report_key = None
+    _report_group = "atlas_invoicing.group_atlas_viewer"
+    _report_role = "Viewer"
+    # The options this report reads (besides company_id).
+    _report_options = ()
+
+    # -------------------------------------------------------------------------
+    # Public API (XML-RPC)
+    # -------------------------------------------------------------------------
+
+    @api.model
+    def get_report_data(self, options=None):
+        """The whole report as plain values: the envelope of REPORT_CONTRACT.md.
+
+        :param options: dict of filters (see REPORT_CONTRACT.md); every key is optional
+        :raise AccessError: the user lacks the role or the company
+        :raise UserError: an option is wrong; the message says what to fix
+        """
+        options = self._normalize_options(options)
+        body = self._compute_report(options)
+        return dict(self._envelope_header(options), **body)
+
+    @api.model
+    def get_more_lines(self, options, parent_key, offset):
+        raise UserError(self.env._("Only the General Ledger loads its lines page by page."))
+
+    # -------------------------------------------------------------------------
+    # Python API (XLSX writer, screen)
+    # -------------------------------------------------------------------------
+
+    @api.model
+    def _get_report_envelope(self, options):
+        """The envelope without its lines (title, columns, options, checks, totals)."""
+        envelope = self.get_report_data(options)
+        envelope.pop("lines")
+        return envelope
+
+    @api.model
+    def _iter_report_lines(self, options):
+        """Every line of the report in screen order (the XLSX writer streams this)."""
+        yield from self.get_report_data(options)["lines"]
+
+    # -------------------------------------------------------------------------
+    # To implement in each report
+    # -------------------------------------------------------------------------
+
+    def _report_title(self):
+        raise NotImplementedError
+
+    def _report_subtitle(self, options):
+        raise NotImplementedError
+
+    def _report_columns(self, options):
+        raise NotImplementedError
+
+    def _compute_report(self, options):
+        """{"lines": [...], "checks": [...], "totals": {...}} for normalised options."""
+        raise NotImplementedError
+
+    # -------------------------------------------------------------------------
+    # Options
+    # -------------------------------------------------------------------------
+
+    @api.model
+    def _normalize_options(self, options):
+        """Check the role, the company and every option; return them normalised.
+
+        Idempotent: the normalised options (echoed in the envelope) can be sent back as is.
+        """
+        self._check_report_access()
+        if options is None or options is False:
+            options = {}
+        if not isinstance(options, dict):
+            raise UserError(self.env._("The report options must be a dictionary, e.g. {'company_id': 1}."))
+        unknown = sorted(set(options) - KNOWN_OPTIONS)
+        if unknown:
+            raise UserError(
+                self.env._(
+                    "Unknown report option(s): %(unknown)s. The options are: %(known)s.",
+                    unknown=", ".join(map(str, unknown)),
+                    known=", ".join(sorted(KNOWN_OPTIONS)),
+                )
+            )
+        company = self._option_company(options.get("company_id"))
+        result = {"company_id": company.id}
+        today = fields.Date.context_today(self)
+        if "as_of_date" in self._report_options:
+            as_of = self._option_date(options.get("as_of_date"), self.env._("as-of date"))
+            result["as_of_date"] = as_of or today
+        if "date_from" in self._report_options:
+            date_from = self._option_date(options.get("date_from"), self.env._("start date"))
+            date_to = self._option_date(options.get("date_to"), self.env._("end date"))
+            result["date_from"] = date_from or today.replace(month=1, day=1)
+            result["date_to"] = date_to or today.replace(month=12, day=31)
+            self._check_period(result["date_from"], result["date_to"])
+        if "comparison" in self._report_options:
+            result["comparison"] = self._option_comparison(options.get("comparison"))
+        if "account_ids" in self._report_options:
+            result["account_ids"] = self._option_accounts(options.get("account_ids"), company)
+        if "partner_ids" in self._report_options:
+            result["partner_ids"] = self._option_partners(options.get("partner_ids"))
+        if "line_limit" in self._report_options:
+            result["line_limit"] = self._option_line_limit(options.get("line_limit"))
+        return result
+
+    def _check_report_access(self):
+        if self.env.su or self.env.user.has_group(self._report_group):
+            return
+        raise AccessError(
+            self.env._(
+                "The %(report)s report needs the Atlas %(role)s role. Ask an Atlas administrator " "to give it to you.",
+                report=self._report_title(),
+                role=self._report_role,
+            )
+        )
+
+    def _option_company(self, company_id):
+        if company_id in (None, False):
+            return self.env.company
+        if not isinstance(company_id, int) or isinstance(company_id, bool):
+            raise UserError(self.env._("company_id must be a company id (a whole number), not %r.", company_id))
+        allowed = self.env.user.company_ids
+        if company_id not in allowed.ids and not self.env.su:
+            raise AccessError(
+                self.env._(
+                    "You are not allowed to see the reports of company #%(id)s. Your companies are: %(names)s.",
+                    id=company_id,
+                    names=", ".join(f"{c.name} (#{c.id})" for c in allowed),
+                )
+            )
+        company = self.env["res.company"].sudo().browse(company_id).exists()
+        if not company:
+            raise UserError(self.env._("There is no company #%s.", company_id))
+        return company
+
+    def _option_date(self, value, what):
+        if value in (None, False, ""):
+            return None
+        if isinstance(value, datetime.date) and not isinstance(value, datetime.datetime):
+            return value
+        parsed = None
+        if isinstance(value, str) and DATE_RE.match(value):
+            try:
+                parsed = datetime.date.fromisoformat(value)
+            except ValueError:
+                parsed = None  # 2026-02-30: shaped like a date, but not one
+        if parsed:
+            return parsed
+        raise UserError(
+            self.env._(
+                "The %(what)s “%(value)s” is not a date: write it as YYYY-MM-DD, e.g. 2026-06-30.",
+                what=what,
+                value=value,
+            )
+        )
+
+    def _check_period(self, date_from, date_to):
+        if date_from > date_to:
+            raise UserError(
+                self.env._(
+                    "The start date %(start)s is after the end date %(end)s: swap them or pick another period.",
+                    start=date_from.isoformat(),
+                    end=date_to.isoformat(),
+                )
+            )
+
+    def _option_comparison(self, value):
+        if not value:
+            return False
+        if not isinstance(value, dict) or not value.get("date_from") or not value.get("date_to"):
+            raise UserError(
+                self.env._(
+                    "The comparison period must be {'date_from': 'YYYY-MM-DD', 'date_to': 'YYYY-MM-DD'} or False."
+                )
+            )
+        date_from = self._option_date(value["date_from"], self.env._("comparison start date"))
+        date_to = self._option_date(value["date_to"], self.env._("comparison end date"))
+        self._check_period(date_from, date_to)
+        return {"date_from": date_from, "date_to": date_to}
+
+    def _option_ids(self, value, what):
+        if value in (None, False):
+            return []
+        if not isinstance(value, list | tuple) or not all(
+            isinstance(v, int) and not isinstance(v, bool) for v in value
+        ):
+            raise UserError(
+                self.env._("%(what)s must be a list of ids (whole numbers), not %(value)r.", what=what, value=value)
+            )
+        return sorted(set(value))
+
+    def _option_accounts(self, value, company):
+        ids = self._option_ids(value, "account_ids")
+        if not ids:
+            return []
+        found = (
+            self.env["account.account"]
+            .sudo()
+            .with_context(active_test=False)
+            .search([("id", "in", ids), ("company_ids", "in", company.id)])
+        )
+        unknown = sorted(set(ids) - set(found.ids))
+        if unknown:
+            raise UserError(
+                self.env._(
+                    "Unknown account id(s) %(ids)s for company %(company)s: "
+                    "use ids of that company's chart of accounts.",
+                    ids=", ".join(map(str, unknown)),
+                    company=company.name,
+                )
+            )
+        return ids
+
+    def _option_partners(self, value):
+        ids = self._option_ids(value, "partner_ids")
+        if not ids:
+            return []
+        found = self.env["res.partner"].sudo().with_context(active_test=False).browse(ids).exists()
+        unknown = sorted(set(ids) - set(found.ids))
+        if unknown:
+            raise UserError(self.env._("Unknown customer (partner) id(s): %s.", ", ".join(map(str, unknown))))
+        return ids
+
+    def _option_line_limit(self, value):
+        if value in (None, False):
+            return 80
+        if not isinstance(value, int) or isinstance(value, bool) or not 1 <= value <= MAX_LINE_LIMIT:
+            raise UserError(
+                self.env._(
+                    "line_limit must be a whole number from 1 to %(max)s, not %(value)r.",
+                    max=MAX_LINE_LIMIT,
+                    value=value,
+                )
+            )
+        return value
+
+    # -------------------------------------------------------------------------
+    # Envelope helpers
+    # -------------------------------------------------------------------------
+
+    def _company(self, options):
+        return self.env["res.company"].sudo().browse(options["company_id"])
+
+    def _currency_info(self, company):
+        currency = company.currency_id
+        return {
+            "id": currency.id,
+            "name": currency.name,
+            "symbol": currency.symbol,
+            "position": currency.position,
+            "decimal_places": currency.decimal_places,
+        }
+
+    def _echo_options(self, options):
+        """Options as plain values (dates as YYYY-MM-DD), ready to be sent back."""
+
+        def plain(value):
+            if isinstance(value, datetime.date):
+                return value.isoformat()
+            if isinstance(value, dict):
+                return {k: plain(v) for k, v in value.items()}
+            return value
+
+        return plain(options)
+
+    def _envelope_header(self, options):
+        company = self._company(options)
+        return {
+            "report": self._report_key,
+            "title": self._report_title(),
+            "subtitle": self._report_subtitle(options),
+            "company": {"id": company.id, "name": company.name},
+            "currency": self._currency_info(company),
+            "options": self._echo_options(options),
+            "columns": self._report_columns(options),
+        }
+
+    def _format_date(self, date):
+        return format_date(self.env, date)
+
+    def _round(self, options, amount):
+        """Round an amount to the company currency (plain float, -0.0 made 0.0)."""
+        digits = self._company(options).currency_id.decimal_places
+        return round(amount or 0.0, digits) + 0.0
+
+    def _check(self, options, label, expected, value):
+        expected = self._round(options, expected)
+        value = self._round(options, value)
+        difference = self._round(options, value - expected)
+        return {
+            "label": label,
+            "expected": expected,
+            "value": value,
+            "difference": difference,
+            "ok": self._company(options).currency_id.is_zero(difference),
+        }
+
+    @staticmethod
+    def _line(key, label, values, kind="line", parent=False, level=0, drilldown=False, move_id=False, foreign=False):
+        return {
+            "key": key,
+            "parent": parent,
+            "level": level,
+            "kind": kind,
+            "label": label,
+            "values": values,
+            "drilldown": drilldown,
+            "move_id": move_id,
+            "foreign": foreign,
+        }
+
+    # -------------------------------------------------------------------------
+    # SQL helpers
+    # -------------------------------------------------------------------------
+
+    def _flush_accounting(self):
+        """Raw SQL reads the tables: write pending ORM changes first."""
+        for model in (
+            "account.move.line",
+            "account.move",
+            "account.account",
+            "account.partial.reconcile",
+            "account.payment",
+            "account.journal",
+            "res.partner",
+        ):
+            self.env[model].flush_model()
+
+    def _query(self, query):
+        """Run an odoo.tools.SQL (parameters bound by psycopg2) and return dict rows."""
+        self.env.cr.execute(query)
+        return self.env.cr.dictfetchall()
+
+    def _account_code_sql(self, alias, company):
+        # Odoo 18 stores the code per root company (company_dependent code_store).
+        return self.env["account.account"].with_company(company)._field_to_sql(alias, "code")
+
+    def _account_name_sql(self, alias):
+        # Translated field (jsonb): the user's language, falling back to English.
+        return self.env["account.account"]._field_to_sql(alias, "name")
+
+    def _base_line_domain(self, options):
+        return [("company_id", "=", options["company_id"]), ("parent_state", "=", "posted")]
+
+    @staticmethod
+    def _sql_ids(ids):
+        return SQL("%s", list(ids))
