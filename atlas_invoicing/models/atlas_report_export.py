@@ -9,7 +9,7 @@ from ..reports.atlas_report_xlsx import is_set, report_filename, write_report_xl
 
 FINANCIAL_REPORT = "atlas_invoicing.action_report_atlas_financial"
 # Reports whose columns need the width of a landscape page.
-LANDSCAPE_REPORTS = {"cash_flow", "general_ledger"}
+LANDSCAPE_REPORTS = {"atlas.report.cash.flow", "atlas.report.general.ledger"}
 XLSX_MIMETYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
@@ -83,7 +83,7 @@ class AtlasReport(models.AbstractModel):
     def _render_report_pdf(self, options):
         """(PDF bytes, envelope); the envelope also checks access before wkhtmltopdf starts."""
         envelope = self._get_report_envelope(options)
-        reports = self.env["ir.actions.report"].with_context(landscape=envelope["report"] in LANDSCAPE_REPORTS)
+        reports = self.env["ir.actions.report"].with_context(landscape=self._name in LANDSCAPE_REPORTS)
         pdf, _report_type = reports._render_qweb_pdf(
             FINANCIAL_REPORT, data={"report_model": self._name, "options": envelope["options"]}
         )

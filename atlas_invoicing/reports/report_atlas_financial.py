@@ -1,6 +1,6 @@
 from odoo import api, models
 
-from .atlas_report_xlsx import is_set, leading_text_columns
+from .atlas_report_xlsx import BOLD_KINDS, is_set, leading_text_columns
 
 ROW_CLASSES = {
     "section": "o_atlas_bold o_atlas_section",
@@ -23,7 +23,11 @@ class ReportAtlasFinancial(models.AbstractModel):
         data = data or {}
         report = self.env["atlas.report"]._get_report_model(data.get("report_model"))
         # The report checks the user's role here (a Viewer gets no General Ledger).
-        envelope = report._get_report_envelope(data.get("options") or {})
+        envelope = report.get_report_data(data.get("options") or {})
+        lines = envelope.pop("lines")
+        if any(line.get("kind") == "more" for line in lines):
+            # The screen's first page of a long ledger: the PDF has every line.
+            lines = report._iter_report_lines(envelope["options"])
         company = self.env["res.company"].browse(envelope["company"]["id"])
         return {
             "doc_ids": [],
@@ -31,7 +35,7 @@ class ReportAtlasFinancial(models.AbstractModel):
             "docs": company,
             "company": company,
             "report": envelope,
-            "rows": self._get_rows(report, envelope, report._iter_report_lines(envelope["options"])),
+            "rows": self._get_rows(report, envelope, lines),
             "format_cell": report._format_report_cell,
         }
 
@@ -42,6 +46,7 @@ class ReportAtlasFinancial(models.AbstractModel):
         columns = envelope["columns"]
         currency_id = envelope["currency"]["id"]
         span = leading_text_columns(columns)
+        last_key = columns[-1]["key"]
         for line in lines:
             if line.get("kind") == "more":
                 continue
@@ -58,6 +63,13 @@ class ReportAtlasFinancial(models.AbstractModel):
                 value = values.get(column["key"])
                 if own_text and index == 0 and not is_set(value):
                     value = line.get("label")
+                if (
+                    value == 0
+                    and column["type"] == "monetary"
+                    and column["key"] != last_key
+                    and line.get("kind") not in BOLD_KINDS
+                ):
+                    value = None  # as on screen: empty buckets and zero debits blank, totals keep 0.00
                 numeric = column["type"] in ("monetary", "number")
                 cells.append(
                     {

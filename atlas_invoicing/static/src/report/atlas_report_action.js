@@ -214,8 +214,14 @@ export class AtlasReportAction extends Component {
             cells.push({ key: "label", text: line.label || "", colspan: span, numeric: false, isLabel: true });
             rest = columns.slice(span);
         }
+        const lastKey = columns[columns.length - 1].key;
+        const blankZeros = !BOLD_KINDS.has(line.kind);
         rest.forEach((column, index) => {
             let value = values[column.key];
+            if (blankZeros && value === 0 && column.type === "monetary" && column.key !== lastKey) {
+                // Empty aging buckets and zero debits read better blank; totals keep their 0.00.
+                value = false;
+            }
             const isLabel = ownText && index === 0 && !isSet(value);
             if (isLabel) {
                 value = line.label;
@@ -226,7 +232,6 @@ export class AtlasReportAction extends Component {
                 colspan: 1,
                 numeric: NUMERIC.has(column.type),
                 isLabel: isLabel || (ownText && index === 0),
-                zero: NUMERIC.has(column.type) && value === 0,
             });
         });
         return cells;
