@@ -49,7 +49,7 @@ class AtlasReportExportController(http.Controller):
                 _logger.exception("Atlas report %s as %s failed", report_model, file_format)
             # The shape the web client's download() turns into an error dialog (as /report/download).
             error = {"code": 200, "message": "Odoo Server Error", "data": http.serialize_exception(e)}
-            res = request.make_response(html_escape(json.dumps(error)))
+            res = request.make_response(html_escape(json.dumps(error)), status=500)
             raise werkzeug.exceptions.InternalServerError(response=res) from e
 
     def _xlsx_response(self, report, options):

@@ -7,3 +7,4 @@ from . import test_roles
 from . import test_tour
 from . import test_payment
 from . import test_report_ar_aging
+from . import test_report_files
