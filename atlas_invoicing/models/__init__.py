@@ -12,4 +12,7 @@ from . import res_config_settings
 from . import res_partner
 from . import atlas_report
 from . import atlas_report_ar_aging
+from . import atlas_report_profit_loss
+from . import atlas_report_cash_flow
+from . import atlas_report_general_ledger
 from . import atlas_report_export

@@ -151,7 +151,7 @@ class AtlasReport(models.AbstractModel):
         )
 
     def _option_company(self, company_id):
-        if company_id in (None, False):
+        if company_id is None or company_id is False:
             return self.env.company
         if not isinstance(company_id, int) or isinstance(company_id, bool):
             raise UserError(self.env._("company_id must be a company id (a whole number), not %r.", company_id))
@@ -170,7 +170,7 @@ class AtlasReport(models.AbstractModel):
         return company
 
     def _option_date(self, value, what):
-        if value in (None, False, ""):
+        if value is None or value is False or value == "":
             return None
         if isinstance(value, datetime.date) and not isinstance(value, datetime.datetime):
             return value
@@ -215,7 +215,7 @@ class AtlasReport(models.AbstractModel):
         return {"date_from": date_from, "date_to": date_to}
 
     def _option_ids(self, value, what):
-        if value in (None, False):
+        if value is None or value is False:
             return []
         if not isinstance(value, list | tuple) or not all(
             isinstance(v, int) and not isinstance(v, bool) for v in value
@@ -258,7 +258,7 @@ class AtlasReport(models.AbstractModel):
         return ids
 
     def _option_line_limit(self, value):
-        if value in (None, False):
+        if value is None or value is False:
             return 80
         if not isinstance(value, int) or isinstance(value, bool) or not 1 <= value <= MAX_LINE_LIMIT:
             raise UserError(
@@ -311,13 +311,22 @@ class AtlasReport(models.AbstractModel):
             "columns": self._report_columns(options),
         }
 
-    def _format_date(self, date):
-        return format_date(self.env, date)
+    def _format_date(self, date, date_format=False):
+        return format_date(self.env, date, date_format=date_format)
 
     def _round(self, options, amount):
         """Round an amount to the company currency (plain float, -0.0 made 0.0)."""
+        return self._rounder(options)(amount)
+
+    def _rounder(self, options):
+        """The rounding function of the company currency, for loops over many lines
+        (reads the currency once instead of once per amount)."""
         digits = self._company(options).currency_id.decimal_places
-        return round(amount or 0.0, digits) + 0.0
+
+        def rounded(amount):
+            return round(amount or 0.0, digits) + 0.0
+
+        return rounded
 
     def _check(self, options, label, expected, value):
         expected = self._round(options, expected)

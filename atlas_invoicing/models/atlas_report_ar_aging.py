@@ -71,16 +71,24 @@ class AtlasReportArAging(models.AbstractModel):
         return [row[0] for row in self.env.cr.fetchall()]
 
     def _open_items_query(self, options, account_ids):
-        """Open receivable items on the as-of date, with partner and grand totals.
+        """Open receivable items on the as-of date, then one row per customer and the total.
 
-        One statement: GROUPING SETS return the items (one group each), one row per customer
-        and one grand-total row, so every figure is summed by PostgreSQL.
+        One statement: the items ordered for the screen (kind 'item'), followed by the sums
+        per customer and the grand total (ROLLUP), so every figure is summed by PostgreSQL.
         """
-        as_of = options["as_of_date"]
-        company_id = options["company_id"]
-        digits = self._company(options).currency_id.decimal_places
         partner_filter = (
             SQL("AND aml.partner_id = ANY(%s)", options["partner_ids"]) if options["partner_ids"] else SQL()
+        )
+        scope = SQL(
+            """aml.account_id = ANY(%(accounts)s)
+               AND aml.parent_state = 'posted'
+               AND aml.company_id = %(company)s
+               AND aml.date <= %(as_of)s
+               %(partner_filter)s""",
+            accounts=account_ids,
+            company=options["company_id"],
+            as_of=options["as_of_date"],
+            partner_filter=partner_filter,
         )
         return SQL(
             """
@@ -98,80 +106,75 @@ class AtlasReportArAging(models.AbstractModel):
                   FROM account_partial_reconcile part
                  WHERE part.max_date > %(as_of)s
             ),
-            late_sum AS (
+            late_sum AS MATERIALIZED (
                 SELECT line_id, SUM(amount) AS amount, SUM(amount_currency) AS amount_currency
                   FROM late
                  GROUP BY line_id
             ),
-            candidates AS (
-                -- spelled like Odoo's partial index account_move_line__unreconciled_index
-                SELECT aml.id
-                  FROM account_move_line aml
-                 WHERE aml.account_id = ANY(%(accounts)s)
-                   AND (aml.reconciled IS NULL OR aml.reconciled = false OR aml.reconciled IS NOT true)
-                   AND aml.parent_state = 'posted'
-                UNION
-                SELECT line_id FROM late_sum
-            ),
-            items AS (
-                SELECT aml.id,
-                       aml.partner_id,
-                       COALESCE(partner.name, '') AS partner_name,
-                       aml.move_id,
-                       aml.move_name,
-                       aml.date,
+            open_items AS MATERIALIZED (
+                SELECT aml.id, aml.partner_id, aml.move_id, aml.move_name, aml.date,
                        COALESCE(aml.date_maturity, aml.date) AS date_maturity,
-                       %(as_of)s - COALESCE(aml.date_maturity, aml.date) AS days_overdue,
+                       aml.currency_id, aml.company_currency_id,
                        ROUND(aml.amount_residual + COALESCE(ls.amount, 0), %(digits)s) AS open_amount,
-                       CASE WHEN aml.currency_id != aml.company_currency_id THEN cur.name END AS foreign_currency,
-                       ROUND(aml.amount_residual_currency + COALESCE(ls.amount_currency, 0), cur.decimal_places)
-                           AS foreign_amount
-                  FROM candidates c
-                  JOIN account_move_line aml ON aml.id = c.id
-                  JOIN res_currency cur ON cur.id = aml.currency_id
+                       aml.amount_residual_currency + COALESCE(ls.amount_currency, 0) AS open_currency
+                  FROM account_move_line aml
                   LEFT JOIN late_sum ls ON ls.line_id = aml.id
-                  LEFT JOIN res_partner partner ON partner.id = aml.partner_id
-                 WHERE aml.account_id = ANY(%(accounts)s)
-                   AND aml.parent_state = 'posted'
-                   AND aml.company_id = %(company)s
-                   AND aml.date <= %(as_of)s
-                   %(partner_filter)s
+                 -- not reconciled today: spelled like Odoo's partial index
+                 -- account_move_line__unreconciled_index, which finds them
+                 WHERE (aml.reconciled IS NULL OR aml.reconciled = false OR aml.reconciled IS NOT true)
+                   AND %(scope)s
+                UNION ALL
+                SELECT aml.id, aml.partner_id, aml.move_id, aml.move_name, aml.date,
+                       COALESCE(aml.date_maturity, aml.date),
+                       aml.currency_id, aml.company_currency_id,
+                       ROUND(aml.amount_residual + ls.amount, %(digits)s),
+                       aml.amount_residual_currency + ls.amount_currency
+                  FROM late_sum ls
+                  JOIN account_move_line aml ON aml.id = ls.line_id
+                 -- reconciled today, but not yet on the as-of date
+                 WHERE aml.reconciled AND %(scope)s
             ),
-            bucketed AS (
-                SELECT items.*,
-                       CASE WHEN days_overdue <= 0 THEN 'current'
-                            WHEN days_overdue <= 30 THEN 'b_1_30'
-                            WHEN days_overdue <= 60 THEN 'b_31_60'
-                            WHEN days_overdue <= 90 THEN 'b_61_90'
+            bucketed AS MATERIALIZED (
+                SELECT open_items.*,
+                       %(as_of)s - date_maturity AS days_overdue,
+                       CASE WHEN %(as_of)s - date_maturity <= 0 THEN 'current'
+                            WHEN %(as_of)s - date_maturity <= 30 THEN 'b_1_30'
+                            WHEN %(as_of)s - date_maturity <= 60 THEN 'b_31_60'
+                            WHEN %(as_of)s - date_maturity <= 90 THEN 'b_61_90'
                             ELSE 'b_90_plus' END AS bucket
-                  FROM items
+                  FROM open_items
                  WHERE open_amount != 0
             )
-            SELECT GROUPING(partner_id) AS is_total,
-                   GROUPING(id) AS is_partner,
-                   partner_id, partner_name, id, move_id, move_name, date, date_maturity, days_overdue,
-                   foreign_currency, foreign_amount,
-                   CASE WHEN GROUPING(partner_id) = 0 AND GROUPING(id) = 1 THEN array_agg(id) END AS item_ids,
-                   COALESCE(SUM(open_amount) FILTER (WHERE bucket = 'current'), 0) AS current,
-                   COALESCE(SUM(open_amount) FILTER (WHERE bucket = 'b_1_30'), 0) AS b_1_30,
-                   COALESCE(SUM(open_amount) FILTER (WHERE bucket = 'b_31_60'), 0) AS b_31_60,
-                   COALESCE(SUM(open_amount) FILTER (WHERE bucket = 'b_61_90'), 0) AS b_61_90,
-                   COALESCE(SUM(open_amount) FILTER (WHERE bucket = 'b_90_plus'), 0) AS b_90_plus,
-                   COALESCE(SUM(open_amount), 0) AS total
+            (
+                SELECT 'item'::text AS kind, b.id, b.partner_id, COALESCE(partner.name, '') AS partner_name,
+                       b.move_id, b.move_name, b.date::text AS date, b.date_maturity::text AS date_maturity,
+                       b.days_overdue, b.bucket, b.open_amount AS total,
+                       CASE WHEN b.currency_id != b.company_currency_id THEN cur.name END AS foreign_currency,
+                       ROUND(b.open_currency, cur.decimal_places) AS foreign_amount,
+                       NULL::numeric AS current, NULL::numeric AS b_1_30, NULL::numeric AS b_31_60,
+                       NULL::numeric AS b_61_90, NULL::numeric AS b_90_plus, NULL::int[] AS item_ids
+                  FROM bucketed b
+                  JOIN res_currency cur ON cur.id = b.currency_id
+                  LEFT JOIN res_partner partner ON partner.id = b.partner_id
+            )
+            UNION ALL
+            SELECT CASE WHEN GROUPING(partner_id) = 1 THEN 'total' ELSE 'partner' END,
+                   NULL, partner_id, NULL, NULL, NULL, NULL, NULL, NULL, NULL,
+                   SUM(open_amount), NULL, NULL,
+                   COALESCE(SUM(open_amount) FILTER (WHERE bucket = 'current'), 0),
+                   COALESCE(SUM(open_amount) FILTER (WHERE bucket = 'b_1_30'), 0),
+                   COALESCE(SUM(open_amount) FILTER (WHERE bucket = 'b_31_60'), 0),
+                   COALESCE(SUM(open_amount) FILTER (WHERE bucket = 'b_61_90'), 0),
+                   COALESCE(SUM(open_amount) FILTER (WHERE bucket = 'b_90_plus'), 0),
+                   CASE WHEN GROUPING(partner_id) = 0 THEN array_agg(id ORDER BY id) END
               FROM bucketed
-             GROUP BY GROUPING SETS (
-                   (partner_id, partner_name, id, move_id, move_name, date, date_maturity, days_overdue,
-                    foreign_currency, foreign_amount),
-                   (partner_id, partner_name),
-                   ()
-             )
-             ORDER BY GROUPING(partner_id), partner_name, partner_id, GROUPING(id) DESC, date_maturity, date, id
+             GROUP BY ROLLUP (partner_id)
+             -- items first ('item' > 'total' > 'partner'), in screen order
+             ORDER BY kind DESC, partner_name, partner_id, date_maturity, date, id
             """,
-            as_of=as_of,
-            accounts=account_ids,
-            company=company_id,
-            digits=digits,
-            partner_filter=partner_filter,
+            as_of=options["as_of_date"],
+            digits=self._company(options).currency_id.decimal_places,
+            scope=scope,
         )
 
     def _receivable_balance(self, options, account_ids):
@@ -201,57 +204,87 @@ class AtlasReportArAging(models.AbstractModel):
         self._flush_accounting()
         company = self._company(options)
         account_ids = self._receivable_account_ids(company)
-        rows = self._query(self._open_items_query(options, account_ids)) if account_ids else []
+        rows = []
+        if account_ids:
+            # The items are sorted for the screen in one pass: give that sort memory instead
+            # of letting it spill to disk on large books, for this statement only.
+            self.env.cr.execute("SELECT current_setting('work_mem')")
+            work_mem = self.env.cr.fetchone()[0]
+            self.env.cr.execute("SET LOCAL work_mem = '64MB'")
+            try:
+                rows = self._query(self._open_items_query(options, account_ids))
+            finally:
+                self.env.cr.execute(SQL("SELECT set_config('work_mem', %s, true)", work_mem))
         receivable_balance = self._receivable_balance(options, account_ids) if account_ids else 0.0
 
-        lines = []
-        totals = dict.fromkeys((*BUCKETS, "total"), 0.0)
         base_domain = [
             ("company_id", "=", company.id),
             ("parent_state", "=", "posted"),
             ("account_id", "in", account_ids),
             ("date", "<=", options["as_of_date"].isoformat()),
         ]
+        rnd = self._rounder(options)
+        aggregates = {}  # partner id (None for the total) -> row of sums
+        items = []
         for row in rows:
-            values = {key: self._round(options, row[key]) for key in (*BUCKETS, "total")}
-            if row["is_total"]:
-                totals = values
-                domain = base_domain + (
-                    [("partner_id", "in", options["partner_ids"])] if options["partner_ids"] else []
+            if row["kind"] == "item":
+                items.append(row)
+            else:
+                aggregates["total" if row["kind"] == "total" else row["partner_id"]] = row
+
+        def bucket_values(row):
+            return {key: rnd(row[key]) for key in (*BUCKETS, "total")}
+
+        zero = dict.fromkeys((*BUCKETS, "total"), 0.0)
+        lines = []
+        current_partner = object()
+        for row in items:
+            partner_id = row["partner_id"]
+            partner_key = f"partner-{partner_id or 0}"
+            if partner_id != current_partner:
+                current_partner = partner_id
+                sums = aggregates[partner_id]
+                lines.append(
+                    self._line(
+                        partner_key,
+                        row["partner_name"] or self.env._("No customer"),
+                        bucket_values(sums),
+                        drilldown=[("id", "in", sums["item_ids"])],
+                    )
                 )
-                lines.append(self._line("total", self.env._("Total"), values, kind="total", drilldown=domain))
-                continue
-            partner_key = f"partner-{row['partner_id'] or 0}"
-            if row["is_partner"]:
-                label = row["partner_name"] or self.env._("No customer")
-                lines.append(self._line(partner_key, label, values, drilldown=[("id", "in", sorted(row["item_ids"]))]))
-                continue
+            amount = rnd(row["total"])
             foreign = (
-                {"currency": row["foreign_currency"], "amount": row["foreign_amount"]}
+                {"currency": row["foreign_currency"], "amount": float(row["foreign_amount"])}
                 if row["foreign_currency"]
                 else False
             )
+            values = dict(zero)
+            values[row["bucket"]] = amount
             values.update(
-                date=row["date"].isoformat(),
-                date_maturity=row["date_maturity"].isoformat(),
+                total=amount,
+                date=row["date"],
+                date_maturity=row["date_maturity"],
                 days_overdue=row["days_overdue"],
                 foreign=foreign,
             )
             lines.append(
-                self._line(
-                    f"item-{row['id']}",
-                    row["move_name"],
-                    values,
-                    kind="detail",
-                    parent=partner_key,
-                    level=1,
-                    drilldown=[("id", "=", row["id"])],
-                    move_id=row["move_id"],
-                    foreign=foreign,
-                )
+                {
+                    "key": f"item-{row['id']}",
+                    "parent": partner_key,
+                    "level": 1,
+                    "kind": "detail",
+                    "label": row["move_name"],
+                    "values": values,
+                    "drilldown": [("id", "=", row["id"])],
+                    "move_id": row["move_id"],
+                    "foreign": foreign,
+                }
             )
-        if not lines:
-            lines.append(self._line("total", self.env._("Total"), dict(totals), kind="total", drilldown=base_domain))
+        totals = bucket_values(aggregates["total"]) if "total" in aggregates else dict(zero)
+        domain = list(base_domain)
+        if options["partner_ids"]:
+            domain.append(("partner_id", "in", options["partner_ids"]))
+        lines.append(self._line("total", self.env._("Total"), dict(totals), kind="total", drilldown=domain))
 
         label = self.env._("Receivable accounts' balance on %s", self._format_date(options["as_of_date"]))
         if options["partner_ids"]:

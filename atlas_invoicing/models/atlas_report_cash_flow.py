@@ -1,0 +1,277 @@
+"""Cash Flow Statement (direct method): money in and out of the bank and cash accounts.
+
+"Cash" is what sits on the company's bank and cash accounts: every account of type Bank and
+Cash (``asset_cash``) plus the default account of each bank and cash journal. An Atlas
+payment debits that account directly, so it counts on its date. A payment through Odoo's
+"Manual" method waits on an "Outstanding Receipts/Payments" account (a current asset, not
+cash) and counts once the bank statement line moves it to the bank account (as an "Other"
+line, the statement line having no payment method).
+
+Each journal item on a cash account is a receipt (debit) or a disbursement (credit), filed
+under the payment method of the payment whose entry it belongs to
+(account.move.origin_payment_id → account.payment.payment_method_id). Opening and closing
+cash are the cash accounts' balances, so closing = opening + receipts − disbursements
+holds to the cent, and the checks show it against a separate sum of those balances.
+"""
+
+import datetime
+
+from dateutil.relativedelta import relativedelta
+
+from odoo import api, models
+from odoo.exceptions import UserError
+from odoo.tools import SQL
+
+MAX_MONTHS = 36
+
+
+class AtlasReportCashFlow(models.AbstractModel):
+    _name = "atlas.report.cash.flow"
+    _inherit = "atlas.report"
+    _description = "Atlas Report: Cash Flow Statement"
+
+    _report_key = "cash_flow"
+    _report_options = ("date_from",)
+
+    def _report_title(self):
+        return self.env._("Cash Flow Statement")
+
+    def _report_subtitle(self, options):
+        return self.env._(
+            "%(start)s – %(end)s",
+            start=self._format_date(options["date_from"]),
+            end=self._format_date(options["date_to"]),
+        )
+
+    def _months(self, options):
+        """First day of each month of the period."""
+        month = options["date_from"].replace(day=1)
+        months = []
+        while month <= options["date_to"]:
+            months.append(month)
+            month += relativedelta(months=1)
+        return months
+
+    @staticmethod
+    def _month_key(month):
+        return f"m_{month.year:04d}_{month.month:02d}"
+
+    def _report_columns(self, options):
+        columns = [{"key": "label", "label": self.env._("Cash flow"), "type": "char"}]
+        for month in self._months(options):
+            label = self._format_date(month, "MMM yyyy")
+            columns.append({"key": self._month_key(month), "label": label, "type": "monetary"})
+        columns.append({"key": "total", "label": self.env._("Total"), "type": "monetary"})
+        return columns
+
+    @api.model
+    def _normalize_options(self, options):
+        options = super()._normalize_options(options)
+        if len(self._months(options)) > MAX_MONTHS:
+            raise UserError(
+                self.env._(
+                    "The Cash Flow Statement shows one column per month: choose a period of at most %s months.",
+                    MAX_MONTHS,
+                )
+            )
+        return options
+
+    # -------------------------------------------------------------------------
+    # Figures
+    # -------------------------------------------------------------------------
+
+    def _cash_account_ids(self, company):
+        self.env.cr.execute(
+            SQL(
+                """
+                SELECT acc.id
+                  FROM account_account acc
+                  JOIN account_account_res_company_rel rel ON rel.account_account_id = acc.id
+                 WHERE acc.account_type = 'asset_cash' AND rel.res_company_id = %(company)s
+                 UNION
+                SELECT journal.default_account_id
+                  FROM account_journal journal
+                 WHERE journal.type IN ('bank', 'cash') AND journal.company_id = %(company)s
+                   AND journal.default_account_id IS NOT NULL
+                """,
+                company=company.id,
+            )
+        )
+        return sorted(row[0] for row in self.env.cr.fetchall())
+
+    def _cash_balance(self, options, account_ids, until):
+        """Balance of the cash accounts at the end of the day ``until``."""
+        self.env.cr.execute(
+            SQL(
+                """
+                SELECT COALESCE(SUM(balance), 0)
+                  FROM account_move_line
+                 WHERE account_id = ANY(%s) AND date <= %s AND parent_state = 'posted' AND company_id = %s
+                """,
+                account_ids,
+                until,
+                options["company_id"],
+            )
+        )
+        return self.env.cr.fetchone()[0]
+
+    def _flows_query(self, options, account_ids):
+        """Receipts and disbursements per month and payment method, and the opening cash."""
+        method_name = self.env["account.payment.method"]._field_to_sql("method", "name")
+        return SQL(
+            """
+            SELECT date_trunc('month', aml.date)::date AS month,
+                   aml.balance > 0 AS is_receipt,
+                   method.id AS method_id,
+                   %(method_name)s AS method_name,
+                   SUM(aml.balance) AS amount
+              FROM account_move_line aml
+              JOIN account_move move ON move.id = aml.move_id
+              LEFT JOIN account_payment payment ON payment.id = move.origin_payment_id
+              LEFT JOIN account_payment_method method ON method.id = payment.payment_method_id
+             WHERE aml.account_id = ANY(%(accounts)s)
+               AND aml.company_id = %(company)s
+               AND aml.parent_state = 'posted'
+               AND aml.date BETWEEN %(from)s AND %(to)s
+               AND aml.balance != 0
+             GROUP BY 1, 2, 3, 4
+             ORDER BY 4, 3
+            """,
+            method_name=method_name,
+            accounts=account_ids,
+            company=options["company_id"],
+            **{"from": options["date_from"], "to": options["date_to"]},
+        )
+
+    def _opening_query(self, options, account_ids):
+        return SQL(
+            """
+            SELECT COALESCE(SUM(balance), 0)
+              FROM account_move_line
+             WHERE account_id = ANY(%s) AND date < %s AND parent_state = 'posted' AND company_id = %s
+            """,
+            account_ids,
+            options["date_from"],
+            options["company_id"],
+        )
+
+    # -------------------------------------------------------------------------
+    # Lines
+    # -------------------------------------------------------------------------
+
+    def _domain(self, options, account_ids, extra):
+        return [
+            ("company_id", "=", options["company_id"]),
+            ("parent_state", "=", "posted"),
+            ("account_id", "in", account_ids),
+            ("date", ">=", options["date_from"].isoformat()),
+            ("date", "<=", options["date_to"].isoformat()),
+            *extra,
+        ]
+
+    @api.model
+    def _compute_report(self, options):
+        self._flush_accounting()
+        company = self._company(options)
+        account_ids = self._cash_account_ids(company)
+        months = self._months(options)
+        month_keys = [self._month_key(month) for month in months]
+        rows, opening = [], 0.0
+        if account_ids:
+            rows = self._query(self._flows_query(options, account_ids))
+            self.env.cr.execute(self._opening_query(options, account_ids))
+            opening = self.env.cr.fetchone()[0]
+
+        # {(direction, method_id): {"label", month_key: amount}}, amounts positive
+        groups = {}
+        for direction in ("receipts", "disbursements"):
+            for row in rows:
+                if row["is_receipt"] != (direction == "receipts"):
+                    continue
+                group = groups.setdefault((direction, row["method_id"] or 0), {"label": row["method_name"]})
+                key = self._month_key(row["month"])
+                amount = row["amount"] if direction == "receipts" else -row["amount"]
+                group[key] = group.get(key, 0.0) + amount
+
+        def month_values(per_month):
+            values = {key: self._round(options, per_month.get(key, 0.0)) for key in month_keys}
+            values["total"] = self._round(options, sum(per_month.get(key, 0.0) for key in month_keys))
+            return values
+
+        lines = []
+        section_totals = {}
+        for direction, label, other_label, sign_domain in (
+            ("receipts", self.env._("Receipts"), self.env._("Other receipts"), ("balance", ">", 0)),
+            ("disbursements", self.env._("Disbursements"), self.env._("Other disbursements"), ("balance", "<", 0)),
+        ):
+            members = sorted(
+                ((method_id, group) for (d, method_id), group in groups.items() if d == direction),
+                key=lambda item: (item[0] == 0, item[1]["label"] or "", item[0]),
+            )
+            total = {key: sum(group.get(key, 0.0) for _method_id, group in members) for key in month_keys}
+            section_totals[direction] = total
+            lines.append(
+                self._line(
+                    direction,
+                    label,
+                    month_values(total),
+                    kind="section",
+                    drilldown=self._domain(options, account_ids, [sign_domain]),
+                )
+            )
+            for method_id, group in members:
+                method_domain = (
+                    [("move_id.origin_payment_id.payment_method_id", "=", method_id)]
+                    if method_id
+                    else [("move_id.origin_payment_id.payment_method_id", "=", False)]
+                )
+                lines.append(
+                    self._line(
+                        f"{direction}-method-{method_id}" if method_id else f"{direction}-other",
+                        group["label"] if method_id else other_label,
+                        month_values(group),
+                        parent=direction,
+                        level=1,
+                        drilldown=self._domain(options, account_ids, [sign_domain, *method_domain]),
+                    )
+                )
+
+        # Opening and closing cash of each month follow from the period's opening balance.
+        net = {key: section_totals["receipts"][key] - section_totals["disbursements"][key] for key in month_keys}
+        opening_values, closing_values = {}, {}
+        running = opening
+        for key in month_keys:
+            opening_values[key] = self._round(options, running)
+            running += net[key]
+            closing_values[key] = self._round(options, running)
+        opening_values["total"] = self._round(options, opening)
+        closing_values["total"] = self._round(options, running)
+        lines.insert(0, self._line("opening", self.env._("Opening cash"), opening_values))
+        lines.append(self._line("net", self.env._("Net cash flow"), month_values(net), kind="subtotal"))
+        lines.append(self._line("closing", self.env._("Closing cash"), closing_values, kind="total"))
+
+        day_before = options["date_from"] - datetime.timedelta(days=1)
+        checks = []
+        if account_ids:
+            checks = [
+                self._check(
+                    options,
+                    self.env._("Bank and cash accounts' balance on %s", self._format_date(day_before)),
+                    self._cash_balance(options, account_ids, day_before),
+                    opening,
+                ),
+                self._check(
+                    options,
+                    self.env._("Bank and cash accounts' balance on %s", self._format_date(options["date_to"])),
+                    self._cash_balance(options, account_ids, options["date_to"]),
+                    running,
+                ),
+            ]
+        totals = {
+            "opening": self._round(options, opening),
+            "receipts": month_values(section_totals["receipts"])["total"],
+            "disbursements": month_values(section_totals["disbursements"])["total"],
+            "net": month_values(net)["total"],
+            "closing": self._round(options, running),
+        }
+        return {"lines": lines, "checks": checks, "totals": totals}
