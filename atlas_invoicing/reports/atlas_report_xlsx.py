@@ -46,15 +46,20 @@ def is_set(value):
 def line_cells(line, columns):
     """(column, value, is_label) for each column of one line.
 
-    A line with no value of its own in the first column (a customer, a section, an opening
-    balance) shows its label there; a journal item line shows its own date, entry, partner...
+    A journal item (a "detail" line) shows its own date, entry, partner and label; any other
+    line (a customer, a section, an opening balance) shows its label in the first column and
+    no other text, as on screen. The first column falls back to the label when empty.
     """
     values = line.get("values") or {}
+    own_text = line.get("kind") == "detail"
+    span = leading_text_columns(columns)
     cells = []
     for index, column in enumerate(columns):
         value = values.get(column["key"])
-        if index == 0 and not is_set(value):
+        if index == 0 and (not own_text or not is_set(value)):
             cells.append((column, line.get("label") or "", True))
+        elif index < span and not own_text:
+            cells.append((column, None, False))
         else:
             cells.append((column, value, False))
     return cells

@@ -41,18 +41,29 @@ class ReportAtlasFinancial(models.AbstractModel):
 
     @api.model
     def _get_rows(self, report, envelope, lines):
-        """Table rows: a line without text values of its own (a section, an opening balance)
-        shows its label across the leading text columns; figures are formatted as on screen."""
+        """Table rows: a journal item ("detail") shows its own date, entry, partner...; any other
+        line (a customer, a section, an opening balance) its label across the leading text
+        columns; figures are formatted as on screen."""
         columns = envelope["columns"]
         currency_id = envelope["currency"]["id"]
         span = leading_text_columns(columns)
         last_key = columns[-1]["key"]
+        # Lines over journal-item details (an aging customer); a streamed ledger's level-0
+        # lines are sections, which keep their zeros anyway.
+        detail_parents = (
+            {line["parent"] for line in lines if line.get("kind") == "detail"} if isinstance(lines, list) else set()
+        )
         for line in lines:
             if line.get("kind") == "more":
                 continue
             values = line.get("values") or {}
             level = int(line.get("level") or 0)
-            own_text = any(is_set(values.get(column["key"])) for column in columns[:span])
+            blank_zeros = line.get("kind") not in BOLD_KINDS and (
+                line.get("parent") or line.get("key") in detail_parents
+            )
+            own_text = line.get("kind") == "detail" and any(
+                is_set(values.get(column["key"])) for column in columns[:span]
+            )
             cells = []
             if not own_text:
                 cells.append({"text": line.get("label") or "", "colspan": span, "numeric": False, "indent": level})
@@ -63,12 +74,7 @@ class ReportAtlasFinancial(models.AbstractModel):
                 value = values.get(column["key"])
                 if own_text and index == 0 and not is_set(value):
                     value = line.get("label")
-                if (
-                    value == 0
-                    and column["type"] == "monetary"
-                    and column["key"] != last_key
-                    and line.get("kind") not in BOLD_KINDS
-                ):
+                if blank_zeros and value == 0 and column["type"] == "monetary" and column["key"] != last_key:
                     value = None  # as on screen: empty buckets and zero debits blank, totals keep 0.00
                 numeric = column["type"] in ("monetary", "number")
                 cells.append(

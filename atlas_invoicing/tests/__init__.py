@@ -12,3 +12,4 @@ from . import test_report_profit_loss
 from . import test_report_cash_flow
 from . import test_report_general_ledger
 from . import test_report_access
+from . import test_report_tour

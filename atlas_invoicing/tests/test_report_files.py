@@ -38,14 +38,17 @@ def read_xlsx(result):
 
 
 def expected_row(line, columns):
-    """What the XLSX row of one report line must hold: its own value in each column, the label
-    in the first one when it has no value of its own there; figures as numbers."""
+    """What the XLSX row of one report line must hold: a journal item ("detail") its own
+    values; any other line its label in the first column, then its figures; as numbers."""
     values = line["values"]
+    detail = line["kind"] == "detail"
     row = []
     for index, column in enumerate(columns):
         value = values.get(column["key"])
-        if index == 0 and value in (None, False, ""):
+        if index == 0 and (not detail or value in (None, False, "")):
             value = line["label"]
+        elif not detail and column["type"] in ("char", "date"):
+            value = None
         if value is False or value == "":
             value = None
         row.append(value)

@@ -178,7 +178,14 @@ export class AtlasReportAction extends Component {
                 continue;
             }
             const foldable = parents.has(line.key);
-            visible.push({ line, foldable, folded: foldable && this.isFolded(line, detailParents) });
+            visible.push({
+                line,
+                foldable,
+                folded: foldable && this.isFolded(line, detailParents),
+                // Zeros read better blank under a heading (empty aging buckets, a zero debit);
+                // headings, totals and top lines such as "Opening cash" keep their 0.00.
+                blankZeros: !BOLD_KINDS.has(line.kind) && Boolean(line.parent || detailParents.has(line.key)),
+            });
         }
         return visible;
     }
@@ -198,16 +205,17 @@ export class AtlasReportAction extends Component {
     }
 
     /**
-     * The cells of one line. A line with no text values of its own (a customer, a section,
-     * an opening balance) shows its label across the leading text columns; a journal item
-     * shows its own date, entry, partner and label. The PDF follows the same rule.
+     * The cells of one line. A journal item ("detail") shows its own date, entry, partner
+     * and label; any other line (a customer, a section, an opening balance) shows its label
+     * across the leading text columns. The PDF and the XLSX follow the same rule.
      */
-    cells(line) {
+    cells(line, blankZeros = false) {
         const columns = this.state.report.columns;
         const span = this.leadingTextColumns;
         const values = line.values || {};
         const isSet = (v) => v !== undefined && v !== null && v !== false && v !== "";
-        const ownText = columns.slice(0, span).some((column) => isSet(values[column.key]));
+        const ownText =
+            line.kind === "detail" && columns.slice(0, span).some((column) => isSet(values[column.key]));
         const cells = [];
         let rest = columns;
         if (!ownText) {
@@ -215,11 +223,9 @@ export class AtlasReportAction extends Component {
             rest = columns.slice(span);
         }
         const lastKey = columns[columns.length - 1].key;
-        const blankZeros = !BOLD_KINDS.has(line.kind);
         rest.forEach((column, index) => {
             let value = values[column.key];
             if (blankZeros && value === 0 && column.type === "monetary" && column.key !== lastKey) {
-                // Empty aging buckets and zero debits read better blank; totals keep their 0.00.
                 value = false;
             }
             const isLabel = ownText && index === 0 && !isSet(value);
