@@ -42,9 +42,10 @@ export class AtlasReportAction extends Component {
         this.notification = useService("notification");
         this.reportModel = this.props.action.params?.report_model || this.props.action.context?.report_model;
         // Back from a drill-down (breadcrumb), the report comes back with its filters and folds.
+        // The action may open the report on given filters (params.options, e.g. {as_of_date}).
         const saved = this.props.state || {};
         this.state = useState({
-            options: saved.options || {},
+            options: saved.options || { ...(this.props.action.params?.options || {}) },
             report: null,
             toggled: new Set(saved.toggled || []),
             labels: saved.labels || {},
