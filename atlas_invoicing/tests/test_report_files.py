@@ -100,13 +100,15 @@ class TestReportFiles(ReportBooksCommon):
             self.assertAlmostEqual(row[2], check["value"], places=2)
             self.assertEqual(row[4], "OK" if check["ok"] else "MISMATCH")
         self.assertTrue(monetary)
-        return data, sheet
+        return data, lines, sheet
 
     def test_aging_xlsx_carries_the_screen_figures(self):
-        data, sheet = self._assert_xlsx_is_the_report("atlas.report.ar.aging", AGING_OPTIONS)
+        data, lines, sheet = self._assert_xlsx_is_the_report("atlas.report.ar.aging", AGING_OPTIONS)
+        # Every open item is in the file, though the screen loads them customer by customer.
+        _per_partner, per_item, balance = self.expected_aging(AS_OF)
+        self.assertEqual(len([line for line in lines if line["kind"] == "detail"]), len(per_item))
         # ... and those are the books' figures: the total row is the receivable balance on 06/30.
-        _per_partner, _per_item, balance = self.expected_aging(AS_OF)
-        total_row = HEADER_ROWS + len(data["lines"])
+        total_row = HEADER_ROWS + len(lines)
         self.assertEqual(sheet.cell(total_row, 1).value, "Total")
         self.assertAlmostEqual(sheet.cell(total_row, 7).value, balance, places=2)
         self.assertAlmostEqual(sheet.cell(total_row, 7).value, data["totals"]["total"], places=2)
@@ -122,7 +124,7 @@ class TestReportFiles(ReportBooksCommon):
                 self._assert_xlsx_is_the_report(model, report_options(model))
 
     def test_pdf_prints_the_screen_figures(self):
-        data = self.env["atlas.report.ar.aging"].get_report_data(AGING_OPTIONS)
+        data = self.env["atlas.report.ar.aging"].get_report_data(dict(AGING_OPTIONS, details=True))
         result = self.env["atlas.report.ar.aging"].get_report_pdf(AGING_OPTIONS)
         self.assertEqual(result["filename"], "AR Aging 2026-06-30.pdf")
         html = base64.b64decode(result["content"]).decode()  # HTML in test mode
@@ -284,7 +286,7 @@ class TestReportDownloadRoute(HttpCase):
         self.assertEqual(response.headers["Content-Type"], XLSX_MIMETYPE)
         self.assertIn("AR%20Aging%202026-06-30.xlsx", response.headers["Content-Disposition"])
         sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active
-        data = self.env["atlas.report.ar.aging"].get_report_data(AGING_OPTIONS)
+        data = self.env["atlas.report.ar.aging"].get_report_data(dict(AGING_OPTIONS, details=True))
         total_row = HEADER_ROWS + len(data["lines"])
         self.assertEqual(sheet.cell(total_row, 1).value, "Total")
         self.assertAlmostEqual(sheet.cell(total_row, 7).value, data["totals"]["total"], places=2)

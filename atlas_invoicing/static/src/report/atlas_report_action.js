@@ -156,8 +156,9 @@ export class AtlasReportAction extends Component {
     // --- Lines ---------------------------------------------------------------------------
 
     /**
-     * Sections start open; a line over journal-item details (an AR Aging customer) starts
-     * closed, so the report reads as a summary first. A click toggles either.
+     * Sections start open; a line over journal items (an AR Aging customer, whose items may
+     * still be behind a "more" line) starts closed, so the report reads as a summary first.
+     * A click toggles either.
      */
     isFolded(line, detailParents) {
         const byDefault = line.kind !== "section" && detailParents.has(line.key);
@@ -167,7 +168,9 @@ export class AtlasReportAction extends Component {
     get visibleLines() {
         const lines = this.state.report.lines;
         const parents = new Set(lines.map((line) => line.parent).filter(Boolean));
-        const detailParents = new Set(lines.filter((l) => l.kind === "detail").map((l) => l.parent));
+        const detailParents = new Set(
+            lines.filter((l) => l.kind === "detail" || l.kind === "more").map((l) => l.parent)
+        );
         const byKey = new Map();
         const hidden = new Set();
         const visible = [];
@@ -196,6 +199,13 @@ export class AtlasReportAction extends Component {
             this.state.toggled.delete(line.key);
         } else {
             this.state.toggled.add(line.key);
+        }
+        // Unfolding a customer whose items are not loaded yet loads their first page.
+        const children = this.state.report.lines.filter((l) => l.parent === line.key);
+        const [first] = children;
+        const opened = this.visibleLines.some((row) => row.line.key === first?.key);
+        if (opened && children.length === 1 && first.kind === "more" && !first.values.offset) {
+            return this.loadMore(first);
         }
     }
 
