@@ -39,7 +39,7 @@ export class AtlasReportAction extends Component {
     setup() {
         this.orm = useService("orm");
         this.actionService = useService("action");
-        this.notification = useService("notification");
+        this.ui = useService("ui");
         this.reportModel = this.props.action.params?.report_model || this.props.action.context?.report_model;
         // Back from a drill-down (breadcrumb), the report comes back with its filters and folds.
         // The action may open the report on given filters (params.options, e.g. {as_of_date}).
@@ -336,8 +336,9 @@ export class AtlasReportAction extends Component {
     async loadMore(line) {
         this.state.loadingMore = line.key;
         try {
+            // The filters of the report on screen, not edits in the filter bar not yet applied.
             const more = await this.orm.call(this.reportModel, "get_more_lines", [
-                this.state.options,
+                this.state.report.options,
                 line.parent,
                 line.values.offset,
             ]);
@@ -352,18 +353,19 @@ export class AtlasReportAction extends Component {
 
     // --- Files ---------------------------------------------------------------------------
 
+    /** The file of the report on screen: its applied filters, so the figures are the same. */
     async onDownload(fileFormat) {
-        this.env.services.ui.block();
+        this.ui.block();
         try {
             await download({
                 url: `/atlas_invoicing/report/${fileFormat}`,
                 data: {
                     report_model: this.reportModel,
-                    options: JSON.stringify(this.state.options),
+                    options: JSON.stringify(this.state.report.options),
                 },
             });
         } finally {
-            this.env.services.ui.unblock();
+            this.ui.unblock();
         }
     }
 }
