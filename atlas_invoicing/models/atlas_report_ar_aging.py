@@ -19,6 +19,13 @@ one item and raises the other by the same amount; otherwise neither. So the open
 all items dated ≤ D add up exactly to the receivable accounts' balance on D. That includes
 exchange-difference entries: their receivable item is matched to the invoice by a partial of
 its own, dated with the exchange entry, and counted on the same rule.
+
+Large books: the screen asks for the customers only (``details`` False, the default). Their
+sums come from one GROUP BY over the open items, so no item row leaves PostgreSQL; each
+customer line is followed by a ``more`` line and ``get_more_lines`` reads that customer's
+items page by page (Odoo's unreconciled index is on (account_id, partner_id)). The XLSX and
+the PDF read the whole report from ``_iter_report_lines``, one statement streamed through a
+server-side cursor.
 """
 
 import itertools
