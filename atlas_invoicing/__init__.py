@@ -1,3 +1,5 @@
+from . import controllers
 from . import models
+from . import reports
 from . import wizard
 from .hooks import pre_init_hook, uninstall_hook

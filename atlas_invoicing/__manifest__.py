@@ -18,6 +18,7 @@
         "data/account_payment_method_data.xml",
         "data/ir_sequence_data.xml",
         "reports/atlas_invoice_report.xml",
+        "reports/atlas_financial_report.xml",
         "wizard/atlas_invoice_send_views.xml",
         "wizard/atlas_payment_record_views.xml",
         "wizard/atlas_invoice_refund_views.xml",
@@ -27,6 +28,7 @@
         "views/atlas_actions.xml",
         "views/atlas_export_log_views.xml",
         "views/res_config_settings_views.xml",
+        "views/atlas_report_actions.xml",
         "views/atlas_menus.xml",
     ],
     "pre_init_hook": "pre_init_hook",
@@ -35,6 +37,9 @@
         "demo/atlas_demo.xml",
     ],
     "assets": {
+        "web.assets_backend": [
+            "atlas_invoicing/static/src/report/*",
+        ],
         "web.assets_tests": [
             "atlas_invoicing/static/tests/tours/*.js",
         ],

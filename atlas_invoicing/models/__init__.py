@@ -17,3 +17,4 @@ from . import atlas_report_ar_aging
 from . import atlas_report_profit_loss
 from . import atlas_report_cash_flow
 from . import atlas_report_general_ledger
+from . import atlas_report_export

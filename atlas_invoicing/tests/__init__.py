@@ -8,7 +8,9 @@ from . import test_tour
 from . import test_payment
 from . import test_export
 from . import test_report_ar_aging
+from . import test_report_files
 from . import test_report_profit_loss
 from . import test_report_cash_flow
 from . import test_report_general_ledger
 from . import test_report_access
+from . import test_report_tour

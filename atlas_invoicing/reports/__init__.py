@@ -1,0 +1,1 @@
+from . import report_atlas_financial

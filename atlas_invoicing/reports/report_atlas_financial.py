@@ -1,0 +1,88 @@
+from odoo import api, models
+
+from .atlas_report_xlsx import BOLD_KINDS, is_set, leading_text_columns
+
+ROW_CLASSES = {
+    "section": "o_atlas_bold o_atlas_section",
+    "subtotal": "o_atlas_bold",
+    "total": "o_atlas_bold o_atlas_total",
+    "detail": "o_atlas_detail",
+}
+
+
+class ReportAtlasFinancial(models.AbstractModel):
+    """The PDF of any Atlas report: one QWeb template over the report's envelope and every
+    line of `_iter_report_lines` (the whole ledger, not the screen's first page), so the
+    PDF carries the numbers of the screen and of the XLSX."""
+
+    _name = "report.atlas_invoicing.report_financial"
+    _description = "Atlas financial report (PDF)"
+
+    @api.model
+    def _get_report_values(self, docids, data=None):
+        data = data or {}
+        report = self.env["atlas.report"]._get_report_model(data.get("report_model"))
+        # The report checks the user's role here (a Viewer gets no General Ledger).
+        envelope = report.get_report_data(data.get("options") or {})
+        lines = envelope.pop("lines")
+        if any(line.get("kind") == "more" for line in lines):
+            # The screen's first page of a long ledger: the PDF has every line.
+            lines = report._iter_report_lines(envelope["options"])
+        company = self.env["res.company"].browse(envelope["company"]["id"])
+        return {
+            "doc_ids": [],
+            "doc_model": report._name,
+            "docs": company,
+            "company": company,
+            "report": envelope,
+            "rows": self._get_rows(report, envelope, lines),
+            "format_cell": report._format_report_cell,
+        }
+
+    @api.model
+    def _get_rows(self, report, envelope, lines):
+        """Table rows: a journal item ("detail") shows its own date, entry, partner...; any other
+        line (a customer, a section, an opening balance) its label across the leading text
+        columns; figures are formatted as on screen."""
+        columns = envelope["columns"]
+        currency_id = envelope["currency"]["id"]
+        span = leading_text_columns(columns)
+        last_key = columns[-1]["key"]
+        # Lines over journal-item details (an aging customer); a streamed ledger's level-0
+        # lines are sections, which keep their zeros anyway.
+        detail_parents = (
+            {line["parent"] for line in lines if line.get("kind") == "detail"} if isinstance(lines, list) else set()
+        )
+        for line in lines:
+            if line.get("kind") == "more":
+                continue
+            values = line.get("values") or {}
+            level = int(line.get("level") or 0)
+            blank_zeros = line.get("kind") not in BOLD_KINDS and (
+                line.get("parent") or line.get("key") in detail_parents
+            )
+            own_text = line.get("kind") == "detail" and any(
+                is_set(values.get(column["key"])) for column in columns[:span]
+            )
+            cells = []
+            if not own_text:
+                cells.append({"text": line.get("label") or "", "colspan": span, "numeric": False, "indent": level})
+                rest = columns[span:]
+            else:
+                rest = columns
+            for index, column in enumerate(rest):
+                value = values.get(column["key"])
+                if own_text and index == 0 and not is_set(value):
+                    value = line.get("label")
+                if blank_zeros and value == 0 and column["type"] == "monetary" and column["key"] != last_key:
+                    value = None  # as on screen: empty buckets and zero debits blank, totals keep 0.00
+                numeric = column["type"] in ("monetary", "number")
+                cells.append(
+                    {
+                        "text": report._format_report_cell(value, column["type"], currency_id),
+                        "colspan": 1,
+                        "numeric": numeric,
+                        "indent": level if own_text and index == 0 else 0,
+                    }
+                )
+            yield {"class": ROW_CLASSES.get(line.get("kind"), ""), "cells": cells}

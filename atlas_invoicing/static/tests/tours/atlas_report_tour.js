@@ -1,0 +1,89 @@
+/** @odoo-module **/
+/*
+ * Atlas → Reports → AR Aging, as a Viewer reads it: the customer's line with its overdue
+ * amount in the right bucket, the total and its tie-out, then the drill-down to the
+ * journal items behind the customer and to the journal entry behind one item. Run by
+ * tests/test_report_tour.py, which posts the invoice (1,234.50, 40 days past due).
+ */
+import { registry } from "@web/core/registry";
+import { stepUtils } from "@web_tour/tour_service/tour_utils";
+
+const CUSTOMER = "Tour Aging Customer";
+const CUSTOMER_ROW = `.o_atlas_report_table tr.o_atlas_report_line:has(td:contains("${CUSTOMER}"))`;
+
+registry.category("web_tour.tours").add("atlas_report_ar_aging", {
+    url: "/odoo",
+    steps: () => [
+        ...stepUtils.goToAppSteps("atlas_invoicing.menu_atlas_root", "Open Atlas Invoicing"),
+        {
+            content: "Open the Reports menu",
+            trigger: '.o_main_navbar button[data-menu-xmlid="atlas_invoicing.menu_atlas_reports"]',
+            run: "click",
+        },
+        {
+            content: "A Viewer sees no General Ledger in it",
+            trigger: '.dropdown-menu:not(:has([data-menu-xmlid="atlas_invoicing.menu_atlas_report_general_ledger"]))',
+        },
+        {
+            content: "Open AR Aging",
+            trigger: '.dropdown-item[data-menu-xmlid="atlas_invoicing.menu_atlas_report_ar_aging"]',
+            run: "click",
+        },
+        {
+            content: "The AR Aging report is on screen",
+            trigger: '.o_atlas_report[data-report="ar_aging"] .o_atlas_report_table',
+        },
+        {
+            content: "The customer owes 1,234.50, 31-60 days past due",
+            trigger: `${CUSTOMER_ROW} td[data-column="b_31_60"]:contains("1,234.50")`,
+        },
+        {
+            content: "... which is its total",
+            trigger: `${CUSTOMER_ROW} td[data-column="total"]:contains("1,234.50")`,
+        },
+        {
+            content: "The report ends with its total",
+            trigger: '.o_atlas_report_table tbody tr:last-child.o_atlas_report_total td:contains("Total")',
+        },
+        {
+            content: "The total ties out to the receivable accounts' balance",
+            trigger: ".o_atlas_report_checks li.o_atlas_check_ok:contains('Receivable') .fa-check-circle",
+        },
+        {
+            content: "Drill down: the customer's journal items",
+            trigger: `${CUSTOMER_ROW} td.o_atlas_report_label`,
+            run: "click",
+        },
+        {
+            content: "The journal items list is named after the customer",
+            trigger: `.o_breadcrumb .active:contains("${CUSTOMER}")`,
+        },
+        {
+            content: "It lists the invoice's receivable item",
+            trigger: '.o_list_view .o_data_row:contains("INV/")',
+        },
+        {
+            content: "... and nothing can be created from it",
+            trigger: ".o_control_panel:not(:has(.o_list_button_add))",
+        },
+        {
+            content: "Back to the report",
+            trigger: '.o_breadcrumb a:contains("AR Aging")',
+            run: "click",
+        },
+        {
+            content: "Unfold the customer",
+            trigger: `${CUSTOMER_ROW} .o_atlas_report_fold`,
+            run: "click",
+        },
+        {
+            content: "Open the journal entry of the invoice",
+            trigger: '.o_atlas_report_table tr.o_atlas_report_detail td.o_atlas_report_label:contains("INV/")',
+            run: "click",
+        },
+        {
+            content: "The journal entry is open",
+            trigger: '.o_form_view .o_field_widget[name=name]:contains("INV/")',
+        },
+    ],
+});

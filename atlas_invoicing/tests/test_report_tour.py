@@ -1,0 +1,43 @@
+from datetime import timedelta
+from unittest import SkipTest
+
+from odoo import Command, fields
+from odoo.tests import HttpCase, tagged
+from odoo.tests.common import new_test_user
+
+
+@tagged("post_install", "-at_install")
+class TestReportTour(HttpCase):
+    """Atlas → Reports → AR Aging in a browser, by a Viewer: a customer, the total, the
+    drill-down to journal items and to the journal entry."""
+
+    def test_ar_aging_tour(self):
+        today = fields.Date.context_today(self.env["res.partner"])
+        customer = self.env["res.partner"].create({"name": "Tour Aging Customer", "customer_rank": 1})
+        invoice = self.env["account.move"].create(
+            {
+                "move_type": "out_invoice",
+                "partner_id": customer.id,
+                "invoice_date": today - timedelta(days=70),
+                "invoice_date_due": today - timedelta(days=40),
+                "invoice_line_ids": [
+                    Command.create({"name": "Audit", "quantity": 1, "price_unit": 1234.5, "tax_ids": []})
+                ],
+            }
+        )
+        invoice.action_post()
+        new_test_user(
+            self.env,
+            login="tour_report_viewer",
+            groups="base.group_user,atlas_invoicing.group_atlas_viewer",
+        )
+        try:
+            self.start_tour("/odoo", "atlas_report_ar_aging", login="tour_report_viewer")
+        except SkipTest as reason:
+            self.fail(f"The browser tour could not run: {reason}")
+        # What the tour read is the report's own figure.
+        data = self.env["atlas.report.ar.aging"].get_report_data({"partner_ids": [customer.id]})
+        [line] = [line for line in data["lines"] if line["kind"] == "line"]
+        self.assertEqual(line["label"], "Tour Aging Customer")
+        self.assertEqual(line["values"]["b_31_60"], 1234.5)
+        self.assertEqual(line["values"]["total"], 1234.5)
