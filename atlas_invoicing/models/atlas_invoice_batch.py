@@ -17,13 +17,16 @@ from psycopg2 import errors as pg_errors
 from odoo import api, fields, models, modules, tools
 from odoo.exceptions import UserError, ValidationError
 from odoo.osv import expression
+from odoo.tools import split_every
 from odoo.tools.safe_eval import safe_eval
 
 from .ir_actions_report import ATLAS_INVOICE_REPORT
 
 _logger = logging.getLogger(__name__)
 
-DEFAULT_CHUNK_SIZE = 50
+DEFAULT_CHUNK_SIZE = 100
+# Send all renders a PDF per invoice (about a second each): a commit every few invoices.
+SEND_CHUNK_SIZE = 20
 # A contract far behind is billed period by period up to the batch date; this bounds the
 # periods one contract may get in one batch (ten years of monthly invoices).
 MAX_PERIODS_PER_CONTRACT = 120
@@ -200,22 +203,40 @@ class AtlasInvoiceBatch(models.Model):
     def atlas_send(self):
         """Send all: email every invoice of the batches not sent yet (drafts are posted first).
 
+        Invoices are sent in committed chunks (a PDF each): an interrupted Send all is run
+        again and sends only what was not sent. A customer without email stops it before
+        anything is sent.
+
         :return: {"invoices": [{id, name, status, delivery_state}]}
         """
         self.check_access("write")
         invoices = self._atlas_live_invoices().filtered(lambda m: not m.is_move_sent)
         if not invoices:
             raise UserError(self.env._("Every invoice of this batch was already sent; there is nothing to send."))
-        invoices._atlas_send("email")
+        no_email = invoices.partner_id.filtered(lambda p: not p.email)
+        if no_email:
+            raise UserError(
+                self.env._(
+                    "Customers %(customers)s have no email address, so their invoices can't be emailed. "
+                    "Add their emails, then Send All again. Nothing was sent.",
+                    customers=", ".join(no_email.mapped("display_name")),
+                )
+            )
+        summary = []
+        for ids in split_every(SEND_CHUNK_SIZE, invoices.ids):
+            chunk = self.env["account.move"].browse(ids)
+            chunk._atlas_send("email")
+            summary += chunk._atlas_summary()
+            self._atlas_commit()
         for batch in self:
             batch.message_post(
                 body=self.env._(
                     "%(count)s invoices sent by %(user)s.",
-                    count=len(invoices.filtered(lambda m, b=batch: m.atlas_batch_id == b)),
+                    count=len([row for row in summary if row["id"] in batch.invoice_ids.ids]),
                     user=self.env.user.name,
                 )
             )
-        return {"invoices": invoices._atlas_summary()}
+        return {"invoices": summary}
 
     def atlas_print(self):
         """Print all: one PDF holding every invoice of the batches, as base64; changes nothing.
@@ -257,7 +278,11 @@ class AtlasInvoiceBatch(models.Model):
     # -------------------------------------------------------------------------
 
     def _atlas_live_invoices(self):
-        return self.invoice_ids.filtered(lambda m: m.state != "cancel").sorted(lambda m: (m.name or "", m.id))
+        # A search, not invoice_ids: a recordset read from a one2many prefetches through that
+        # one2many's cache, which posting invalidates, and then reads invoice by invoice.
+        return self.env["account.move"].search(
+            [("atlas_batch_id", "in", self.ids), ("state", "!=", "cancel")], order="name, id"
+        )
 
     def _atlas_check_has_invoices(self):
         if not self._atlas_live_invoices():

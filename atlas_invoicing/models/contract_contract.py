@@ -1,4 +1,6 @@
-from odoo import fields, models
+from markupsafe import Markup, escape
+
+from odoo import api, fields, models
 
 
 class ContractContract(models.Model):
@@ -50,3 +52,37 @@ class ContractContract(models.Model):
             if batch_id:
                 vals["atlas_batch_id"] = batch_id
         return values_list
+
+    # -------------------------------------------------------------------------
+    # Batches: the same chatter lines as OCA, written in bulk
+    # -------------------------------------------------------------------------
+
+    @api.model
+    def _add_contract_origin(self, invoices):
+        # EXTENDS contract: in a batch, each invoice knows its contract (no search per
+        # contract) and the "created by contract" lines are logged in one insert.
+        if not self.env.context.get("atlas_batch_id"):
+            return super()._add_contract_origin(invoices)
+        by_contract = self.env._("by contract")
+        bodies = {}
+        for move in invoices:
+            contract = move.atlas_contract_id
+            if contract in self:
+                link = contract._get_html_link(title=contract.display_name)
+                bodies[move.id] = Markup("%s %s %s.") % (escape(move._creation_message()), by_contract, link)
+        if bodies:
+            invoices.browse(list(bodies))._message_log_batch(bodies=bodies)
+        return None
+
+    @api.model
+    def _invoice_followers(self, invoices):
+        # EXTENDS contract: in a batch, find each contract's invoices on the invoices themselves.
+        if not self.env.context.get("atlas_batch_id"):
+            return super()._invoice_followers(invoices)
+        subtype = self.env.ref("contract.mail_message_subtype_invoice_created")
+        for contract in self:
+            partners = contract.message_follower_ids.filtered(lambda f: subtype in f.subtype_ids).partner_id
+            own = invoices.filtered(lambda m, c=contract: m.atlas_contract_id == c)
+            if partners and own:
+                own.message_subscribe(partner_ids=partners.ids)
+        return None

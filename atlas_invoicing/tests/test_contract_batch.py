@@ -144,6 +144,11 @@ class TestContractBatch(AtlasTestCommon):
                 {"recurring_next_date": date(2026, 2, 1)},
             ],
         )
+        # Each invoice's chatter says which contract made it (OCA's line, logged in bulk).
+        invoice = self._invoices(quarterly)
+        self.assertTrue(
+            invoice.message_ids.filtered(lambda m: "by contract" in m.body and "Quarterly backup" in m.body)
+        )
         # The contract knows its invoices (Atlas link and OCA's own count agree).
         self.assertEqual(behind.atlas_invoice_count, 3)
         self.assertEqual(behind.invoice_count, 3)
@@ -293,6 +298,16 @@ class TestContractBatch(AtlasTestCommon):
         with self.assertRefused(UserError, "already sent; there is nothing to send"):
             batch.atlas_send()
 
+    def test_send_all_refuses_a_customer_without_email_and_sends_nothing(self):
+        self._contract("Northwind support", "monthly", date(2026, 1, 1))
+        silent = self.env["res.partner"].create({"name": "Silent Ltd", "customer_rank": 1})
+        self._contract("Silent support", "monthly", date(2026, 1, 1), partner=silent)
+        batch = self._batch()
+        batch.atlas_generate()
+        with self.assertRefused(UserError, "Customers Silent Ltd have no email address.*Nothing was sent"):
+            batch.atlas_send()
+        self.assertEqual(set(batch.invoice_ids.mapped("state")), {"draft"})
+
     def test_print_all_is_one_document_with_every_invoice(self):
         self._contract("Northwind support", "monthly", date(2026, 1, 1))
         self._contract("Bluebird support", "monthly", date(2026, 1, 1), partner=self.bluebird)
@@ -320,9 +335,12 @@ class TestContractBatch(AtlasTestCommon):
         self.assertEqual(batch.state, "draft")
         with self.assertRefused(AccessError, "(?s)not allowed to create.*Contract"):
             self.env["contract.contract"].with_user(bookkeeper).create({"name": "Mine", "partner_id": self.customer.id})
-        # The Viewer reads batches and contracts.
+        # The Viewer reads batches and contracts, and sees them on the customer form.
         self.assertEqual(batch.with_user(viewer).name, "January billing")
         self.assertTrue(self.env["contract.contract"].with_user(viewer).search([("name", "=", "Monthly support")]))
+        form = self.env["res.partner"].with_user(viewer).get_views([(False, "form")])["views"]["form"]["arch"]
+        self.assertIn('name="atlas_contracts"', form)
+        self.assertEqual(self.customer.with_user(viewer).contract_ids.mapped("name"), ["Monthly support"])
 
         own = self.env["atlas.invoice.batch"].with_user(accountant).create({"name": "Anna's", "date": BATCH_DATE})
         own.atlas_generate()
