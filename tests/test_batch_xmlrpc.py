@@ -149,6 +149,59 @@ def test_bookkeeper_is_refused_batches(odoo_server, admin, database):
     assert "Accountant" in fault.value.faultString
 
 
+def test_two_clients_generating_the_same_batch_make_each_invoice_once(odoo_server, admin, database):
+    """Two Generate calls at the same time on one batch: one works, the other steps aside
+    (the batch row is locked); every contract is invoiced once."""
+    product_id = _product(admin)
+    customers = _customers(admin, 6, "Twice")
+    contract_ids = admin.call(
+        "contract.contract",
+        "create",
+        [
+            _contract_vals(customers[n % 6], product_id, f"Twice contract {n:03d}", BATCH_DATE, 50.0 + n)
+            for n in range(60)
+        ],
+    )
+    batch_id = admin.call(
+        "atlas.invoice.batch",
+        "create",
+        {
+            "name": "Twice batch",
+            "date": BATCH_DATE,
+            "chunk_size": 5,
+            "contract_domain": "[('name', '=like', 'Twice contract %')]",
+        },
+    )
+    results, errors = [], []
+
+    def generate():
+        try:
+            client = odoo_server.login(database, "admin", "admin")
+            results.append(client.call("atlas.invoice.batch", "atlas_generate", [batch_id])["batches"][0])
+        except xmlrpc.client.Fault as fault:
+            errors.append(fault.faultString)
+
+    threads = [threading.Thread(target=generate) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=300)
+    assert errors == []
+    assert "done" in {result["state"] for result in results}
+
+    [summary] = admin.call("atlas.invoice.batch", "atlas_generate", [batch_id])["batches"]
+    assert summary["invoices"] == 60 and summary["contracts_failed"] == 0
+    invoices = admin.call(
+        "account.move",
+        "search_read",
+        [("atlas_contract_id", "in", contract_ids)],
+        fields=["atlas_contract_id", "atlas_period_start", "atlas_batch_id"],
+    )
+    assert sorted(inv["atlas_contract_id"][0] for inv in invoices) == sorted(contract_ids)
+    assert {inv["atlas_period_start"] for inv in invoices} == {BATCH_DATE}
+    assert {inv["atlas_batch_id"][0] for inv in invoices} == {batch_id}
+
+
 @pytest.fixture
 def crash_database():
     name = clone_database(f"atlas_e2e_crash_{uuid.uuid4().hex[:8]}")
