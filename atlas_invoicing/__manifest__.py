@@ -13,6 +13,7 @@
     "data": [
         "security/atlas_security.xml",
         "security/ir.model.access.csv",
+        "security/atlas_invoice_batch_security.xml",
         "data/mail_template_data.xml",
         "data/account_payment_method_data.xml",
         "data/atlas_invoice_batch_cron.xml",

@@ -484,6 +484,7 @@ class AtlasInvoiceBatch(models.Model):
                 "contract_total": max(self.contract_total, self.contract_done),
             }
         )
+        self.env["ir.cron"]._notify_progress(done=self.contract_done, remaining=0)
         self.message_post(
             body=self.env._(
                 "Generated %(invoices)s invoices from %(contracts)s contracts (%(failed)s failed).",

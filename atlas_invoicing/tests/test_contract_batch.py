@@ -351,3 +351,11 @@ class TestContractBatch(AtlasTestCommon):
             .create({"name": "Anna's contract", "partner_id": self.bluebird.id})
         )
         self.assertEqual(contract.contract_type, "sale")
+
+    def test_a_user_sees_only_his_companies_batches(self):
+        other = self.env["res.company"].create({"name": "Other Co"})
+        theirs = self.env["atlas.invoice.batch"].create({"name": "Theirs", "date": BATCH_DATE, "company_id": other.id})
+        ours = self._batch(name="Ours")
+        visible = self.env["atlas.invoice.batch"].with_user(self.users["accountant"]).search([])
+        self.assertIn(ours, visible)
+        self.assertNotIn(theirs, visible)
