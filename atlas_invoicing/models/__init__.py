@@ -18,3 +18,5 @@ from . import atlas_report_profit_loss
 from . import atlas_report_cash_flow
 from . import atlas_report_general_ledger
 from . import atlas_report_export
+from . import account_move_contract
+from . import contract_contract
