@@ -54,6 +54,9 @@ def test_bookkeeper_logs_in_and_works_over_xmlrpc(odoo_server, database, admin):
         "Invoicing/Contracts",
         "Invoicing/Batches",
         "Reports",
+        "Reports/AR Aging",
+        "Reports/Profit & Loss",
+        "Reports/Cash Flow",
         "Reports/Invoice Analysis",
     }
 
