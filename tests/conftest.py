@@ -123,8 +123,10 @@ class SmtpSink:
         self.messages.append({"to": envelope.rcpt_tos, "from": envelope.mail_from, "message": message})
         return "250 Message accepted for delivery"
 
-    def find(self, subject):
-        return [m for m in self.messages if m["message"]["Subject"] == subject]
+    def find(self, subject, to=None):
+        """Messages with this subject (and these recipients). The sink serves every test
+        database of the session, where invoice numbers repeat: the recipient tells them apart."""
+        return [m for m in self.messages if m["message"]["Subject"] == subject and (to is None or m["to"] == to)]
 
 
 class LocalSmtpServer:

@@ -175,8 +175,7 @@ def test_first_invoice_tutorial(odoo_server, smtp_server, admin, world):
     # The mail queue delivers it: the SMTP server received the customer's email with the PDF.
     _run_mail_queue(admin)
     subject = f"Invoice {sent['name']} from {world['company']['name']}"
-    [received] = smtp_server.sink.find(subject)
-    assert received["to"] == ["billing@northwind.example"]
+    [received] = smtp_server.sink.find(subject, to=["billing@northwind.example"])
     [attachment] = list(received["message"].iter_attachments())
     assert attachment.get_content_type() == "application/pdf"
     _pages, text = pdf_text(attachment.get_content())
