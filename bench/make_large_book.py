@@ -80,15 +80,9 @@ CORE_TABLES = [
     "account_full_reconcile",
     "account_payment",
 ]
-# Tables pointing at the core ones that are not part of the book: chatter, attachments, send
-# queues. The copies have no chatter; the template keeps its own.
-SKIPPED_TABLES = {
-    "mail_message",
-    "mail_followers",
-    "mail_activity",
-    "ir_attachment",
-    "account_payment_register_move_line_rel",  # the Register Payment wizard's (transient) lines
-}
+# Tables pointing at the core ones that are not part of the book: chatter and attachments.
+# The copies have no chatter; the template keeps its own.
+SKIPPED_TABLES = {"mail_message", "mail_followers", "mail_activity", "ir_attachment"}
 
 
 def parse_args():
@@ -348,10 +342,16 @@ def foreign_keys(cr, tables=None):
 
 def book_tables(cr):
     """The core tables plus every table whose rows point at them (relation tables of
-    many2many fields, ...), without the chatter and attachments."""
+    many2many fields, ...), without the chatter, the attachments and the wizards' records
+    (transient models, and relation tables pointing at them)."""
+    cr.execute("SELECT replace(model, '.', '_') FROM ir_model WHERE transient")
+    transient = {row[0] for row in cr.fetchall()}
+    fks = foreign_keys(cr)
     tables = list(CORE_TABLES)
-    for table, column, _target in foreign_keys(cr, CORE_TABLES):
-        if table in tables or table in SKIPPED_TABLES:
+    for table, column, target in fks:
+        if target not in CORE_TABLES or table in tables or table in SKIPPED_TABLES or table in transient:
+            continue
+        if any(t == table and other in transient for t, _c, other in fks):
             continue
         cr.execute(f'SELECT count(*) FROM "{table}" WHERE "{column}" IS NOT NULL')  # noqa: S608
         if cr.fetchone()[0]:

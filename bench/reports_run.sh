@@ -7,6 +7,7 @@
 # the addons path of this benchmark's configuration only.
 # Extra arguments go to the script, e.g.: bench/reports_run.sh --rounds 3 --skip-gl
 #   ATLAS_BENCH_REGENERATE=1 bench/reports_run.sh    builds the book again (ignores the dump)
+#   ATLAS_BENCH_PREPARE_ONLY=1 bench/reports_run.sh  prepares the database, runs no benchmark
 set -euo pipefail
 source "$(dirname "$0")/../scripts/lib.sh"
 cd "$REPO_DIR"
@@ -84,6 +85,7 @@ if [ "$(db_comment "$DB")" != "book:$BOOK_KEY addon:$ADDON_KEY" ]; then
     log "Updated in $(seconds_since "$start") s"
 fi
 
+[ -n "${ATLAS_BENCH_PREPARE_ONLY:-}" ] && { log "$DB is ready"; exit 0; }
 log "Running bench/bench_reports.py (Odoo log: $LOG_DIR/reports.log)"
 PYTHONPATH="$ODOO_PATH${PYTHONPATH:+:$PYTHONPATH}" "$PYTHON" "$REPO_DIR/bench/bench_reports.py" \
     -c "$CONFIG" -d "$DB" --logfile "$LOG_DIR/reports.log" "$@"
