@@ -46,9 +46,8 @@ def _sum(admin, domain, field="balance"):
 
 
 def test_ar_aging(admin, world):
-    data = world["vera"].call(
-        "atlas.report.ar.aging", "get_report_data", {"as_of_date": "2026-03-31", "partner_ids": [world["customer"]]}
-    )
+    options = {"as_of_date": "2026-03-31", "partner_ids": [world["customer"]]}
+    data = world["vera"].call("atlas.report.ar.aging", "get_report_data", dict(options, details=True))
     assert data["report"] == "ar_aging"
     [customer] = [line for line in data["lines"] if line["kind"] == "line"]
     # 1000 due 01/20, 400 paid 02/01, the 100 of 04/15 not yet: 600, 70 days past due.
@@ -62,6 +61,13 @@ def test_ar_aging(admin, world):
     }
     [item] = [line for line in data["lines"] if line["kind"] == "detail"]
     assert (item["move_id"], item["values"]["days_overdue"]) == (world["invoice_id"], 70)
+    # By default the customer comes with a "more" line; its page is the same item.
+    lazy = world["vera"].call("atlas.report.ar.aging", "get_report_data", options)
+    assert [line["kind"] for line in lazy["lines"]] == ["line", "more", "total"]
+    more = lazy["lines"][1]
+    assert (more["parent"], more["values"]) == (customer["key"], {"offset": 0, "remaining": 1})
+    page = world["vera"].call("atlas.report.ar.aging", "get_more_lines", lazy["options"], more["parent"], 0)
+    assert page == [item]
     # The whole aging ties out to the receivable balance on that date.
     full = world["vera"].call("atlas.report.ar.aging", "get_report_data", {"as_of_date": "2026-03-31"})
     balance = _sum(

@@ -24,6 +24,7 @@ KNOWN_OPTIONS = {
     "account_ids",
     "partner_ids",
     "line_limit",
+    "details",
 }
 DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 MAX_LINE_LIMIT = 10000
@@ -58,7 +59,7 @@ class AtlasReport(models.AbstractModel):
 
     @api.model
     def get_more_lines(self, options, parent_key, offset):
-        raise UserError(self.env._("Only the General Ledger loads its lines page by page."))
+        raise UserError(self.env._("Only the General Ledger and AR Aging load their lines page by page."))
 
     # -------------------------------------------------------------------------
     # Python API (XLSX writer, screen)
@@ -137,6 +138,8 @@ class AtlasReport(models.AbstractModel):
             result["partner_ids"] = self._option_partners(options.get("partner_ids"))
         if "line_limit" in self._report_options:
             result["line_limit"] = self._option_line_limit(options.get("line_limit"))
+        if "details" in self._report_options:
+            result["details"] = self._option_bool(options.get("details"), "details")
         return result
 
     def _check_report_access(self):
@@ -257,6 +260,13 @@ class AtlasReport(models.AbstractModel):
             raise UserError(self.env._("Unknown customer (partner) id(s): %s.", ", ".join(map(str, unknown))))
         return ids
 
+    def _option_bool(self, value, what):
+        if value is None:
+            return False
+        if not isinstance(value, bool):
+            raise UserError(self.env._("%(what)s must be true or false, not %(value)r.", what=what, value=value))
+        return value
+
     def _option_line_limit(self, value):
         if value is None or value is False:
             return 80
@@ -316,8 +326,17 @@ class AtlasReport(models.AbstractModel):
 
     def _round(self, options, amount):
         """Round an amount to the company currency (plain float, -0.0 made 0.0)."""
+        return self._rounder(options)(amount)
+
+    def _rounder(self, options):
+        """The rounding function of the company currency, for loops over many lines
+        (reads the currency once instead of once per amount)."""
         digits = self._company(options).currency_id.decimal_places
-        return round(amount or 0.0, digits) + 0.0
+
+        def rounded(amount):
+            return round(amount or 0.0, digits) + 0.0
+
+        return rounded
 
     def _check(self, options, label, expected, value):
         expected = self._round(options, expected)

@@ -81,6 +81,7 @@ class AtlasReportGeneralLedger(models.AbstractModel):
     def _iter_report_lines(self, options):
         options = self._normalize_options(options)
         self._flush_accounting()
+        rnd = self._rounder(options)
         for account in self._accounts(options):
             yield self._section_line(options, account)
             yield self._opening_line(options, account)
@@ -88,7 +89,7 @@ class AtlasReportGeneralLedger(models.AbstractModel):
             while True:
                 rows = self._query(self._stream_page_query(options, account, after, running))
                 for row in rows:
-                    yield self._detail_line(options, account, row)
+                    yield self._detail_line(options, account, row, rnd)
                 if len(rows) < STREAM_PAGE:
                     break
                 last = rows[-1]
@@ -314,15 +315,15 @@ class AtlasReportGeneralLedger(models.AbstractModel):
             level=1,
         )
 
-    def _detail_line(self, options, account, row):
+    def _detail_line(self, options, account, row, rnd):
         values = {
             "date": row["date"].isoformat(),
             "entry": row["move_name"],
             "partner": row["partner_name"],
             "label": row["item_label"] or "",
-            "debit": self._round(options, row["debit"]),
-            "credit": self._round(options, row["credit"]),
-            "balance": self._round(options, row["running"]),
+            "debit": rnd(row["debit"]),
+            "credit": rnd(row["credit"]),
+            "balance": rnd(row["running"]),
         }
         return self._line(
             f"aml-{row['id']}",
@@ -348,7 +349,8 @@ class AtlasReportGeneralLedger(models.AbstractModel):
 
     def _detail_lines(self, options, account, offset, limit):
         rows = self._query(self._page_query(options, account, offset, limit))
-        lines = [self._detail_line(options, account, row) for row in rows]
+        rnd = self._rounder(options)
+        lines = [self._detail_line(options, account, row, rnd) for row in rows]
         if offset + len(rows) < account["line_count"]:
             lines.append(self._more_line(account, offset + len(rows)))
         return lines
@@ -376,11 +378,12 @@ class AtlasReportGeneralLedger(models.AbstractModel):
             for row in self._query(self._first_pages_query(options, accounts, limit)):
                 by_account.setdefault(row["account_id"], []).append(row)
         lines = []
+        rnd = self._rounder(options)
         for account in accounts:
             lines.append(self._section_line(options, account))
             lines.append(self._opening_line(options, account))
             rows = by_account.get(account["id"], [])
-            lines.extend(self._detail_line(options, account, row) for row in rows)
+            lines.extend(self._detail_line(options, account, row, rnd) for row in rows)
             if len(rows) < account["line_count"]:
                 lines.append(self._more_line(account, len(rows)))
             lines.append(self._closing_line(options, account))

@@ -1,5 +1,9 @@
-from odoo.exceptions import UserError
+from unittest.mock import patch
+
+from odoo.exceptions import AccessError, UserError
 from odoo.tests import tagged
+
+from odoo.addons.atlas_invoicing.models import atlas_report_ar_aging
 
 from .report_books import AS_OF, ReportBooksCommon
 
@@ -9,7 +13,8 @@ BUCKETS = ("current", "b_1_30", "b_31_60", "b_61_90", "b_90_plus", "total")
 @tagged("post_install", "-at_install")
 class TestReportArAging(ReportBooksCommon):
     def _report(self, **options):
-        return self.env["atlas.report.ar.aging"].get_report_data(options)
+        """The whole report, every open item included (details=True)."""
+        return self.env["atlas.report.ar.aging"].get_report_data(dict(options, details=True))
 
     def _assert_matches_books(self, as_of, **options):
         """Every figure of the report equals the test's own: balance − partials dated ≤ as_of."""
@@ -99,9 +104,7 @@ class TestReportArAging(ReportBooksCommon):
     def test_partner_filter_and_company_2(self):
         data = self._assert_matches_books(AS_OF.isoformat(), partner_ids=[self.fabrikam.id])
         self.assertEqual([line["label"] for line in data["lines"] if line["kind"] == "line"], ["Fabrikam"])
-        other = self.env["atlas.report.ar.aging"].get_report_data(
-            {"company_id": self.company_2.id, "as_of_date": "2026-06-30"}
-        )
+        other = self._report(company_id=self.company_2.id, as_of_date="2026-06-30")
         self.assertEqual(other["totals"]["total"], 999.0)
         self.assertEqual(other["company"]["id"], self.company_2.id)
         self.assertEqual(
@@ -132,3 +135,110 @@ class TestReportArAging(ReportBooksCommon):
             Report.get_report_data({"partner_ids": [999999999]})
         with self.assertRefused(UserError, "list of ids"):
             Report.get_report_data({"partner_ids": "Fabrikam"})
+
+    # -------------------------------------------------------------------------
+    # The screen: customers first, each customer's items page by page
+    # -------------------------------------------------------------------------
+
+    def _pages(self, options, parent_key):
+        """Every line get_more_lines gives for one customer, following its "more" lines."""
+        Report = self.env["atlas.report.ar.aging"]
+        lines, offset, calls = [], 0, 0
+        while offset is not None:
+            page = Report.get_more_lines(options, parent_key, offset)
+            calls += 1
+            offset = None
+            for line in page:
+                if line["kind"] == "more":
+                    self.assertEqual(line["parent"], parent_key)
+                    self.assertEqual(line["values"]["offset"], len(lines))
+                    offset = line["values"]["offset"]
+                else:
+                    lines.append(line)
+        return lines, calls
+
+    def test_customers_first_items_on_demand(self):
+        """By default one line per customer, then one "more" line with its item count; the
+        sums, total and tie-out are those of the whole report."""
+        Report = self.env["atlas.report.ar.aging"]
+        for as_of in ("2026-03-10", AS_OF.isoformat(), "2026-12-31"):
+            with self.subTest(as_of=as_of):
+                lazy = Report.get_report_data({"as_of_date": as_of})
+                full = self._assert_matches_books(as_of)
+                self.assertFalse([line for line in lazy["lines"] if line["kind"] == "detail"])
+                self.assertEqual(lazy["options"]["details"], False)
+                self.assertEqual(lazy["options"]["line_limit"], 80)
+                self.assertEqual((lazy["totals"], lazy["checks"]), (full["totals"], full["checks"]))
+                customers = [line for line in full["lines"] if line["kind"] in ("line", "total")]
+                self.assertEqual([line for line in lazy["lines"] if line["kind"] != "more"], customers)
+                for index, line in enumerate(lazy["lines"][:-1]):
+                    if line["kind"] != "line":
+                        continue
+                    more = lazy["lines"][index + 1]
+                    count = len([child for child in full["lines"] if child["parent"] == line["key"]])
+                    self.assertEqual(
+                        (more["kind"], more["parent"], more["level"], more["values"]),
+                        ("more", line["key"], 1, {"offset": 0, "remaining": count}),
+                    )
+                    self.assertEqual(more["label"], f"Show {count} items" if count > 1 else "Show 1 item")
+
+    def test_pages_of_a_customer_equal_the_whole_report(self):
+        """Northwind has 3 open items on 06/30: pages of 2 give 2 + 1, and every customer's
+        pages, end to end, are exactly the lines of the whole report."""
+        Report = self.env["atlas.report.ar.aging"]
+        options = {"as_of_date": AS_OF.isoformat(), "line_limit": 2}
+        full = self._report(as_of_date=AS_OF.isoformat())
+        key = f"partner-{self.customer.id}"
+        first = Report.get_more_lines(options, key, 0)
+        self.assertEqual([line["kind"] for line in first], ["detail", "detail", "more"])
+        self.assertEqual(first[-1]["values"], {"offset": 2, "remaining": 1})
+        self.assertEqual(first[-1]["label"], "Show 1 more item")
+        second = Report.get_more_lines(options, key, 2)
+        self.assertEqual([line["kind"] for line in second], ["detail"])
+        self.assertEqual(Report.get_more_lines(options, key, 3), [])
+        northwind = [line for line in full["lines"] if line["parent"] == key]
+        self.assertEqual(len(northwind), 3)
+        self.assertEqual(first[:2] + second, northwind)
+        # Every customer, one item per page.
+        for line in full["lines"]:
+            if line["kind"] == "line":
+                children = [child for child in full["lines"] if child["parent"] == line["key"]]
+                pages, calls = self._pages(dict(options, line_limit=1), line["key"])
+                self.assertEqual(pages, children, line["label"])
+                self.assertEqual(calls, len(children))
+
+    def test_stream_is_the_whole_report(self):
+        """The XLSX/PDF stream yields every item whatever the screen's options, in chunks
+        read from a server-side cursor while other queries run between them."""
+        Report = self.env["atlas.report.ar.aging"]
+        full = self._report(as_of_date=AS_OF.isoformat())
+        lazy = Report.get_report_data({"as_of_date": AS_OF.isoformat()})
+        with patch.object(atlas_report_ar_aging, "STREAM_CHUNK", 2):
+            streamed = []
+            for line in Report._iter_report_lines(lazy["options"]):
+                # A query of the consumer between two fetches does not disturb the stream.
+                self.env["res.partner"].search_count([])
+                streamed.append(line)
+        self.assertEqual(streamed, full["lines"])
+        self.assertGreater(len([line for line in streamed if line["kind"] == "detail"]), 4)
+        envelope = Report._get_report_envelope(dict(lazy["options"], details=True))
+        self.assertNotIn("lines", envelope)
+        self.assertEqual((envelope["totals"], envelope["checks"]), (full["totals"], full["checks"]))
+
+    def test_bad_page_requests(self):
+        Report = self.env["atlas.report.ar.aging"]
+        options = {"as_of_date": AS_OF.isoformat()}
+        for key in ("partner-abc", f"account-{self.receivable.id}", "partner-999999999", "", None):
+            with self.subTest(key=key), self.assertRefused(UserError, "is not a customer line of this AR Aging"):
+                Report.get_more_lines(options, key, 0)
+        # A customer left out by the partner filter is not a line of that report.
+        with self.assertRefused(UserError, "is not a customer line"):
+            Report.get_more_lines(dict(options, partner_ids=[self.fabrikam.id]), f"partner-{self.customer.id}", 0)
+        with self.assertRefused(UserError, "offset must be a whole number"):
+            Report.get_more_lines(options, f"partner-{self.customer.id}", -1)
+        with self.assertRefused(UserError, "details must be true or false"):
+            Report.get_report_data({"details": "yes"})
+        with self.assertRefused(UserError, "line_limit must be a whole number"):
+            Report.get_more_lines(dict(options, line_limit=0), f"partner-{self.customer.id}", 0)
+        with self.assertRefused(AccessError, "AR Aging report needs the Atlas Viewer role"):
+            Report.with_user(self.users["none"]).get_more_lines(options, f"partner-{self.customer.id}", 0)
