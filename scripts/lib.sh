@@ -86,6 +86,7 @@ ensure_debian_package() {  # $1 = command, $2 = package, $3 = what it is for
 
 ensure_wkhtmltopdf() { ensure_debian_package wkhtmltopdf wkhtmltopdf "the PDF engine of Odoo's reports"; }
 ensure_chromium() { ensure_debian_package chromium chromium "the browser tours need it"; }
+ensure_pdftotext() { ensure_debian_package pdftotext poppler-utils "the end-to-end tests read the PDFs' text"; }
 
 # --- PostgreSQL cluster -------------------------------------------------------------
 # initdb refuses to run as root, so as root the cluster belongs to an unprivileged user.

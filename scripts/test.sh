@@ -12,6 +12,7 @@ require_odoo
 ensure_venv
 ensure_wkhtmltopdf
 ensure_chromium
+ensure_pdftotext
 PG_WAS_RUNNING=0
 pg_env
 as_pg "$PG_BIN/pg_ctl" -D "$PG_DATA" status >/dev/null 2>&1 && PG_WAS_RUNNING=1
