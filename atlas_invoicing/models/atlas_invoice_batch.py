@@ -91,6 +91,11 @@ class AtlasInvoiceBatch(models.Model):
         domain="[('contract_type', '=', 'sale'), ('company_id', '=', company_id)]",
         check_company=True,
     )
+    post_invoices = fields.Boolean(
+        string="Post as Generated",
+        help="Post each invoice in the step that generates it (numbered, journal entry made); "
+        "otherwise the invoices stay drafts to review, and Post All or Send All posts them.",
+    )
     chunk_size = fields.Integer(
         default=DEFAULT_CHUNK_SIZE,
         help="Contracts invoiced per committed step; an interruption loses at most one step.",
@@ -154,6 +159,10 @@ class AtlasInvoiceBatch(models.Model):
         self.env.ref("atlas_invoicing.ir_cron_atlas_invoice_batch")._trigger()
         return True
 
+    def action_post_all(self):
+        self.atlas_post()
+        return True
+
     def action_send_all(self):
         self.atlas_send()
         return True
@@ -199,6 +208,27 @@ class AtlasInvoiceBatch(models.Model):
             batch._atlas_commit()
             batch._atlas_run()
         return {"batches": self._atlas_summary()}
+
+    def atlas_post(self):
+        """Post all: post the batches' draft invoices, a chunk per transaction.
+
+        Committed chunk by chunk with the cache emptied in between, so memory doesn't grow
+        with the batch, and an interrupted Post All is run again for the rest.
+
+        :return: {"invoices": [{id, name, status}]}
+        """
+        self.check_access("write")
+        drafts = self._atlas_live_invoices().filtered(lambda m: m.state == "draft")
+        if not drafts:
+            raise UserError(self.env._("This batch has no draft invoices; there is nothing to post."))
+        posted = []
+        for ids in split_every(max(self[:1].chunk_size, 1), drafts.ids):
+            chunk = self.env["account.move"].browse(ids)
+            chunk.action_post()
+            posted += [{"id": move.id, "name": move.name, "status": move.atlas_status} for move in chunk]
+            self._atlas_commit()
+            self.env.invalidate_all()
+        return {"invoices": posted}
 
     def atlas_send(self):
         """Send all: email every invoice of the batches not sent yet (drafts are posted first).
@@ -465,6 +495,11 @@ class AtlasInvoiceBatch(models.Model):
         contracts = contracts.with_company(self.company_id).with_context(atlas_batch_id=self.id)
         for _period in range(MAX_PERIODS_PER_CONTRACT):
             moves = contracts._recurring_create_invoice(date_ref=self.date)
+            if self.post_invoices:
+                # In the chunk's transaction: Odoo logs no Draft → Posted tracking for a
+                # move created in the same transaction, and a contract whose invoice can't
+                # be posted is rolled back and reported like any other failure.
+                moves.action_post()
             self.env.flush_all()
             # Only a contract that got an invoice can owe another period; one that got none
             # (nothing left to bill) would otherwise be tried forever.

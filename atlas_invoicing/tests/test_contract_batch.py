@@ -279,6 +279,49 @@ class TestContractBatch(AtlasTestCommon):
     # Batch actions
     # -------------------------------------------------------------------------
 
+    def test_post_as_generated_posts_each_invoice_with_its_journal_entry(self):
+        monthly = self._contract("Northwind support", "monthly", date(2026, 1, 1), price=450.0)
+        quarterly = self._contract("Bluebird backup", "quarterly", date(2026, 1, 1), price=900.0, partner=self.bluebird)
+        batch = self._batch(post_invoices=True)
+
+        result = batch.atlas_generate()
+
+        self.assertEqual(result["batches"][0]["draft_invoices"], 0)
+        invoices = batch.invoice_ids.sorted("amount_total")
+        self.assertRecordValues(
+            invoices,
+            [
+                {"atlas_contract_id": monthly.id, "state": "posted", "amount_total": 450.0, "amount_residual": 450.0},
+                {"atlas_contract_id": quarterly.id, "state": "posted", "amount_total": 900.0, "amount_residual": 900.0},
+            ],
+        )
+        self.assertTrue(all(name.startswith("INV/") for name in invoices.mapped("name")))
+        # The journal entry behind each: Debit Accounts Receivable / Credit the product's revenue account.
+        for invoice in invoices:
+            receivable = invoice.line_ids.filtered(lambda line: line.account_id.account_type == "asset_receivable")
+            revenue = invoice.line_ids.filtered(lambda line: line.account_id == self.revenue)
+            self.assertEqual((receivable.debit, revenue.credit), (invoice.amount_total, invoice.amount_total))
+
+    def test_post_all_posts_the_drafts_in_chunks(self):
+        for number in range(5):
+            self._contract(f"Contract {number}", "monthly", date(2026, 1, 1), price=100.0 + number)
+        batch = self._batch(chunk_size=2)
+        batch.atlas_generate()
+        self.assertEqual(set(batch.invoice_ids.mapped("state")), {"draft"})
+
+        with self.assertRefused(AccessError, "(?s)not allowed to modify.*Invoice Batch.*Accountant"):
+            batch.with_user(self.users["bookkeeper"]).atlas_post()
+        self.assertEqual(set(batch.invoice_ids.mapped("state")), {"draft"})
+
+        result = batch.with_user(self.users["accountant"]).atlas_post()
+
+        self.assertEqual(len(result["invoices"]), 5)
+        self.assertEqual({row["status"] for row in result["invoices"]}, {"posted"})
+        self.assertEqual(set(batch.invoice_ids.mapped("state")), {"posted"})
+        self.assertEqual(sorted(batch.invoice_ids.mapped("amount_residual")), [100.0, 101.0, 102.0, 103.0, 104.0])
+        with self.assertRefused(UserError, "no draft invoices; there is nothing to post"):
+            batch.atlas_post()
+
     def test_send_all_posts_and_emails_every_invoice(self):
         self._contract("Northwind support", "monthly", date(2026, 1, 1))
         self._contract("Bluebird support", "monthly", date(2026, 1, 1), partner=self.bluebird)
