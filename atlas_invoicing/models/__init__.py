@@ -10,3 +10,5 @@ from . import account_journal
 from . import res_company
 from . import res_config_settings
 from . import res_partner
+from . import account_move_contract
+from . import contract_contract

@@ -82,3 +82,53 @@ class AtlasDemo(models.AbstractModel):
         refunded.atlas_refund(journal_id=bank.id, payment_method="card", reason="Training cancelled by the customer")
         # Cancelled
         invoice(bluebird, 5, [("Duplicate order", 1, 99.0)]).button_cancel()
+
+        self._create_demo_contracts(northwind, bluebird)
+
+    @api.model
+    def _create_demo_contracts(self, northwind, bluebird):
+        """Recurring customers (seed 001): monthly and quarterly contracts from the first of
+        this month, and this month's batch generated from them. OCA's daily cron invoices
+        the next periods when they fall due."""
+        first_of_month = fields.Date.context_today(self).replace(day=1)
+        managed_it, backup = self.env["product.product"].create(
+            [
+                {"name": "Managed IT services", "type": "service", "list_price": 450.0},
+                {"name": "Backup and monitoring", "type": "service", "list_price": 900.0},
+            ]
+        )
+
+        def contract(partner, name, product, price, rule):
+            return {
+                "name": name,
+                "partner_id": partner.id,
+                "contract_type": "sale",
+                "recurring_rule_type": rule,
+                "date_start": first_of_month,
+                "contract_line_ids": [
+                    fields.Command.create(
+                        {
+                            "product_id": product.id,
+                            "name": f"{product.name}, #START# to #END#",
+                            "quantity": 1,
+                            "price_unit": price,
+                            "recurring_rule_type": rule,
+                            "date_start": first_of_month,
+                            "recurring_next_date": first_of_month,
+                        }
+                    )
+                ],
+            }
+
+        self.env["contract.contract"].create(
+            [
+                contract(northwind, "Northwind managed IT", managed_it, 450.0, "monthly"),
+                contract(bluebird, "Bluebird managed IT", managed_it, 450.0, "monthly"),
+                contract(bluebird, "Bluebird backup and monitoring", backup, 900.0, "quarterly"),
+            ]
+        )
+        batch = self.env["atlas.invoice.batch"].create(
+            {"name": f"Monthly billing {first_of_month:%B %Y}", "date": first_of_month}
+        )
+        # Inside the module installation: the batch must not commit it half-way.
+        batch.with_context(atlas_batch_no_commit=True).atlas_generate()

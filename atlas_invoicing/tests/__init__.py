@@ -6,3 +6,4 @@ from . import test_invoice_status
 from . import test_roles
 from . import test_tour
 from . import test_payment
+from . import test_contract_batch

@@ -9,6 +9,8 @@ ATLAS_MENUS = [
     "atlas_invoicing.menu_atlas_customers",
     "atlas_invoicing.menu_atlas_invoicing",
     "atlas_invoicing.menu_atlas_invoices",
+    "atlas_invoicing.menu_atlas_contracts",
+    "atlas_invoicing.menu_atlas_batches",
     "atlas_invoicing.menu_atlas_reports",
     "atlas_invoicing.menu_atlas_invoice_analysis",
     "atlas_invoicing.menu_atlas_configuration",

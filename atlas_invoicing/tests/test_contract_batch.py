@@ -1,0 +1,335 @@
+from datetime import date
+
+from psycopg2 import errors as pg_errors
+
+from odoo import Command
+from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.tests import tagged
+from odoo.tools import mute_logger
+
+from .common import AtlasTestCommon
+
+BATCH_DATE = date(2026, 1, 1)
+
+
+@tagged("post_install", "-at_install")
+class TestContractBatch(AtlasTestCommon):
+    """Invoice batches made from OCA contracts: what is due on the batch date, once."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.revenue = cls.company_data["default_account_revenue"]
+        cls.service = cls.env["product.product"].create(
+            {
+                "name": "Managed IT services",
+                "type": "service",
+                "list_price": 450.0,
+                "taxes_id": [Command.clear()],
+                "property_account_income_id": cls.revenue.id,
+            }
+        )
+        cls.bluebird = cls.env["res.partner"].create(
+            {"name": "Bluebird Dental Clinic", "email": "accounts@bluebird.example", "customer_rank": 1}
+        )
+
+    def _contract(self, name, rule, start, price=450.0, partner=None, contract_type="sale", **line_values):
+        line = {
+            "product_id": self.service.id,
+            "name": f"{name} #START# - #END#",
+            "quantity": 1,
+            "price_unit": price,
+            "recurring_rule_type": rule,
+            "date_start": start,
+            "recurring_next_date": start,
+        }
+        line.update(line_values)
+        return self.env["contract.contract"].create(
+            {
+                "name": name,
+                "partner_id": (partner or self.customer).id,
+                "contract_type": contract_type,
+                "company_id": self.company_data["company"].id,
+                "recurring_rule_type": rule,
+                "date_start": start,
+                "contract_line_ids": [Command.create(line)],
+            }
+        )
+
+    def _batch(self, **values):
+        vals = {"name": "January billing", "date": BATCH_DATE, "company_id": self.company_data["company"].id}
+        vals.update(values)
+        return self.env["atlas.invoice.batch"].create(vals)
+
+    def _invoices(self, contract):
+        return self.env["account.move"].search([("atlas_contract_id", "=", contract.id)], order="atlas_period_start")
+
+    # -------------------------------------------------------------------------
+    # Generate
+    # -------------------------------------------------------------------------
+
+    def test_generate_makes_the_due_invoices_with_their_periods(self):
+        monthly = self._contract("Monthly support", "monthly", date(2026, 1, 1), price=450.0)
+        quarterly = self._contract("Quarterly backup", "quarterly", date(2026, 1, 1), price=900.0)
+        yearly = self._contract("Yearly licence", "yearly", date(2026, 2, 1), price=1200.0)  # due in February
+        behind = self._contract("Monthly hosting", "monthly", date(2025, 11, 1), price=80.0)  # three months due
+        supplier = self._contract("Office rent", "monthly", date(2026, 1, 1), contract_type="purchase")
+        batch = self._batch()
+
+        result = batch.atlas_generate()
+
+        self.assertEqual(
+            result["batches"],
+            [
+                {
+                    "id": batch.id,
+                    "name": "January billing",
+                    "state": "done",
+                    "contracts_due": 3,
+                    "contracts_done": 3,
+                    "contracts_failed": 0,
+                    "invoices": 5,
+                    "draft_invoices": 5,
+                    "last_error": False,
+                }
+            ],
+        )
+        common = {
+            "move_type": "out_invoice",
+            "state": "draft",
+            "atlas_status": "draft",
+            "atlas_batch_id": batch.id,
+            "invoice_date": BATCH_DATE,
+            "partner_id": self.customer.id,
+        }
+        self.assertRecordValues(
+            self._invoices(monthly),
+            [dict(common, atlas_contract_id=monthly.id, atlas_period_start=date(2026, 1, 1), amount_total=450.0)],
+        )
+        self.assertRecordValues(
+            self._invoices(quarterly),
+            [dict(common, atlas_contract_id=quarterly.id, atlas_period_start=date(2026, 1, 1), amount_total=900.0)],
+        )
+        self.assertFalse(self._invoices(yearly))
+        self.assertFalse(self._invoices(supplier))
+        self.assertRecordValues(
+            self._invoices(behind),
+            [
+                dict(common, atlas_contract_id=behind.id, atlas_period_start=date(2025, 11, 1), amount_total=80.0),
+                dict(common, atlas_contract_id=behind.id, atlas_period_start=date(2025, 12, 1), amount_total=80.0),
+                dict(common, atlas_contract_id=behind.id, atlas_period_start=date(2026, 1, 1), amount_total=80.0),
+            ],
+        )
+        # The line says which period it bills and credits the service's revenue account.
+        quarter_line = self._invoices(quarterly).invoice_line_ids
+        self.assertRecordValues(
+            quarter_line,
+            [
+                {
+                    "contract_line_id": quarterly.contract_line_ids.id,
+                    "account_id": self.revenue.id,
+                    "price_subtotal": 900.0,
+                    "quantity": 1.0,
+                }
+            ],
+        )
+        self.assertIn("01/01/2026 - 03/31/2026", quarter_line.name)
+        # OCA moved each contract on to its next period.
+        self.assertRecordValues(
+            monthly | quarterly | yearly | behind,
+            [
+                {"recurring_next_date": date(2026, 2, 1)},
+                {"recurring_next_date": date(2026, 4, 1)},
+                {"recurring_next_date": date(2026, 2, 1)},
+                {"recurring_next_date": date(2026, 2, 1)},
+            ],
+        )
+        # The contract knows its invoices (Atlas link and OCA's own count agree).
+        self.assertEqual(behind.atlas_invoice_count, 3)
+        self.assertEqual(behind.invoice_count, 3)
+        self.assertEqual(self.customer.contract_ids, monthly | quarterly | yearly | behind | supplier)
+
+    def test_generate_again_makes_nothing_new(self):
+        contracts = self._contract("A", "monthly", date(2026, 1, 1)) | self._contract(
+            "B", "quarterly", date(2025, 12, 1)
+        )
+        batch = self._batch()
+        batch.atlas_generate()
+        first = batch.invoice_ids
+        self.assertEqual(len(first), 2)
+
+        result = batch.atlas_generate()
+
+        self.assertEqual(batch.invoice_ids, first)
+        self.assertEqual(result["batches"][0]["contracts_due"], 0)
+        self.assertEqual(result["batches"][0]["state"], "done")
+        # A second batch on the same date finds nothing due either.
+        other = self._batch(name="January billing, again")
+        other.atlas_generate()
+        self.assertFalse(other.invoice_ids)
+        self.assertEqual(
+            self.env["account.move"].search_count([("atlas_contract_id", "in", contracts.ids)]),
+            2,
+        )
+
+    def test_interrupted_batch_resumes_with_the_rest_only(self):
+        contracts = self.env["contract.contract"]
+        for number in range(5):
+            contracts |= self._contract(f"Contract {number}", "monthly", date(2026, 1, 1), price=100.0 + number)
+        batch = self._batch(chunk_size=2)
+        batch._atlas_start()
+        # The first chunk is committed, then the server stops: the batch is left running.
+        finished = batch._atlas_run(max_chunks=1)
+        self.assertFalse(finished)
+        self.assertRecordValues(batch, [{"state": "running", "contract_total": 5, "contract_done": 2}])
+        self.assertEqual(len(batch.invoice_ids), 2)
+
+        batch.atlas_generate()
+
+        self.assertRecordValues(batch, [{"state": "done", "contract_total": 5, "contract_done": 5, "progress": 100.0}])
+        self.assertEqual(batch.invoice_ids.atlas_contract_id, contracts)
+        self.assertEqual(len(batch.invoice_ids), 5)
+        self.assertEqual(sorted(batch.invoice_ids.mapped("amount_total")), [100.0, 101.0, 102.0, 103.0, 104.0])
+
+    def test_a_period_already_invoiced_is_never_invoiced_twice(self):
+        contract = self._contract("Monthly support", "monthly", date(2026, 1, 1))
+        other = self._contract("Other support", "monthly", date(2026, 1, 1), partner=self.bluebird)
+        first = self._batch()
+        first.atlas_generate()
+        invoice = self._invoices(contract)
+        # As if the contract's dates had been lost after its invoice was made: it looks due again.
+        contract.contract_line_ids.write({"last_date_invoiced": False, "recurring_next_date": date(2026, 1, 1)})
+        self._contract("New support", "monthly", date(2026, 1, 1), partner=self.bluebird)
+
+        second = self._batch(name="January billing, rerun")
+        with mute_logger("odoo.sql_db"):
+            second.atlas_generate()
+
+        self.assertEqual(self._invoices(contract), invoice)
+        self.assertEqual(len(self._invoices(other)), 1)
+        self.assertRecordValues(second, [{"state": "failed", "contract_failed": 1, "contract_done": 2}])
+        self.assertEqual(len(second.invoice_ids), 1)  # the new contract was still invoiced
+        self.assertIn("Monthly support was not invoiced: it already has an invoice for that period", second.last_error)
+        # The database itself refuses a duplicate, whoever creates it.
+        with mute_logger("odoo.sql_db"), self.assertRaises(pg_errors.UniqueViolation):
+            self.env["account.move"].create(
+                {
+                    "move_type": "out_invoice",
+                    "partner_id": self.customer.id,
+                    "atlas_contract_id": contract.id,
+                    "atlas_period_start": date(2026, 1, 1),
+                }
+            )
+
+    def test_a_cancelled_invoice_frees_its_period(self):
+        contract = self._contract("Monthly support", "monthly", date(2026, 1, 1))
+        self._batch().atlas_generate()
+        self._invoices(contract).button_cancel()
+        contract.contract_line_ids.write({"last_date_invoiced": False, "recurring_next_date": date(2026, 1, 1)})
+        batch = self._batch(name="January billing, corrected")
+        batch.atlas_generate()
+        self.assertRecordValues(batch.invoice_ids, [{"atlas_contract_id": contract.id, "state": "draft"}])
+
+    def test_contracts_by_filter_or_by_hand(self):
+        northwind = self._contract("Northwind support", "monthly", date(2026, 1, 1))
+        bluebird = self._contract("Bluebird support", "monthly", date(2026, 1, 1), partner=self.bluebird)
+        third = self._contract("Bluebird hosting", "monthly", date(2026, 1, 1), partner=self.bluebird)
+
+        by_filter = self._batch(contract_domain=f"[('partner_id', '=', {self.bluebird.id})]")
+        by_filter.atlas_generate()
+        self.assertEqual(by_filter.invoice_ids.atlas_contract_id, bluebird | third)
+
+        by_hand = self._batch(contract_selection="manual", contract_ids=[Command.set([northwind.id, bluebird.id])])
+        by_hand.atlas_generate()
+        self.assertEqual(by_hand.invoice_ids.atlas_contract_id, northwind)
+
+    def test_bad_filter_or_no_contract_is_refused_with_what_to_do(self):
+        with self.assertRefused(ValidationError, "contract filter of batch Broken is not valid.*filter editor"):
+            self._batch(name="Broken", contract_domain="[('no_such_field', '=', 1)]")
+        empty = self._batch(name="Nobody", contract_domain="[('name', '=', 'no such contract')]")
+        with self.assertRefused(UserError, "Batch Nobody covers no customer contract"):
+            empty.atlas_generate()
+        self.assertEqual(empty.state, "draft")
+
+    def test_oca_cron_invoices_carry_the_contract_and_period_too(self):
+        contract = self._contract("Monthly support", "monthly", date(2026, 1, 1))
+        self.env["contract.contract"].cron_recurring_create_invoice(BATCH_DATE)
+        self.assertRecordValues(
+            self._invoices(contract),
+            [{"atlas_contract_id": contract.id, "atlas_period_start": date(2026, 1, 1), "atlas_batch_id": False}],
+        )
+
+    def test_generate_button_hands_the_work_to_the_cron(self):
+        self._contract("Monthly support", "monthly", date(2026, 1, 1))
+        batch = self._batch()
+        batch.action_generate()
+        self.assertRecordValues(batch, [{"state": "running", "contract_total": 1, "contract_done": 0}])
+        cron = self.env.ref("atlas_invoicing.ir_cron_atlas_invoice_batch")
+        self.assertTrue(self.env["ir.cron.trigger"].search([("cron_id", "=", cron.id)]))
+        # What the cron worker runs:
+        self.env["atlas.invoice.batch"]._cron_run_batches()
+        self.assertRecordValues(batch, [{"state": "done", "contract_done": 1, "invoice_count": 1}])
+
+    # -------------------------------------------------------------------------
+    # Batch actions
+    # -------------------------------------------------------------------------
+
+    def test_send_all_posts_and_emails_every_invoice(self):
+        self._contract("Northwind support", "monthly", date(2026, 1, 1))
+        self._contract("Bluebird support", "monthly", date(2026, 1, 1), partner=self.bluebird)
+        batch = self._batch()
+        batch.atlas_generate()
+
+        result = batch.with_user(self.users["accountant"]).atlas_send()
+
+        self.assertEqual({row["status"] for row in result["invoices"]}, {"sent"})
+        self.assertRecordValues(
+            batch.invoice_ids.sorted("id"),
+            [{"state": "posted", "atlas_status": "sent"}, {"state": "posted", "atlas_status": "sent"}],
+        )
+        mails = self.env["mail.mail"].search([("model", "=", "account.move"), ("res_id", "in", batch.invoice_ids.ids)])
+        self.assertEqual(mails.recipient_ids, self.customer | self.bluebird)
+        self.assertEqual(len(mails), 2)
+        with self.assertRefused(UserError, "already sent; there is nothing to send"):
+            batch.atlas_send()
+
+    def test_print_all_is_one_document_with_every_invoice(self):
+        self._contract("Northwind support", "monthly", date(2026, 1, 1))
+        self._contract("Bluebird support", "monthly", date(2026, 1, 1), partner=self.bluebird)
+        batch = self._batch()
+        with self.assertRefused(UserError, "has no invoices yet. Generate it first"):
+            batch.action_print_all()
+        batch.atlas_generate()
+        action = batch.action_print_all()
+        self.assertEqual(action["report_name"], "atlas_invoicing.report_atlas_invoice")
+        self.assertEqual(sorted(action["context"]["active_ids"]), sorted(batch.invoice_ids.ids))
+
+    # -------------------------------------------------------------------------
+    # Roles
+    # -------------------------------------------------------------------------
+
+    def test_batches_and_contracts_are_the_accountants(self):
+        self._contract("Monthly support", "monthly", date(2026, 1, 1))
+        batch = self._batch()
+        bookkeeper, viewer, accountant = self.users["bookkeeper"], self.users["viewer"], self.users["accountant"]
+
+        with self.assertRefused(AccessError, "(?s)not allowed to create.*Invoice Batch.*Accountant"):
+            self.env["atlas.invoice.batch"].with_user(bookkeeper).create({"name": "Mine", "date": BATCH_DATE})
+        with self.assertRefused(AccessError, "(?s)not allowed to modify.*Invoice Batch.*Accountant"):
+            batch.with_user(bookkeeper).atlas_generate()
+        self.assertEqual(batch.state, "draft")
+        with self.assertRefused(AccessError, "(?s)not allowed to create.*Contract"):
+            self.env["contract.contract"].with_user(bookkeeper).create({"name": "Mine", "partner_id": self.customer.id})
+        # The Viewer reads batches and contracts.
+        self.assertEqual(batch.with_user(viewer).name, "January billing")
+        self.assertTrue(self.env["contract.contract"].with_user(viewer).search([("name", "=", "Monthly support")]))
+
+        own = self.env["atlas.invoice.batch"].with_user(accountant).create({"name": "Anna's", "date": BATCH_DATE})
+        own.atlas_generate()
+        self.assertEqual(own.invoice_count, 1)
+        contract = (
+            self.env["contract.contract"]
+            .with_user(accountant)
+            .create({"name": "Anna's contract", "partner_id": self.bluebird.id})
+        )
+        self.assertEqual(contract.contract_type, "sale")
