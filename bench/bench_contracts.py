@@ -559,12 +559,35 @@ def growth(run, step=None):
     return peak - run["rss_start_mib"]
 
 
+def print_memory_slopes(results, sizes, paths):
+    """Peak RSS growth per step at each size, and its slope from the smallest to the largest size."""
+    if len(sizes) < 2:
+        return
+    print("  memory (peak RSS over the RSS at the start of the path, median run):")
+    for path in paths:
+        for step in ("generate", "post"):
+            points = []
+            for size in sizes:
+                runs = [r for r in results if r["path"] == path and r["size"] == size]
+                if runs:
+                    points.append((size, median_by(runs, lambda r, s=step: growth(r, s))))
+            if len(points) < 2:
+                continue
+            (n0, g0), (n1, g1) = points[0], points[-1]
+            slope = (g1 - g0) / (n1 - n0) * 1000
+            print(
+                f"    {path:<16} {step:<8} "
+                + " / ".join(f"{g:.0f}" for _n, g in points)
+                + f" MiB at {' / '.join(str(n) for n, _g in points)} contracts: {slope:+.1f} MiB per 1000 contracts"
+            )
+
+
 def report(results, sizes, paths):
     print()
     print("Generate + post one invoice per due contract (each run: fresh process, fresh copy of the snapshot)")
     print(
         f"  {'path':<16} {'contracts':>9} {'wall s':>7} {'gen s':>6} {'post s':>6} {'inv/s':>6} {'CPU ms/inv':>10} "
-        f"{'queries/inv':>11} {'RSS start':>9} {'peak RSS growth: gen':>20} {'post':>6} {'MiB/1000 inv':>12}"
+        f"{'queries/inv':>11} {'RSS start':>9} {'peak RSS growth: gen':>20} {'post':>6}"
     )
     throughput = {}
     ok = True
@@ -577,7 +600,6 @@ def report(results, sizes, paths):
             c = runs[0]["check"]
             n = c["invoices"] or 1
             wall = median_by(runs, lambda r: r["seconds"])
-            total_growth = median_by(runs, growth)
             throughput[(path, size)] = n / wall
             checks[path] = c
             print(
@@ -587,7 +609,7 @@ def report(results, sizes, paths):
                 f"{median_by(runs, lambda r: r['cpu_seconds']) / n * 1000:>10.1f} "
                 f"{median_by(runs, lambda r: r['queries']) / n:>11.1f} {runs[0]['rss_start_mib']:>7.0f} M "
                 f"{median_by(runs, lambda r: growth(r, 'generate')):>18.0f} M "
-                f"{median_by(runs, lambda r: growth(r, 'post')):>4.0f} M {total_growth / n * 1000:>12.0f}"
+                f"{median_by(runs, lambda r: growth(r, 'post')):>4.0f} M"
             )
             in_batch = c["in_a_batch"] if path.startswith("atlas") else c["invoices"]
             if not (c["invoices"] == c["posted"] == c["dated"] == c["contracts_invoiced"] == in_batch == size):
@@ -605,6 +627,7 @@ def report(results, sizes, paths):
                 f"total {c['total']:.2f}, digest of (contract, total) pairs {c['digest']}"
                 f"{'' if same else '; oca: ' + str(reference)})"
             )
+    print_memory_slopes(results, sizes, paths)
     for path in paths:
         for size in sizes:
             if path != "oca" and (path, size) in throughput and ("oca", size) in throughput:
