@@ -85,14 +85,11 @@ class AccountMove(models.Model):
         )
         file_name = f"{file_stem(invoices, export_format)}.{extension}"
         log = self.env["atlas.export.log"]._atlas_record(invoices, export_format, content, file_name, mimetype)
-        for invoice in invoices:
-            invoice._message_log(
-                body=self.env._(
-                    "Exported to %(format)s (log %(log)s).",
-                    format=EXPORT_FORMAT_LABELS[export_format],
-                    log=log.name,
-                )
-            )
+        body = self.env._(
+            "Exported to %(format)s (log %(log)s).", format=EXPORT_FORMAT_LABELS[export_format], log=log.name
+        )
+        # One insert for the whole selection (a month's export can be thousands of invoices).
+        invoices._message_log_batch(bodies=dict.fromkeys(invoices.ids, body))
         return log
 
     def _atlas_check_exportable(self, export_format, post_drafts):

@@ -11,6 +11,7 @@ period start) in account_move_contract.py is the last guard against a duplicate.
 
 import base64
 import logging
+from collections import Counter
 
 from psycopg2 import errors as pg_errors
 
@@ -174,14 +175,7 @@ class AtlasInvoiceBatch(models.Model):
     def action_export_all(self):
         """Export all: the export wizard, with the batch's invoices."""
         self._atlas_check_has_invoices()
-        return {
-            "type": "ir.actions.act_window",
-            "name": self.env._("Export Invoices"),
-            "res_model": "atlas.invoice.export",
-            "view_mode": "form",
-            "target": "new",
-            "context": {"default_invoice_ids": self._atlas_live_invoices().ids},
-        }
+        return self._atlas_live_invoices().action_atlas_export()
 
     def action_view_invoices(self):
         action = self.env["ir.actions.act_window"]._for_xml_id("atlas_invoicing.action_atlas_invoices")
@@ -252,17 +246,20 @@ class AtlasInvoiceBatch(models.Model):
                     customers=", ".join(no_email.mapped("display_name")),
                 )
             )
+        sent_per_batch = Counter(move.atlas_batch_id.id for move in invoices)
         summary = []
         for ids in split_every(SEND_CHUNK_SIZE, invoices.ids):
             chunk = self.env["account.move"].browse(ids)
             chunk._atlas_send("email")
             summary += chunk._atlas_summary()
             self._atlas_commit()
+            # The chunk's PDFs and mails are not needed by the next one: memory stays flat.
+            self.env.invalidate_all()
         for batch in self:
             batch.message_post(
                 body=self.env._(
                     "%(count)s invoices sent by %(user)s.",
-                    count=len([row for row in summary if row["id"] in batch.invoice_ids.ids]),
+                    count=sent_per_batch[batch.id],
                     user=self.env.user.name,
                 )
             )

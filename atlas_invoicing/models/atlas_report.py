@@ -228,16 +228,17 @@ class AtlasReport(models.AbstractModel):
             )
         return sorted(set(value))
 
+    def _company_accounts(self, company, domain=()):
+        """The accounts ``company`` uses, by Odoo's own rule (``_check_company_domain``: its
+        own and its parent companies' accounts, so a branch finds the root's)."""
+        Account = self.env["account.account"].sudo().with_context(active_test=False)
+        return Account.search([*Account._check_company_domain(company), *domain])
+
     def _option_accounts(self, value, company):
         ids = self._option_ids(value, "account_ids")
         if not ids:
             return []
-        found = (
-            self.env["account.account"]
-            .sudo()
-            .with_context(active_test=False)
-            .search([("id", "in", ids), ("company_ids", "in", company.id)])
-        )
+        found = self._company_accounts(company, [("id", "in", ids)])
         unknown = sorted(set(ids) - set(found.ids))
         if unknown:
             raise UserError(

@@ -73,18 +73,7 @@ class AtlasReportArAging(models.AbstractModel):
     # -------------------------------------------------------------------------
 
     def _receivable_account_ids(self, company):
-        self.env.cr.execute(
-            SQL(
-                """
-                SELECT acc.id
-                  FROM account_account acc
-                  JOIN account_account_res_company_rel rel ON rel.account_account_id = acc.id
-                 WHERE acc.account_type = 'asset_receivable' AND rel.res_company_id = %s
-                """,
-                company.id,
-            )
-        )
-        return [row[0] for row in self.env.cr.fetchall()]
+        return self._company_accounts(company, [("account_type", "=", "asset_receivable")]).ids
 
     def _scope(self, options, account_ids, partner_id=None):
         """WHERE conditions on account_move_line (alias aml): the receivable items of the

@@ -81,23 +81,11 @@ class AtlasReportCashFlow(models.AbstractModel):
     # -------------------------------------------------------------------------
 
     def _cash_account_ids(self, company):
-        self.env.cr.execute(
-            SQL(
-                """
-                SELECT acc.id
-                  FROM account_account acc
-                  JOIN account_account_res_company_rel rel ON rel.account_account_id = acc.id
-                 WHERE acc.account_type = 'asset_cash' AND rel.res_company_id = %(company)s
-                 UNION
-                SELECT journal.default_account_id
-                  FROM account_journal journal
-                 WHERE journal.type IN ('bank', 'cash') AND journal.company_id = %(company)s
-                   AND journal.default_account_id IS NOT NULL
-                """,
-                company=company.id,
-            )
-        )
-        return sorted(row[0] for row in self.env.cr.fetchall())
+        """Accounts of type Bank and Cash, and the bank and cash journals' own accounts."""
+        cash = self._company_accounts(company, [("account_type", "=", "asset_cash")])
+        Journal = self.env["account.journal"].sudo().with_context(active_test=False)
+        journals = Journal.search([*Journal._check_company_domain(company), ("type", "in", ("bank", "cash"))])
+        return sorted(set(cash.ids) | set(journals.default_account_id.ids))
 
     def _cash_balance(self, options, account_ids, until):
         """Balance of the cash accounts at the end of the day ``until``."""

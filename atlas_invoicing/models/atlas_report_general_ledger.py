@@ -261,8 +261,11 @@ class AtlasReportGeneralLedger(models.AbstractModel):
         if not isinstance(key, str) or not key.startswith("account-") or not key[8:].isdigit():
             return None
         account_id = int(key[8:])
+        if options["account_ids"] and account_id not in options["account_ids"]:
+            return None
         self._flush_accounting()
-        return next((account for account in self._accounts(options) if account["id"] == account_id), None)
+        # The totals of that one account, not of the whole ledger: a "load more" click.
+        return next(iter(self._accounts(dict(options, account_ids=[account_id]))), None)
 
     def _account_domain(self, options, account):
         domain = [
