@@ -267,10 +267,14 @@ class TestContractBatch(AtlasTestCommon):
     def test_generate_button_hands_the_work_to_the_cron(self):
         self._contract("Monthly support", "monthly", date(2026, 1, 1))
         batch = self._batch()
+        cron = self.env.ref("atlas_invoicing.ir_cron_atlas_invoice_batch")
+        Trigger = self.env["ir.cron.trigger"]
+        before = Trigger.search([("cron_id", "=", cron.id)])
         batch.action_generate()
         self.assertRecordValues(batch, [{"state": "running", "contract_total": 1, "contract_done": 0}])
-        cron = self.env.ref("atlas_invoicing.ir_cron_atlas_invoice_batch")
-        self.assertTrue(self.env["ir.cron.trigger"].search([("cron_id", "=", cron.id)]))
+        # The button scheduled the cron worker (a new trigger), nothing generated in the request.
+        self.assertEqual(len(Trigger.search([("cron_id", "=", cron.id)]) - before), 1)
+        self.assertFalse(batch.invoice_ids)
         # What the cron worker runs:
         self.env["atlas.invoice.batch"]._cron_run_batches()
         self.assertRecordValues(batch, [{"state": "done", "contract_done": 1, "invoice_count": 1}])
@@ -321,6 +325,24 @@ class TestContractBatch(AtlasTestCommon):
         self.assertEqual(sorted(batch.invoice_ids.mapped("amount_residual")), [100.0, 101.0, 102.0, 103.0, 104.0])
         with self.assertRefused(UserError, "no draft invoices; there is nothing to post"):
             batch.atlas_post()
+
+    def test_export_all_exports_the_batch_invoices_through_the_wizard(self):
+        self._contract("Northwind support", "monthly", date(2026, 1, 1))
+        self._contract("Bluebird support", "monthly", date(2026, 1, 1), partner=self.bluebird)
+        batch = self._batch(post_invoices=True)
+        batch.atlas_generate()
+        accountant = self.users["accountant"]
+
+        action = batch.with_user(accountant).action_export_all()
+
+        wizard = self.env[action["res_model"]].with_user(accountant).with_context(**action["context"]).create({})
+        self.assertEqual(wizard.invoice_ids, batch.invoice_ids)
+        wizard.export_format = "xero"
+        wizard.action_export()
+        log = self.env["atlas.export.log"].search([("invoice_ids", "in", batch.invoice_ids.ids)])
+        self.assertRecordValues(log, [{"export_format": "xero", "user_id": accountant.id}])
+        self.assertEqual(log.invoice_ids, batch.invoice_ids)
+        self.assertEqual(set(batch.invoice_ids.mapped("atlas_status")), {"exported"})
 
     def test_send_all_posts_and_emails_every_invoice(self):
         self._contract("Northwind support", "monthly", date(2026, 1, 1))

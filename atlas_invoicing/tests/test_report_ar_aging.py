@@ -114,9 +114,15 @@ class TestReportArAging(ReportBooksCommon):
     def test_drilldown_domains_find_the_items(self):
         data = self._report(as_of_date=AS_OF.isoformat())
         Line = self.env["account.move.line"]
+        details = [line for line in data["lines"] if line["kind"] == "detail"]
+        self.assertGreater(len(details), 4)
         for line in data["lines"]:
             if line["kind"] == "detail":
-                self.assertEqual(Line.search(line["drilldown"]).move_id.id, line["move_id"])
+                # Exactly the receivable item of that line, not every line of its entry.
+                found = Line.search(line["drilldown"])
+                self.assertEqual(found.ids, [int(line["key"].removeprefix("item-"))])
+                self.assertEqual(found.move_id.id, line["move_id"])
+                self.assertEqual(found.account_id.account_type, "asset_receivable")
             if line["kind"] == "line":
                 found = Line.search(line["drilldown"])
                 keys = {f"item-{i}" for i in found.ids}

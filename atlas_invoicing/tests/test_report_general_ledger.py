@@ -79,6 +79,11 @@ class TestReportGeneralLedger(ReportBooksCommon):
         self.assertAmount(data["totals"]["opening"], sum(v[0] for v in expected.values()))
         self.assertAmount(data["totals"]["closing"], sum(v[2] for v in expected.values()))
         self.assertTrue(data["checks"][0]["ok"])
+        # The period's debit and credit are the books' (every item of the period), and balance.
+        rows = [row for value in expected.values() for row in value[1]]
+        self.assertAmount(data["totals"]["debit"], sum(row[1] for row in rows))
+        self.assertAmount(data["totals"]["credit"], sum(row[2] for row in rows))
+        self.assertGreater(data["totals"]["debit"], 0.0)
         self.assertEqual(data["totals"]["debit"], data["totals"]["credit"])
         # By hand: the receivable account opens at 0 (last year's invoice was paid) and
         # the bank account closes at 5000 + 400 + 500 − 300 − 25.
