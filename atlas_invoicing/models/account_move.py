@@ -38,6 +38,7 @@ class AccountMove(models.Model):
         readonly=True,
         copy=False,
         help="When the invoice was last exported to external accounting software.",
+        groups="account.group_account_invoice,account.group_account_readonly",
     )
     atlas_batch_id = fields.Many2one(
         comodel_name="atlas.invoice.batch",
@@ -45,13 +46,15 @@ class AccountMove(models.Model):
         index="btree_not_null",
         copy=False,
         check_company=True,
+        groups="account.group_account_invoice,account.group_account_readonly",
     )
     atlas_amount_paid = fields.Monetary(
         string="Paid",
         compute="_compute_atlas_status",
         store=True,
         currency_field="currency_id",
-        help="Received through payments (credit notes excluded), in the invoice's currency.",
+        help="Money received through payments, net of what was paid back (credit notes, write-offs and "
+        "early-payment discounts excluded), in the invoice's currency.",
     )
     atlas_delivery_state = fields.Selection(
         selection=[
@@ -61,10 +64,12 @@ class AccountMove(models.Model):
             ("failed", "Email failed"),
         ],
         string="Email Delivery",
+        groups="account.group_account_invoice,account.group_account_readonly",
         compute="_compute_atlas_delivery_state",
     )
     atlas_delivery_info = fields.Char(
         string="Email Delivery Details",
+        groups="account.group_account_invoice,account.group_account_readonly",
         compute="_compute_atlas_delivery_state",
     )
 
@@ -80,47 +85,100 @@ class AccountMove(models.Model):
         "payment_state",
         "amount_residual",
         "amount_total",
+        "line_ids.matched_debit_ids",
+        "line_ids.matched_credit_ids",
         "reversal_move_ids.state",
         "reversal_move_ids.amount_total",
         "reversal_move_ids.amount_residual",
     )
     def _compute_atlas_status(self):
         for move in self:
-            # Only a reconciled invoice can have payments: skip the query for the others.
-            reconciled = move.state == "posted" and move.payment_state not in (False, "not_paid")
-            paid = move._atlas_paid_by_payments() if reconciled else 0.0
-            move.atlas_amount_paid = paid
-            move.atlas_status = move._atlas_status_from_ledger(paid)
+            if not move.is_sale_document(include_receipts=True):
+                # Misc entries, payments' entries and vendor bills have no invoice status.
+                move.atlas_status = False
+                move.atlas_amount_paid = 0.0
+                continue
+            ledger = move._atlas_ledger()
+            move.atlas_amount_paid = ledger["received"] - ledger["paid_back"]
+            move.atlas_status = move._atlas_status_from_ledger(ledger)
 
-    def _atlas_paid_by_payments(self):
-        """What payments (not credit notes) settled on this invoice, in its currency."""
+    def _atlas_ledger(self):
+        """What settled this customer document, read from its reconciliations, in its currency.
+
+        received:  money (the liquidity share of payments) settled on it;
+        paid_back: money paid back through its own credit notes (reversal_move_ids);
+        credited:  credit notes applied to it (stand-alone ones by the amount applied) plus
+                   its own credit notes, applied or not;
+        write_off: the non-money share of payments (write-offs, early-payment discounts), as
+                   {payment line: amount settled on this document}.
+        """
         self.ensure_one()
-        if not self.is_invoice(include_receipts=True):
-            return 0.0
-        return sum(
-            partial["amount"]
-            for partial in self._get_all_reconciled_invoice_partials()
-            if not partial["is_exchange"] and not partial["aml"].move_id.is_invoice(include_receipts=True)
-        )
+        ledger = {"received": 0.0, "paid_back": 0.0, "credited": 0.0, "write_off_lines": []}
+        own_credit_notes = self.reversal_move_ids.filtered(lambda m: m.state == "posted")
+        ledger["credited"] = sum(own_credit_notes.mapped("amount_total"))
+        # A document nothing was reconciled with has no partials: skip the queries (lists).
+        if self.state != "posted":
+            return ledger
+        if self.payment_state not in (False, "not_paid"):
+            for partial in self._get_all_reconciled_invoice_partials():
+                if partial["is_exchange"]:
+                    continue
+                counterpart = partial["aml"].move_id
+                if counterpart.origin_payment_id or counterpart.statement_line_id:
+                    money, write_off_lines = counterpart._atlas_money_share(partial["amount"])
+                    ledger["received"] += money
+                    ledger["write_off_lines"] += write_off_lines
+                elif counterpart.move_type == "out_refund" and counterpart not in own_credit_notes:
+                    ledger["credited"] += partial["amount"]
+        for credit_note in own_credit_notes.filtered(lambda m: m.payment_state not in (False, "not_paid")):
+            for partial in credit_note._get_all_reconciled_invoice_partials():
+                counterpart = partial["aml"].move_id
+                if not partial["is_exchange"] and (counterpart.origin_payment_id or counterpart.statement_line_id):
+                    ledger["paid_back"] += counterpart._atlas_money_share(partial["amount"])[0]
+        return ledger
 
-    def _atlas_status_from_ledger(self, paid):
+    def _atlas_money_share(self, amount):
+        """Split an amount a payment's entry settled into money and write-off.
+
+        A payment registered with a write-off or an early-payment discount credits the
+        receivable with more than the bank received: only its liquidity line is money. Returns
+        the money share and the write-off lines with the share of their amount that belongs to
+        this amount.
+        """
+        self.ensure_one()
+        if not self.origin_payment_id:
+            return amount, []  # a bank statement line: what it settles is money
+        liquidity, counterpart, write_off = self.origin_payment_id._seek_for_lines()
+        settled = abs(sum(counterpart.mapped("amount_currency")))
+        if not write_off or not settled:
+            return amount, []
+        ratio = amount / settled
+        money = abs(sum(liquidity.mapped("amount_currency"))) * ratio
+        return money, [(line, ratio) for line in write_off]
+
+    def _atlas_status_from_ledger(self, ledger):
         self.ensure_one()
         if self.state == "draft":
             return "draft"
         if self.state == "cancel":
             return "cancelled"
         currency = self.currency_id
-        credit_notes = self.reversal_move_ids.filtered(lambda m: m.state == "posted")
-        credited = sum(credit_notes.mapped("amount_total"))
-        fully_credited = self.amount_total and currency.compare_amounts(credited, self.amount_total) >= 0
-        # Money received must also have gone back (the credit notes are settled) to be Refunded.
-        money_returned = not paid or all(currency.is_zero(cn.amount_residual) for cn in credit_notes)
-        if fully_credited and money_returned:
-            return "refunded"
-        if paid and currency.is_zero(self.amount_residual):
-            return "paid"
-        if paid:
-            return "partial"
+        money_held = ledger["received"] - ledger["paid_back"]
+        if self.move_type == "out_refund":
+            # A credit note is settled when it was applied to invoices or its money went back.
+            if currency.is_zero(self.amount_residual):
+                return "paid"
+            if currency.compare_amounts(self.amount_residual, self.amount_total) < 0:
+                return "partial"
+        else:
+            fully_credited = self.amount_total and currency.compare_amounts(ledger["credited"], self.amount_total) >= 0
+            # Credited in full and no money kept: nothing was sold in the end.
+            if fully_credited and currency.is_zero(money_held):
+                return "refunded"
+            if currency.is_zero(self.amount_residual) and self.payment_state not in (False, "not_paid"):
+                return "paid"
+            if currency.compare_amounts(ledger["received"], 0.0) > 0:
+                return "partial"
         if self.atlas_exported_date:
             return "exported"
         if self.is_move_sent:

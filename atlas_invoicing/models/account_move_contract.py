@@ -23,6 +23,7 @@ class AccountMove(models.Model):
         readonly=True,
         copy=False,
         index="btree_not_null",
+        groups="account.group_account_invoice,account.group_account_readonly",
         help="The contract this invoice was generated from.",
     )
     atlas_period_start = fields.Date(

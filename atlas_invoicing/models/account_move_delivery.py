@@ -10,7 +10,7 @@ leaves nothing changed. Plain-value methods serve XML-RPC clients.
 import base64
 
 from odoo import api, models
-from odoo.exceptions import UserError
+from odoo.exceptions import AccessError, UserError
 from odoo.tools import email_normalize
 
 from .account_move import STATUS_LABELS
@@ -46,6 +46,7 @@ class AccountMove(models.Model):
 
     def action_atlas_mark_sent(self):
         """Mark as Sent: post (if draft) without emailing, e.g. after handing the invoice over."""
+        self._atlas_check_role("bookkeeper", self.env._("Only an Atlas Bookkeeper can mark an invoice as sent."))
         self._atlas_check_sendable()
         self.filtered(lambda m: m.state == "draft").action_post()
         for move in self:
@@ -55,8 +56,10 @@ class AccountMove(models.Model):
 
     def action_atlas_reset_to_draft(self):
         """Back to Draft: only while nothing was paid or credited on the invoice."""
+        self._atlas_check_role("accountant", self.env._("Only an Atlas Accountant can reset an invoice to draft."))
         for move in self:
-            if move.atlas_amount_paid or move.reversal_move_ids.filtered(lambda m: m.state == "posted"):
+            settled = move.state == "posted" and move.payment_state not in (False, "not_paid")
+            if settled or move.atlas_amount_paid or move.reversal_move_ids.filtered(lambda m: m.state == "posted"):
                 raise UserError(
                     self.env._(
                         "Invoice %(name)s has payments or credit notes, so it can't go back to draft. "
@@ -124,6 +127,12 @@ class AccountMove(models.Model):
                 )
             )
         return {"invoices": self._atlas_summary()}
+
+    def _atlas_check_role(self, role, message):
+        """The manual status actions check the Atlas role on the server, whoever calls them (the
+        form's buttons, XML-RPC): the groups on the buttons only hide them."""
+        if not self.env.su and not self.env.user.has_group(f"atlas_invoicing.group_atlas_{role}"):
+            raise AccessError(message)
 
     def _atlas_attach_pdf(self):
         """Render the Atlas PDF of each invoice that has none yet and make it its official PDF.

@@ -5,7 +5,7 @@ adds the checks a bookkeeper expects, its payment methods, a row lock so concurr
 clients never pay more than is due, and idempotency keys for retried calls.
 """
 
-from odoo import api, fields, models
+from odoo import Command, fields, models
 from odoo.exceptions import UserError
 
 from .account_payment_method import ATLAS_PAYMENT_METHODS, atlas_method_code
@@ -19,6 +19,7 @@ class AccountMove(models.Model):
         copy=False,
         readonly=True,
         index="btree_not_null",
+        groups="account.group_account_invoice,account.group_account_readonly",
     )
 
     # -------------------------------------------------------------------------
@@ -27,6 +28,7 @@ class AccountMove(models.Model):
 
     def action_atlas_record_payment(self):
         self.ensure_one()
+        self._atlas_check_role("bookkeeper", self.env._("Only an Atlas Bookkeeper can record a payment."))
         self._atlas_check_payable()
         return {
             "type": "ir.actions.act_window",
@@ -39,6 +41,7 @@ class AccountMove(models.Model):
 
     def action_atlas_refund(self):
         self.ensure_one()
+        self._atlas_check_role("accountant", self.env._("Only an Atlas Accountant can refund an invoice."))
         self._atlas_check_refundable()
         return {
             "type": "ir.actions.act_window",
@@ -103,6 +106,7 @@ class AccountMove(models.Model):
                             payment=existing.name,
                         )
                     )
+                self._atlas_check_same_payment(existing, idempotency_key, amount, date, journal_id, method)
                 return self._atlas_payment_result(existing)
         self._atlas_lock()
         self._atlas_check_payable()
@@ -155,7 +159,25 @@ class AccountMove(models.Model):
         return wizard._apply()
 
     def _atlas_refund(self, journal_id=None, method="check", date=None, reason=None, idempotency_key=None):
+        """Credit what is not credited yet and pay back the money received, so that nothing of
+        this invoice stays open on the customer's receivable.
+
+        The credit note credits the invoice total minus the credit notes already applied
+        (stand-alone ones by what was applied, the invoice's own in full): revenue and tax
+        never go below zero. Odoo reconciles it with what is still due; what it credits beyond
+        that stays open on the receivable until the refund payment settles it, together with
+        any earlier credit note of the invoice still open.
+
+        Write-offs and early-payment discounts of the payments were not money: the refund
+        payment pays back only the money (liquidity lines) and closes the rest of the credit
+        note with the mirror image of those write-off lines (same accounts, taxes and tags,
+        opposite amounts). The invoice then nets to zero on every account it touched: revenue
+        and tax through the credit note, the write-off or discount account (and its tax) through
+        the refund payment. Limiting the credit note to what was paid would instead leave the
+        write-off expense and the matching revenue both on the books.
+        """
         self.ensure_one()
+        date = fields.Date.to_date(date) if date else fields.Date.context_today(self)
         if idempotency_key:
             existing = self.search(
                 [("atlas_refund_idempotency_key", "=", idempotency_key), ("company_id", "=", self.company_id.id)],
@@ -169,12 +191,15 @@ class AccountMove(models.Model):
                             key=idempotency_key,
                         )
                     )
+                self._atlas_check_same_refund(existing, idempotency_key, journal_id, method, date)
                 return self._atlas_refund_result(existing)
         self._atlas_lock()
         self._atlas_check_refundable()
-        paid = self.atlas_amount_paid
+        currency = self.currency_id
+        ledger = self._atlas_ledger()
+        money = currency.round(ledger["received"] - ledger["paid_back"])
         journal = method_line = None
-        if paid:
+        if currency.compare_amounts(money, 0.0) > 0:
             journal = self._atlas_deposit_journal(journal_id)
             method_line = self._atlas_method_line(journal, method, "outbound")
 
@@ -184,23 +209,28 @@ class AccountMove(models.Model):
             .create(
                 {
                     "journal_id": self.journal_id.id,
-                    "date": date or fields.Date.context_today(self),
+                    "date": date,
                     "reason": reason or self.env._("Refund of %(name)s", name=self.name),
                 }
             )
         )
         credit_note = self.browse(reversal.refund_moves()["res_id"])
+        credit_note._atlas_limit_total(currency.round(self.amount_total - ledger["credited"]))
         credit_note.atlas_refund_idempotency_key = idempotency_key or False
         credit_note.action_post()  # Odoo reconciles it with what is still due on the invoice
 
         refund_payment = self.env["account.payment"]
-        if paid:
-            refund_payment = credit_note._atlas_register_payment(
-                amount=credit_note.amount_residual,
-                date=date or fields.Date.context_today(self),
+        if journal:
+            open_credit_notes = self.reversal_move_ids.filtered(
+                lambda m: m.state == "posted" and not m.currency_id.is_zero(m.amount_residual)
+            )
+            refund_payment = open_credit_notes._atlas_register_payment(
+                amount=money,
+                date=date,
                 journal=journal,
                 method_line=method_line,
                 memo=credit_note.name,
+                write_off_line_vals=self._atlas_undo_write_offs(ledger["write_off_lines"]),
             )
         self.message_post(
             body=self.env._(
@@ -213,11 +243,84 @@ class AccountMove(models.Model):
         )
         return self._atlas_refund_result(credit_note)
 
-    def _atlas_refund_result(self, credit_note):
-        invoice = credit_note.reversed_entry_id
-        refund_payment = credit_note.matched_payment_ids[:1] or self.env["account.payment"].search(
+    def _atlas_limit_total(self, total):
+        """Scale a draft credit note's lines down so that it credits ``total``.
+
+        The lines keep their accounts and taxes, in proportion; the last cent is put on the
+        largest line.
+        """
+        self.ensure_one()
+        currency = self.currency_id
+        if currency.compare_amounts(total, self.amount_total) >= 0:
+            return
+        lines = self.invoice_line_ids.filtered(lambda line: line.display_type == "product")
+        factor = total / self.amount_total
+        for line in lines:
+            line.price_unit = line.price_unit * factor
+        largest = max(lines, key=lambda line: abs(line.price_total))
+        for _attempt in range(5):
+            difference = currency.round(total - self.amount_total)
+            if currency.is_zero(difference) or not largest.quantity:
+                break
+            gross = largest.price_total / largest.price_subtotal if largest.price_subtotal else 1.0
+            largest.price_unit += difference / gross / largest.quantity
+
+    def _atlas_undo_write_offs(self, write_off_lines):
+        """The refund payment's lines that cancel the payments' write-offs and discounts."""
+        vals_list = []
+        company_currency = self.company_id.currency_id
+        for line, ratio in write_off_lines:
+            vals_list.append(
+                {
+                    "name": line.name,
+                    "account_id": line.account_id.id,
+                    "partner_id": line.partner_id.id,
+                    "currency_id": line.currency_id.id,
+                    "amount_currency": line.currency_id.round(-line.amount_currency * ratio),
+                    # The original balance, so that the company's currency is undone exactly too.
+                    "balance": company_currency.round(-line.balance * ratio),
+                    "tax_ids": [Command.set(line.tax_ids.ids)],
+                    "tax_tag_ids": [Command.set(line.tax_tag_ids.ids)],
+                    "tax_repartition_line_id": line.tax_repartition_line_id.id,
+                    "analytic_distribution": line.analytic_distribution,
+                }
+            )
+        return vals_list
+
+    def _atlas_check_same_refund(self, credit_note, key, journal_id, method, date):
+        refund_payment = self._atlas_refund_payment(credit_note)
+        differs = [date != credit_note.date]
+        if refund_payment:
+            differs += [
+                bool(journal_id) and journal_id != refund_payment.journal_id.id,
+                (method or "check") != refund_payment.payment_method_line_id.code.removeprefix("atlas_"),
+            ]
+        if any(differs):
+            raise UserError(
+                self.env._(
+                    "The idempotency key “%(key)s” was already used for credit note %(credit_note)s of %(date)s"
+                    "%(payment)s. This call asks for a different refund: repeat the first call exactly.",
+                    key=key,
+                    credit_note=credit_note.name,
+                    date=credit_note.date,
+                    payment=self.env._(
+                        ", paid back from %(journal)s by %(method)s",
+                        journal=refund_payment.journal_id.name,
+                        method=refund_payment.payment_method_line_id.name,
+                    )
+                    if refund_payment
+                    else "",
+                )
+            )
+
+    def _atlas_refund_payment(self, credit_note):
+        return credit_note.matched_payment_ids[:1] or self.env["account.payment"].search(
             [("invoice_ids", "in", credit_note.ids)], limit=1
         )
+
+    def _atlas_refund_result(self, credit_note):
+        invoice = credit_note.reversed_entry_id
+        refund_payment = self._atlas_refund_payment(credit_note)
         return {
             "credit_note_id": credit_note.id,
             "credit_note_name": credit_note.name,
@@ -238,10 +341,14 @@ class AccountMove(models.Model):
             raise UserError(self.env._("A draft has no journal entry to refund: delete it, or send it first."))
         if self.state == "cancel":
             raise UserError(self.env._("Invoice %(name)s is cancelled; there is nothing to refund.", name=self.name))
-        if self.atlas_status == "refunded" or self.reversal_move_ids.filtered(lambda m: m.state == "posted"):
+        if (
+            self.atlas_status == "refunded"
+            or self.currency_id.compare_amounts(self._atlas_ledger()["credited"], self.amount_total) >= 0
+        ):
             raise UserError(
                 self.env._(
-                    "Invoice %(name)s already has a credit note. Refund what is left from that credit note.",
+                    "Invoice %(name)s already has a credit note for its whole amount. Pay back what is left "
+                    "from that credit note (Register Payment on it).",
                     name=self.name,
                 )
             )
@@ -305,11 +412,59 @@ class AccountMove(models.Model):
                 )
             )
 
-    @api.model
     def _atlas_payment_by_key(self, key):
+        # The invoice's company, not the user's current one: the unique index is per payment
+        # company, which Odoo's payment engine sets to the invoice's (a branch's payment too).
+        self.ensure_one()
         return self.env["account.payment"].search(
-            [("atlas_idempotency_key", "=", key), ("company_id", "=", self.env.company.id)], limit=1
+            [("atlas_idempotency_key", "=", key), ("company_id", "=", self.company_id.id)], limit=1
         )
+
+    def _atlas_check_same_payment(self, payment, key, amount, date, journal_id, method):
+        """A retried call must be the same call: a different one under the same key is an error
+        of the client, not a retry, and answering it with the first payment would hide it."""
+        currency = self.currency_id
+        differs = [
+            amount is not None and currency.compare_amounts(amount, payment.amount) != 0,
+            bool(date) and fields.Date.to_date(date) != payment.date,
+            bool(journal_id) and journal_id != payment.journal_id.id,
+            (method or "check") != payment.payment_method_line_id.code.removeprefix("atlas_"),
+        ]
+        if any(differs):
+            raise UserError(
+                self.env._(
+                    "The idempotency key “%(key)s” was already used for payment %(payment)s of %(amount)s on "
+                    "%(date)s into %(journal)s by %(method)s. This call asks for a different payment: use a "
+                    "new key for a new payment, or repeat the first call exactly.",
+                    key=key,
+                    payment=payment.name,
+                    amount=payment.currency_id.format(payment.amount),
+                    date=payment.date,
+                    journal=payment.journal_id.name,
+                    method=payment.payment_method_line_id.name,
+                )
+            )
+
+    def _atlas_deposit_journals(self):
+        """The bank and cash journals that may take this invoice's payments and refunds.
+
+        Odoo's company rule (_check_company_domain): the invoice's company's own journals and
+        those of its parent companies, so a branch pays into the parent's bank. Record Payment,
+        Refund and the XML-RPC calls all use this one rule.
+        """
+        self.ensure_one()
+        Journal = self.env["account.journal"]
+        return Journal.search([("type", "in", ("bank", "cash")), *Journal._check_company_domain(self.company_id)])
+
+    def _atlas_default_deposit_journal(self):
+        """The first bank journal of the closest company (the branch's own before its parent's)
+        that takes the invoice's currency."""
+        self.ensure_one()
+        currencies = (False, self.currency_id.id)
+        banks = self._atlas_deposit_journals().filtered(
+            lambda journal: journal.type == "bank" and journal.currency_id.id in currencies
+        )
+        return banks.sorted(lambda journal: -len(journal.company_id.parent_ids))[:1]
 
     def _atlas_deposit_journal(self, journal_id):
         self.ensure_one()
@@ -319,10 +474,10 @@ class AccountMove(models.Model):
             if not journal or journal.type not in ("bank", "cash"):
                 raise UserError(self.env._("The deposit account must be a bank or cash journal."))
         else:
-            journal = Journal.search([("type", "=", "bank"), *Journal._check_company_domain(self.company_id)], limit=1)
+            journal = self._atlas_default_deposit_journal()
             if not journal:
                 raise UserError(self.env._("Create a bank journal (e.g. Business Checking) to deposit payments."))
-        if journal.company_id != self.company_id:
+        if journal not in self._atlas_deposit_journals():
             raise UserError(
                 self.env._(
                     "%(journal)s belongs to %(company)s, not to %(invoice_company)s: choose a deposit account "
@@ -375,11 +530,20 @@ class AccountMove(models.Model):
     # Odoo's payment engine
     # -------------------------------------------------------------------------
 
-    def _atlas_register_payment(self, amount, date, journal, method_line, memo):
-        """Create, post and reconcile the payment with Odoo's own wizard (account.payment.register)."""
+    def _atlas_register_payment(self, amount, date, journal, method_line, memo, write_off_line_vals=None):
+        """Create, post and reconcile the payment with Odoo's own wizard (account.payment.register).
+
+        Several documents (a refund over the invoice's credit notes) make one payment.
+        ``write_off_line_vals`` are extra lines of the payment's entry, settled with the documents
+        like its money (see account.payment.register._create_payment_vals_from_wizard).
+        """
         wizard = (
             self.env["account.payment.register"]
-            .with_context(active_model="account.move", active_ids=self.ids)
+            .with_context(
+                active_model="account.move",
+                active_ids=self.ids,
+                atlas_write_off_line_vals=write_off_line_vals or [],
+            )
             .create(
                 {
                     "amount": amount,
@@ -390,6 +554,7 @@ class AccountMove(models.Model):
                     # Underpaid: the invoice stays partially paid. Overpaid: the excess stays
                     # open on the receivable account as the customer's credit.
                     "payment_difference_handling": "open",
+                    "group_payment": True,
                 }
             )
         )

@@ -31,6 +31,9 @@ class TestLedgerEdges(AtlasTestCommon):
         invoice.action_atlas_mark_sent()
         return invoice
 
+    def _check_line(self):
+        return self.bank.inbound_payment_method_line_ids.filtered(lambda line: line.code == "atlas_check")
+
     def _standalone_credit_note(self, price, **values):
         credit_note = self._create_invoice(price=price, move_type="out_refund", **values)
         credit_note.action_post()
@@ -42,9 +45,8 @@ class TestLedgerEdges(AtlasTestCommon):
         invoice.js_assign_outstanding_line(line.id)
 
     def _entry(self, move):
-        return sorted(
-            (line.account_id.code, round(line.debit, 2), round(line.credit, 2)) for line in move.line_ids if line.balance
-        )
+        lines = move.line_ids.filtered("balance")
+        return sorted((line.account_id.code, round(line.debit, 2), round(line.credit, 2)) for line in lines)
 
     def _balance(self, account, moves):
         lines = self.env["account.move.line"].search(
@@ -54,12 +56,12 @@ class TestLedgerEdges(AtlasTestCommon):
 
     def _all_moves(self, invoice):
         """The invoice, every credit note and payment settled with it, and what settled those."""
-        moves = invoice
+        moves = invoice | invoice.reversal_move_ids
         for _round in range(3):
             lines = moves.line_ids.filtered(lambda line: line.account_id.account_type == "asset_receivable")
             partials = lines.matched_debit_ids | lines.matched_credit_ids
             moves |= partials.debit_move_id.move_id | partials.credit_move_id.move_id
-        return moves | invoice.reversal_move_ids
+        return moves
 
     def _open_receivable(self, moves):
         lines = moves.line_ids.filtered(lambda line: line.account_id.account_type == "asset_receivable")
@@ -106,6 +108,7 @@ class TestLedgerEdges(AtlasTestCommon):
                 "amount": 95.0,
                 "payment_date": "2026-02-01",
                 "journal_id": self.bank.id,
+                "payment_method_line_id": self._check_line().id,
                 "payment_difference_handling": "reconcile",
                 "writeoff_account_id": self.expense.id,
                 "writeoff_label": "Bank fee",
@@ -149,10 +152,10 @@ class TestLedgerEdges(AtlasTestCommon):
         tax = self.company_data["default_tax_sale"]
         invoice = self._sent_invoice(price=100.0, taxes=tax, invoice_payment_term_id=term.id)
         total = invoice.amount_total
-        wizard = self.env["account.payment.register"].with_context(
-            active_model="account.move", active_ids=invoice.ids
+        wizard = self.env["account.payment.register"].with_context(active_model="account.move", active_ids=invoice.ids)
+        wizard = wizard.create(
+            {"payment_date": "2026-01-20", "journal_id": self.bank.id, "payment_method_line_id": self._check_line().id}
         )
-        wizard = wizard.create({"payment_date": "2026-01-20", "journal_id": self.bank.id})
         self.assertTrue(wizard.early_payment_discount_mode)
         received = wizard.amount
         self.assertLess(received, total)
@@ -162,6 +165,13 @@ class TestLedgerEdges(AtlasTestCommon):
         result = invoice.atlas_refund(journal_id=self.bank.id, date="2026-03-01")
         refund = self.env["account.payment"].browse(result["refund_payment_id"])
         self.assertEqual(refund.amount, received)
+        # Debit AR for the whole credit note, Credit the bank for the money, and the discount's
+        # lines (discount account and its tax) credited back.
+        discount_lines = refund.move_id.line_ids.filtered(
+            lambda line: line.account_id not in (self.receivable, self.bank.default_account_id)
+        )
+        self.assertAlmostEqual(sum(discount_lines.mapped("credit")), total - received)
+        self.assertTrue(discount_lines.tax_repartition_line_id, "the discount's tax is undone too")
         moves = self._all_moves(invoice)
         discount_accounts = moves.line_ids.filtered(
             lambda line: line.move_id.origin_payment_id and line.account_id.account_type not in ("asset_receivable",)
@@ -316,16 +326,14 @@ class TestLedgerEdges(AtlasTestCommon):
         self.assertEqual(again["payment_id"], first["payment_id"])
         self.assertEqual(invoice.amount_residual, 60.0, "the retry recorded nothing")
 
-        with self.assertRefused(UserError, "“pay-1” was already used for payment .* of 40.00"):
+        with self.assertRefused(UserError, "“pay-1” was already used for payment .* of .*40\\.00"):
             invoice.atlas_record_payment(amount=45.0, journal_id=bank_2.id, idempotency_key="pay-1")
         with self.assertRefused(UserError, "“pay-1” was already used"):
             invoice.atlas_record_payment(
                 amount=40.0, journal_id=bank_2.id, payment_method="wire", idempotency_key="pay-1"
             )
         with self.assertRefused(UserError, "“pay-1” was already used"):
-            invoice.atlas_record_payment(
-                amount=40.0, journal_id=bank_2.id, date="2020-01-01", idempotency_key="pay-1"
-            )
+            invoice.atlas_record_payment(amount=40.0, journal_id=bank_2.id, date="2020-01-01", idempotency_key="pay-1")
         cash_2 = second["default_journal_cash"]
         with self.assertRefused(UserError, "“pay-1” was already used"):
             invoice.atlas_record_payment(amount=40.0, journal_id=cash_2.id, idempotency_key="pay-1")

@@ -14,6 +14,7 @@ class AtlasInvoiceRefund(models.TransientModel):
     currency_id = fields.Many2one(related="invoice_id.currency_id")
     amount_total = fields.Monetary(related="invoice_id.amount_total", string="Invoice Total")
     amount_paid = fields.Monetary(related="invoice_id.atlas_amount_paid", string="Money Received")
+    amount_to_credit = fields.Monetary(compute="_compute_amount_to_credit", string="Credit Note")
     date = fields.Date(string="Refund Date", required=True, default=fields.Date.context_today)
     reason = fields.Char(required=True)
     journal_id = fields.Many2one(
@@ -23,7 +24,11 @@ class AtlasInvoiceRefund(models.TransientModel):
         store=True,
         precompute=True,
         readonly=False,
-        domain="[('type', 'in', ('bank', 'cash')), ('company_id', '=', company_id)]",
+        domain="[('id', 'in', available_journal_ids)]",
+    )
+    available_journal_ids = fields.Many2many(
+        comodel_name="account.journal",
+        compute="_compute_available_journal_ids",
     )
     method = fields.Selection(
         selection=list(ATLAS_PAYMENT_METHODS.items()),
@@ -33,11 +38,20 @@ class AtlasInvoiceRefund(models.TransientModel):
     idempotency_key = fields.Char()
 
     @api.depends("invoice_id")
+    def _compute_amount_to_credit(self):
+        for wizard in self:
+            invoice = wizard.invoice_id
+            wizard.amount_to_credit = invoice.amount_total - invoice._atlas_ledger()["credited"] if invoice else 0.0
+
+    @api.depends("invoice_id")
     def _compute_journal_id(self):
         for wizard in self:
-            wizard.journal_id = self.env["account.journal"].search(
-                [("type", "=", "bank"), ("company_id", "=", wizard.invoice_id.company_id.id)], limit=1
-            )
+            wizard.journal_id = wizard.invoice_id._atlas_default_deposit_journal() if wizard.invoice_id else False
+
+    @api.depends("invoice_id")
+    def _compute_available_journal_ids(self):
+        for wizard in self:
+            wizard.available_journal_ids = wizard.invoice_id._atlas_deposit_journals() if wizard.invoice_id else False
 
     def action_refund(self):
         self._apply()

@@ -29,7 +29,11 @@ class AtlasPaymentRecord(models.TransientModel):
         store=True,
         precompute=True,
         readonly=False,
-        domain="[('type', 'in', ('bank', 'cash')), ('company_id', '=', company_id)]",
+        domain="[('id', 'in', available_journal_ids)]",
+    )
+    available_journal_ids = fields.Many2many(
+        comodel_name="account.journal",
+        compute="_compute_available_journal_ids",
     )
     method = fields.Selection(
         selection=list(ATLAS_PAYMENT_METHODS.items()),
@@ -53,9 +57,12 @@ class AtlasPaymentRecord(models.TransientModel):
     @api.depends("invoice_id")
     def _compute_journal_id(self):
         for wizard in self:
-            wizard.journal_id = self.env["account.journal"].search(
-                [("type", "=", "bank"), ("company_id", "=", wizard.invoice_id.company_id.id)], limit=1
-            )
+            wizard.journal_id = wizard.invoice_id._atlas_default_deposit_journal() if wizard.invoice_id else False
+
+    @api.depends("invoice_id")
+    def _compute_available_journal_ids(self):
+        for wizard in self:
+            wizard.available_journal_ids = wizard.invoice_id._atlas_deposit_journals() if wizard.invoice_id else False
 
     @api.depends("invoice_id")
     def _compute_memo(self):
