@@ -275,6 +275,9 @@ def test_status_after_every_action(admin, world):
     assert status() == "partial"
     with pytest.raises(xmlrpc.client.Fault) as refused:
         bella.call("account.move", "atlas_set_status", [invoice_id], "draft")
+    assert "Only an Atlas Accountant can reset an invoice to draft" in refused.value.faultString
+    with pytest.raises(xmlrpc.client.Fault) as refused:
+        admin.call("account.move", "atlas_set_status", [invoice_id], "draft")
     assert "has payments" in refused.value.faultString
     assert status() == "partial"
     pay(70.0)

@@ -61,7 +61,7 @@ class AccountMove(models.Model):
         amount=None,
         date=None,
         journal_id=None,
-        payment_method="check",
+        payment_method=None,
         memo=None,
         keep_excess_as_credit=False,
         idempotency_key=None,
@@ -71,11 +71,12 @@ class AccountMove(models.Model):
         :param amount: amount received, in the invoice's currency (default: the balance due)
         :param date: date received, "YYYY-MM-DD" (default: today)
         :param journal_id: the deposit account's bank or cash journal (default: the first bank journal)
-        :param payment_method: "check", "ach", "wire", "card" or "cash" (not "method": Odoo's
-            execute_kw already takes that name)
+        :param payment_method: "check" (default), "ach", "wire", "card" or "cash" (not "method":
+            Odoo's execute_kw already takes that name)
         :param keep_excess_as_credit: accept more than the balance due; the excess stays as the
             customer's credit
-        :param idempotency_key: a retried call with the same key returns the first payment
+        :param idempotency_key: a retried call with the same key returns the first payment; a call
+            with the same key and a different amount, date, deposit account or method is refused
         :return: {"payment_id", "payment_name", "amount", "invoice": {id, name, status, amount_residual}}
 
         Goes through the Record Payment wizard, so its access rights (Bookkeeper) apply.
@@ -108,6 +109,7 @@ class AccountMove(models.Model):
                     )
                 self._atlas_check_same_payment(existing, idempotency_key, amount, date, journal_id, method)
                 return self._atlas_payment_result(existing)
+        method = method or "check"
         self._atlas_lock()
         self._atlas_check_payable()
         journal = self._atlas_deposit_journal(journal_id)
@@ -136,21 +138,29 @@ class AccountMove(models.Model):
         )
         return self._atlas_payment_result(payment)
 
-    def atlas_refund(self, journal_id=None, payment_method="check", date=None, reason=None, idempotency_key=None):
-        """Refund the whole invoice: a full credit note reconciled with it and, if money had
-        been received, the refund payment of that money (Debit Accounts Receivable / Credit
-        the bank) from the chosen bank or cash journal with the chosen method.
+    def atlas_refund(self, journal_id=None, payment_method=None, date=None, reason=None, idempotency_key=None):
+        """Refund the invoice: a credit note of what is not credited yet, reconciled with it and,
+        if money had been received, the refund payment of that money (Debit Accounts Receivable
+        / Credit the bank) from the chosen bank or cash journal with the chosen method ("check"
+        by default).
 
         Goes through the Refund wizard, so its access rights (Accountant) apply over XML-RPC too.
+        A retried call with the same idempotency key returns the first refund; one with a
+        different date, deposit account or method is refused.
 
         :return: {"credit_note_id", "credit_note_name", "refund_payment_id", "invoice": {...}}
         """
         self.ensure_one()
+        self.env["atlas.invoice.refund"].check_access("create")
+        if idempotency_key:
+            replay = self._atlas_refund_replay(idempotency_key, journal_id, payment_method, date)
+            if replay:
+                return replay
         wizard = self.env["atlas.invoice.refund"].create(
             {
                 "invoice_id": self.id,
                 "journal_id": journal_id,
-                "method": payment_method,
+                "method": payment_method or "check",
                 "date": date or fields.Date.context_today(self),
                 "reason": reason or self.env._("Refund of %(name)s", name=self.name),
                 "idempotency_key": idempotency_key,
@@ -177,22 +187,12 @@ class AccountMove(models.Model):
         write-off expense and the matching revenue both on the books.
         """
         self.ensure_one()
-        date = fields.Date.to_date(date) if date else fields.Date.context_today(self)
         if idempotency_key:
-            existing = self.search(
-                [("atlas_refund_idempotency_key", "=", idempotency_key), ("company_id", "=", self.company_id.id)],
-                limit=1,
-            )
-            if existing:
-                if existing.reversed_entry_id != self:
-                    raise UserError(
-                        self.env._(
-                            "The idempotency key “%(key)s” was already used to refund another invoice.",
-                            key=idempotency_key,
-                        )
-                    )
-                self._atlas_check_same_refund(existing, idempotency_key, journal_id, method, date)
-                return self._atlas_refund_result(existing)
+            replay = self._atlas_refund_replay(idempotency_key, journal_id, method, date)
+            if replay:
+                return replay
+        date = fields.Date.to_date(date) if date else fields.Date.context_today(self)
+        method = method or "check"
         self._atlas_lock()
         self._atlas_check_refundable()
         currency = self.currency_id
@@ -287,13 +287,32 @@ class AccountMove(models.Model):
             )
         return vals_list
 
+    def _atlas_refund_replay(self, key, journal_id, method, date):
+        """The first refund made with this key (in the invoice's company), if any; a call that
+        differs from it in what it was given is refused."""
+        existing = self.search(
+            [("atlas_refund_idempotency_key", "=", key), ("company_id", "=", self.company_id.id)],
+            limit=1,
+        )
+        if not existing:
+            return None
+        if existing.reversed_entry_id != self:
+            raise UserError(
+                self.env._(
+                    "The idempotency key “%(key)s” was already used to refund another invoice.",
+                    key=key,
+                )
+            )
+        self._atlas_check_same_refund(existing, key, journal_id, method, date)
+        return self._atlas_refund_result(existing)
+
     def _atlas_check_same_refund(self, credit_note, key, journal_id, method, date):
         refund_payment = self._atlas_refund_payment(credit_note)
-        differs = [date != credit_note.date]
+        differs = [bool(date) and fields.Date.to_date(date) != credit_note.date]
         if refund_payment:
             differs += [
                 bool(journal_id) and journal_id != refund_payment.journal_id.id,
-                (method or "check") != refund_payment.payment_method_line_id.code.removeprefix("atlas_"),
+                bool(method) and method != refund_payment.payment_method_line_id.code.removeprefix("atlas_"),
             ]
         if any(differs):
             raise UserError(
@@ -428,7 +447,7 @@ class AccountMove(models.Model):
             amount is not None and currency.compare_amounts(amount, payment.amount) != 0,
             bool(date) and fields.Date.to_date(date) != payment.date,
             bool(journal_id) and journal_id != payment.journal_id.id,
-            (method or "check") != payment.payment_method_line_id.code.removeprefix("atlas_"),
+            bool(method) and method != payment.payment_method_line_id.code.removeprefix("atlas_"),
         ]
         if any(differs):
             raise UserError(

@@ -31,8 +31,9 @@ class TestLedgerEdges(AtlasTestCommon):
         invoice.action_atlas_mark_sent()
         return invoice
 
-    def _check_line(self):
-        return self.bank.inbound_payment_method_line_ids.filtered(lambda line: line.code == "atlas_check")
+    def _check_line(self, payment_type="inbound"):
+        lines = self.bank[f"{payment_type}_payment_method_line_ids"]
+        return lines.filtered(lambda line: line.code == "atlas_check")
 
     def _standalone_credit_note(self, price, **values):
         credit_note = self._create_invoice(price=price, move_type="out_refund", **values)
@@ -194,6 +195,68 @@ class TestLedgerEdges(AtlasTestCommon):
         self.assertEqual(self._balance(self.bank.default_account_id, refund.move_id), -50.0)
         self.assertEqual(self._open_receivable(self._all_moves(invoice)), (0.0, 0.0))
         self.assertRecordValues(invoice, [{"atlas_status": "refunded", "atlas_amount_paid": 0.0}])
+
+    def _odoo_credit_note(self, invoice, price):
+        """Odoo's own Credit Note button on the invoice, for part of it."""
+        reversal = (
+            self.env["account.move.reversal"]
+            .with_context(active_model="account.move", active_ids=invoice.ids)
+            .create({"journal_id": invoice.journal_id.id, "reason": "goodwill", "date": "2026-02-15"})
+        )
+        credit_note = self.env["account.move"].browse(reversal.refund_moves()["res_id"])
+        credit_note.invoice_line_ids = [Command.update(credit_note.invoice_line_ids.id, {"price_unit": price})]
+        credit_note.action_post()
+        return credit_note
+
+    def test_refund_after_an_earlier_credit_note_paid_back_or_not(self):
+        # Paid 100, then 30 credited and paid back: 70 of money is left to pay back.
+        invoice = self._sent_invoice(price=100.0)
+        invoice.atlas_record_payment(amount=100.0, journal_id=self.bank.id, date="2026-02-01")
+        earlier = self._odoo_credit_note(invoice, 30.0)
+        invoice.env["account.payment.register"].with_context(
+            active_model="account.move", active_ids=earlier.ids
+        ).create(
+            {
+                "journal_id": self.bank.id,
+                "payment_method_line_id": self._check_line("outbound").id,
+                "payment_date": "2026-02-16",
+            }
+        )._create_payments()
+        self.assertRecordValues(invoice, [{"atlas_status": "paid", "atlas_amount_paid": 70.0}])
+        result = invoice.atlas_refund(journal_id=self.bank.id, date="2026-03-01")
+        credit_note = self.env["account.move"].browse(result["credit_note_id"])
+        refund = self.env["account.payment"].browse(result["refund_payment_id"])
+        self.assertEqual((credit_note.amount_total, refund.amount), (70.0, 70.0))
+        moves = self._all_moves(invoice)
+        self.assertEqual(self._balance(self.revenue, moves), 0.0)
+        self.assertEqual(self._balance(self.bank.default_account_id, moves), 0.0)
+        self.assertEqual(self._open_receivable(moves), (0.0, 0.0))
+        self.assertEqual(invoice.atlas_status, "refunded")
+
+        # Paid 100, then 30 credited but still open as the customer's credit: the refund
+        # credits 70 more and pays the whole 100 back, settling both credit notes.
+        invoice = self._sent_invoice(price=100.0)
+        invoice.atlas_record_payment(amount=100.0, journal_id=self.bank.id, date="2026-02-01")
+        earlier = self._odoo_credit_note(invoice, 30.0)
+        self.assertEqual(earlier.amount_residual, 30.0)
+        result = invoice.atlas_refund(journal_id=self.bank.id, date="2026-03-01")
+        credit_note = self.env["account.move"].browse(result["credit_note_id"])
+        refund = self.env["account.payment"].browse(result["refund_payment_id"])
+        self.assertEqual((credit_note.amount_total, refund.amount), (70.0, 100.0))
+        self.assertRecordValues(earlier | credit_note, [{"amount_residual": 0.0}, {"amount_residual": 0.0}])
+        moves = self._all_moves(invoice)
+        self.assertEqual(self._balance(self.revenue, moves), 0.0)
+        self.assertEqual(self._open_receivable(moves), (0.0, 0.0))
+        self.assertEqual(invoice.atlas_status, "refunded")
+
+    def test_refund_replay_without_the_optional_values_is_a_retry(self):
+        invoice = self._sent_invoice(price=100.0)
+        invoice.atlas_record_payment(amount=100.0, journal_id=self.bank.id)
+        first = invoice.atlas_refund(journal_id=self.bank.id, payment_method="ach", idempotency_key="rf-9")
+        self.assertEqual(invoice.atlas_refund(idempotency_key="rf-9"), first)
+        with self.assertRefused(UserError, "“rf-9” was already used for credit note .* by ACH"):
+            invoice.atlas_refund(payment_method="wire", idempotency_key="rf-9")
+        self.assertEqual(len(invoice.reversal_move_ids), 1)
 
     # -------------------------------------------------------------------------
     # Status after a credit-note settlement
