@@ -102,6 +102,27 @@ class TestLedgerEdges(AtlasTestCommon):
         self.assertEqual(self._open_receivable(moves), (0.0, 0.0))
         self.assertRecordValues(invoice, [{"atlas_status": "refunded", "atlas_amount_paid": 0.0}])
 
+    def test_refund_after_standalone_credit_note_with_tax(self):
+        tax = self.company_data["default_tax_sale"]
+        tax_account = tax.invoice_repartition_line_ids.account_id
+        invoice = self._sent_invoice(price=100.0, taxes=tax)
+        credit_note = self._standalone_credit_note(40.0, taxes=tax)
+        self._apply(invoice, credit_note)
+        invoice.atlas_record_payment(journal_id=self.bank.id, date="2026-02-01")
+        paid = invoice.atlas_amount_paid
+        self.assertEqual(paid, invoice.amount_total - credit_note.amount_total)
+
+        result = invoice.atlas_refund(journal_id=self.bank.id, date="2026-03-01")
+        new_credit_note = self.env["account.move"].browse(result["credit_note_id"])
+        refund = self.env["account.payment"].browse(result["refund_payment_id"])
+        self.assertRecordValues(new_credit_note, [{"amount_untaxed": 60.0, "amount_total": paid}])
+        self.assertEqual(refund.amount, paid)
+        moves = self._all_moves(invoice)
+        for account in (self.revenue, tax_account, self.bank.default_account_id):
+            self.assertEqual(self._balance(account, moves), 0.0, account.name)
+        self.assertEqual(self._open_receivable(moves), (0.0, 0.0))
+        self.assertEqual(invoice.atlas_status, "refunded")
+
     def test_refund_after_write_off_undoes_the_write_off(self):
         invoice = self._sent_invoice(price=100.0)
         self.env["account.payment.register"].with_context(active_model="account.move", active_ids=invoice.ids).create(
