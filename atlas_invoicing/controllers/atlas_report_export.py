@@ -19,7 +19,8 @@ _logger = logging.getLogger(__name__)
 class AtlasReportExportController(http.Controller):
     """The PDF and XLSX buttons of the report screen: the report model and its options are
     posted, the file comes back as a download. Access is the report's own (a Viewer asking
-    for the General Ledger gets the report's AccessError, shown by the web client)."""
+    for the General Ledger gets the report's AccessError, shown by the web client; a
+    Bookkeeper gets the file)."""
 
     @http.route("/atlas_invoicing/report/<string:file_format>", type="http", auth="user", methods=["POST"])
     def atlas_report_download(self, file_format, report_model, options="{}", **kwargs):

@@ -127,8 +127,10 @@ class AtlasReport(models.AbstractModel):
         if "date_from" in self._report_options:
             date_from = self._option_date(options.get("date_from"), self.env._("start date"))
             date_to = self._option_date(options.get("date_to"), self.env._("end date"))
-            result["date_from"] = date_from or today.replace(month=1, day=1)
-            result["date_to"] = date_to or today.replace(month=12, day=31)
+            # By default the company's fiscal year (fiscalyear_last_month/day), as in Odoo.
+            fiscal_year = company.compute_fiscalyear_dates(today)
+            result["date_from"] = date_from or fiscal_year["date_from"]
+            result["date_to"] = date_to or fiscal_year["date_to"]
             self._check_period(result["date_from"], result["date_to"])
         if "comparison" in self._report_options:
             result["comparison"] = self._option_comparison(options.get("comparison"))
@@ -227,6 +229,21 @@ class AtlasReport(models.AbstractModel):
                 self.env._("%(what)s must be a list of ids (whole numbers), not %(value)r.", what=what, value=value)
             )
         return sorted(set(value))
+
+    def _report_companies(self, options):
+        """The companies whose journal items the report reads, as Odoo's own reports: the
+        company and those of its branches (recursively) the user may access; a branch reads
+        itself only. The user's allowed companies decide, not the company switcher, so an
+        XML-RPC client and the screen get the same figures."""
+        company = self.env["res.company"].sudo().browse(options["company_id"])
+        if self.env.su:
+            return company.search([("id", "child_of", company.id)])
+        user_companies = self.env.user.company_ids.ids
+        branches = company.with_user(self.env.user).with_context(allowed_company_ids=user_companies)
+        return company | branches._accessible_branches().sudo()
+
+    def _report_company_ids(self, options):
+        return sorted(self._report_companies(options).ids)
 
     def _company_accounts(self, company, domain=()):
         """The accounts ``company`` uses, by Odoo's own rule (``_check_company_domain``: its
@@ -332,10 +349,11 @@ class AtlasReport(models.AbstractModel):
     def _rounder(self, options):
         """The rounding function of the company currency, for loops over many lines
         (reads the currency once instead of once per amount)."""
-        digits = self._company(options).currency_id.decimal_places
+        currency = self._company(options).currency_id
 
         def rounded(amount):
-            return round(amount or 0.0, digits) + 0.0
+            # The currency's own rounding (a 0.05 rounding is not 2 decimal places).
+            return currency.round(amount or 0.0) + 0.0
 
         return rounded
 
@@ -396,7 +414,7 @@ class AtlasReport(models.AbstractModel):
         return self.env["account.account"]._field_to_sql(alias, "name")
 
     def _base_line_domain(self, options):
-        return [("company_id", "=", options["company_id"]), ("parent_state", "=", "posted")]
+        return [("company_id", "in", self._report_company_ids(options)), ("parent_state", "=", "posted")]
 
     @staticmethod
     def _sql_ids(ids):

@@ -72,12 +72,13 @@ class AtlasReportArAging(models.AbstractModel):
     # Figures
     # -------------------------------------------------------------------------
 
-    def _receivable_account_ids(self, company):
-        return self._company_accounts(company, [("account_type", "=", "asset_receivable")]).ids
+    def _receivable_account_ids(self, options):
+        companies = self._report_companies(options)
+        return self._company_accounts(companies, [("account_type", "=", "asset_receivable")]).ids
 
     def _scope(self, options, account_ids, partner_id=None):
         """WHERE conditions on account_move_line (alias aml): the receivable items of the
-        company posted on or before the as-of date, of the selected customers (or of one)."""
+        company and its branches posted on or before the as-of date, of the selected customers (or of one)."""
         if partner_id == 0:
             partner_filter = SQL("AND aml.partner_id IS NULL")  # the "No customer" line
         elif partner_id is not None:
@@ -89,11 +90,11 @@ class AtlasReportArAging(models.AbstractModel):
         return SQL(
             """aml.account_id = ANY(%(accounts)s)
                AND aml.parent_state = 'posted'
-               AND aml.company_id = %(company)s
+               AND aml.company_id = ANY(%(companies)s)
                AND aml.date <= %(as_of)s
                %(partner_filter)s""",
             accounts=account_ids,
-            company=options["company_id"],
+            companies=self._report_company_ids(options),
             as_of=options["as_of_date"],
             partner_filter=partner_filter,
         )
@@ -260,12 +261,12 @@ class AtlasReportArAging(models.AbstractModel):
                 """
                 SELECT COALESCE(SUM(balance), 0)
                   FROM account_move_line
-                 WHERE account_id = ANY(%s) AND date <= %s AND parent_state = 'posted' AND company_id = %s
+                 WHERE account_id = ANY(%s) AND date <= %s AND parent_state = 'posted' AND company_id = ANY(%s)
                  %s
                 """,
                 account_ids,
                 options["as_of_date"],
-                options["company_id"],
+                self._report_company_ids(options),
                 partner_filter,
             )
         )
@@ -284,7 +285,7 @@ class AtlasReportArAging(models.AbstractModel):
             raise UserError(self.env._("offset must be a whole number, 0 or more, not %r.", offset))
         partner_id = self._partner_of_key(options, parent_key)
         self._flush_accounting()
-        account_ids = self._receivable_account_ids(self._company(options))
+        account_ids = self._receivable_account_ids(options)
         if not account_ids:
             return []
         rows = self._query(self._items_page_query(options, account_ids, partner_id, offset, options["line_limit"]))
@@ -332,7 +333,7 @@ class AtlasReportArAging(models.AbstractModel):
         one statement read through a server-side cursor, ``STREAM_CHUNK`` rows at a time."""
         options = self._normalize_options(options)
         self._flush_accounting()
-        account_ids = self._receivable_account_ids(self._company(options))
+        account_ids = self._receivable_account_ids(options)
         if not account_ids:
             yield self._total_line(options, None)
             return
@@ -379,7 +380,7 @@ class AtlasReportArAging(models.AbstractModel):
 
     def _base_domain(self, options, account_ids):
         domain = [
-            ("company_id", "=", options["company_id"]),
+            ("company_id", "in", self._report_company_ids(options)),
             ("parent_state", "=", "posted"),
             ("account_id", "in", account_ids),
             ("date", "<=", options["as_of_date"].isoformat()),
@@ -462,8 +463,7 @@ class AtlasReportArAging(models.AbstractModel):
     @api.model
     def _compute_report(self, options):
         self._flush_accounting()
-        company = self._company(options)
-        account_ids = self._receivable_account_ids(company)
+        account_ids = self._receivable_account_ids(options)
         lazy = not options["details"]
         if account_ids:
             query = self._customers_query(options, account_ids, with_items=not lazy)

@@ -80,11 +80,13 @@ class AtlasReportCashFlow(models.AbstractModel):
     # Figures
     # -------------------------------------------------------------------------
 
-    def _cash_account_ids(self, company):
-        """Accounts of type Bank and Cash, and the bank and cash journals' own accounts."""
-        cash = self._company_accounts(company, [("account_type", "=", "asset_cash")])
+    def _cash_account_ids(self, options):
+        """Accounts of type Bank and Cash, and the bank and cash journals' own accounts (of
+        the company, its parents and the branches the report reads)."""
+        companies = self._report_companies(options)
+        cash = self._company_accounts(companies, [("account_type", "=", "asset_cash")])
         Journal = self.env["account.journal"].sudo().with_context(active_test=False)
-        journals = Journal.search([*Journal._check_company_domain(company), ("type", "in", ("bank", "cash"))])
+        journals = Journal.search([*Journal._check_company_domain(companies), ("type", "in", ("bank", "cash"))])
         return sorted(set(cash.ids) | set(journals.default_account_id.ids))
 
     def _cash_balance(self, options, account_ids, until):
@@ -94,11 +96,11 @@ class AtlasReportCashFlow(models.AbstractModel):
                 """
                 SELECT COALESCE(SUM(balance), 0)
                   FROM account_move_line
-                 WHERE account_id = ANY(%s) AND date <= %s AND parent_state = 'posted' AND company_id = %s
+                 WHERE account_id = ANY(%s) AND date <= %s AND parent_state = 'posted' AND company_id = ANY(%s)
                 """,
                 account_ids,
                 until,
-                options["company_id"],
+                self._report_company_ids(options),
             )
         )
         return self.env.cr.fetchone()[0]
@@ -118,7 +120,7 @@ class AtlasReportCashFlow(models.AbstractModel):
               LEFT JOIN account_payment payment ON payment.id = move.origin_payment_id
               LEFT JOIN account_payment_method method ON method.id = payment.payment_method_id
              WHERE aml.account_id = ANY(%(accounts)s)
-               AND aml.company_id = %(company)s
+               AND aml.company_id = ANY(%(companies)s)
                AND aml.parent_state = 'posted'
                AND aml.date BETWEEN %(from)s AND %(to)s
                AND aml.balance != 0
@@ -127,7 +129,7 @@ class AtlasReportCashFlow(models.AbstractModel):
             """,
             method_name=method_name,
             accounts=account_ids,
-            company=options["company_id"],
+            companies=self._report_company_ids(options),
             **{"from": options["date_from"], "to": options["date_to"]},
         )
 
@@ -136,11 +138,11 @@ class AtlasReportCashFlow(models.AbstractModel):
             """
             SELECT COALESCE(SUM(balance), 0)
               FROM account_move_line
-             WHERE account_id = ANY(%s) AND date < %s AND parent_state = 'posted' AND company_id = %s
+             WHERE account_id = ANY(%s) AND date < %s AND parent_state = 'posted' AND company_id = ANY(%s)
             """,
             account_ids,
             options["date_from"],
-            options["company_id"],
+            self._report_company_ids(options),
         )
 
     # -------------------------------------------------------------------------
@@ -149,7 +151,7 @@ class AtlasReportCashFlow(models.AbstractModel):
 
     def _domain(self, options, account_ids, extra):
         return [
-            ("company_id", "=", options["company_id"]),
+            ("company_id", "in", self._report_company_ids(options)),
             ("parent_state", "=", "posted"),
             ("account_id", "in", account_ids),
             ("date", ">=", options["date_from"].isoformat()),
@@ -160,8 +162,7 @@ class AtlasReportCashFlow(models.AbstractModel):
     @api.model
     def _compute_report(self, options):
         self._flush_accounting()
-        company = self._company(options)
-        account_ids = self._cash_account_ids(company)
+        account_ids = self._cash_account_ids(options)
         months = self._months(options)
         month_keys = [self._month_key(month) for month in months]
         rows, opening = [], 0.0

@@ -9,7 +9,12 @@ size of the books.
 
 Income and expense accounts start each fiscal year from zero (their earlier balance went to
 the year's result), so their opening balance counts only from the start of the fiscal year
-of ``date_from``; balance-sheet accounts carry everything before ``date_from``.
+of ``date_from``; balance-sheet accounts carry everything before ``date_from``. As in Odoo's
+own ledger, the result of the earlier fiscal years (the income and expense accounts' balance
+before that start) opens on the company's Undistributed Profits/Losses account
+(``equity_unaffected``), so the openings of an unfiltered ledger add up to zero.
+
+A parent company's ledger reads its branches' journal items too (``_report_companies``).
 """
 
 from odoo import api, models
@@ -26,8 +31,9 @@ class AtlasReportGeneralLedger(models.AbstractModel):
     _description = "Atlas Report: General Ledger"
 
     _report_key = "general_ledger"
-    _report_group = "atlas_invoicing.group_atlas_accountant"
-    _report_role = "Accountant"
+    # The tutorial's Bookkeeper follows both journal entries of an invoice here.
+    _report_group = "atlas_invoicing.group_atlas_bookkeeper"
+    _report_role = "Bookkeeper"
     _report_options = ("date_from", "account_ids", "partner_ids", "line_limit")
 
     def _report_title(self):
@@ -102,17 +108,78 @@ class AtlasReportGeneralLedger(models.AbstractModel):
 
     def _item_filter(self, options):
         """WHERE conditions on account_move_line (alias aml) shared by every query."""
-        conditions = [SQL("aml.company_id = %s AND aml.parent_state = 'posted'", options["company_id"])]
+        conditions = [
+            SQL("aml.company_id = ANY(%s) AND aml.parent_state = 'posted'", self._report_company_ids(options))
+        ]
         if options["account_ids"]:
             conditions.append(SQL("aml.account_id = ANY(%s)", options["account_ids"]))
         if options["partner_ids"]:
             conditions.append(SQL("aml.partner_id = ANY(%s)", options["partner_ids"]))
         return SQL(" AND ").join(conditions)
 
+    def _fiscal_year_start(self, options):
+        return self._company(options).compute_fiscalyear_dates(options["date_from"])["date_from"]
+
     def _accounts(self, options):
-        """Every account with an opening balance or items in the period, ordered by code."""
+        """Every account with an opening balance or items in the period, ordered by code; the
+        earlier fiscal years' result is in the unaffected earnings account's opening."""
+        accounts = self._account_sums(options)
+        earlier = self._earlier_years_result(options)
+        if self._company(options).currency_id.is_zero(earlier):
+            return accounts
+        earnings = self._unaffected_earnings_account(options)
+        if not earnings:
+            return accounts
+        rnd = self._rounder(options)
+        account = next((account for account in accounts if account["id"] == earnings.id), None)
+        if account is None:
+            # No items of its own: the account shows for its opening alone.
+            account = dict(
+                earnings.read(["account_type"])[0],
+                code=earnings.with_company(self._company(options)).code,
+                name=earnings.name,
+                opening=0.0,
+                debit=0.0,
+                credit=0.0,
+                line_count=0,
+            )
+            accounts = sorted([*accounts, account], key=lambda a: (a["code"] or "", a["id"]))
+        account["opening"] = rnd(account["opening"] + earlier)
+        account["closing"] = rnd(account["opening"] + account["debit"] - account["credit"])
+        return accounts
+
+    def _unaffected_earnings_account(self, options):
+        """Odoo's Undistributed Profits/Losses account of the company (its root's for a
+        branch), or None when an account filter leaves it out."""
         company = self._company(options)
-        fiscal_year_start = company.compute_fiscalyear_dates(options["date_from"])["date_from"]
+        account = self._company_accounts(company, [("account_type", "=", "equity_unaffected")])[:1]
+        if not account:
+            account = company.get_unaffected_earnings_account().sudo()
+        if options["account_ids"] and account.id not in options["account_ids"]:
+            return None
+        return account
+
+    def _earlier_years_result(self, options):
+        """The income and expense accounts' balance before the fiscal year of ``date_from``
+        (same companies and partners as the ledger)."""
+        account_filter = dict(options, account_ids=[])
+        self.env.cr.execute(
+            SQL(
+                """
+                SELECT COALESCE(SUM(aml.balance), 0)
+                  FROM account_move_line aml
+                  JOIN account_account acc ON acc.id = aml.account_id
+                 WHERE %s AND aml.date < %s AND split_part(acc.account_type, '_', 1) IN ('income', 'expense')
+                """,
+                self._item_filter(account_filter),
+                self._fiscal_year_start(options),
+            )
+        )
+        return self.env.cr.fetchone()[0]
+
+    def _account_sums(self, options):
+        company = self._company(options)
+        fiscal_year_start = self._fiscal_year_start(options)
         digits = company.currency_id.decimal_places
         return self._query(
             SQL(
@@ -269,7 +336,7 @@ class AtlasReportGeneralLedger(models.AbstractModel):
 
     def _account_domain(self, options, account):
         domain = [
-            ("company_id", "=", options["company_id"]),
+            ("company_id", "in", self._report_company_ids(options)),
             ("parent_state", "=", "posted"),
             ("account_id", "=", account["id"]),
             ("date", ">=", options["date_from"].isoformat()),
@@ -365,10 +432,28 @@ class AtlasReportGeneralLedger(models.AbstractModel):
         }
         checks = []
         if not options["account_ids"] and not options["partner_ids"]:
-            # Every entry balances, so the period's debits equal its credits.
+            # Every entry balances, so the period's debits equal its credits, and the books add
+            # up to zero on any day: before the period (the earlier years' result included)
+            # and at its end.
             checks.append(
                 self._check(options, self.env._("Total debit equals total credit"), totals["debit"], totals["credit"])
             )
+            checks.append(self._check(options, self.env._("Opening balances add up to zero"), 0.0, totals["opening"]))
+            checks.append(self._check(options, self.env._("Closing balances add up to zero"), 0.0, totals["closing"]))
+        # As shown: each account's closing is its opening plus the period's debit minus credit.
+        rnd = self._rounder(options)
+        off = sum(
+            abs(rnd(account["closing"]) - (rnd(account["opening"]) + rnd(account["debit"]) - rnd(account["credit"])))
+            for account in accounts
+        )
+        checks.append(
+            self._check(
+                options,
+                self.env._("Every account closes at opening + debit − credit (total difference)"),
+                0.0,
+                off,
+            )
+        )
         return {"checks": checks, "totals": totals}
 
     @api.model

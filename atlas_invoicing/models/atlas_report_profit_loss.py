@@ -70,7 +70,7 @@ class AtlasReportProfitLoss(models.AbstractModel):
                    COALESCE(SUM(aml.balance) FILTER (WHERE aml.date BETWEEN %(cfrom)s AND %(cto)s), 0) AS comparison
               FROM account_move_line aml
               JOIN account_account acc ON acc.id = aml.account_id
-             WHERE aml.company_id = %(company)s
+             WHERE aml.company_id = ANY(%(companies)s)
                AND aml.parent_state = 'posted'
                AND acc.account_type = ANY(%(types)s)
                AND (aml.date BETWEEN %(from)s AND %(to)s OR aml.date BETWEEN %(cfrom)s AND %(cto)s)
@@ -79,7 +79,7 @@ class AtlasReportProfitLoss(models.AbstractModel):
             """,
             code=self._account_code_sql("acc", company),
             name=self._account_name_sql("acc"),
-            company=company.id,
+            companies=self._report_company_ids(options),
             types=list(INCOME_TYPES + EXPENSE_TYPES),
             **{
                 "from": options["date_from"],
@@ -91,7 +91,7 @@ class AtlasReportProfitLoss(models.AbstractModel):
 
     def _domain(self, options, date_from, date_to, accounts_domain):
         return [
-            ("company_id", "=", options["company_id"]),
+            ("company_id", "in", self._report_company_ids(options)),
             ("parent_state", "=", "posted"),
             ("date", ">=", date_from.isoformat()),
             ("date", "<=", date_to.isoformat()),

@@ -150,15 +150,41 @@ class TestReportFiles(ReportBooksCommon):
         viewer = self.env["atlas.report.ar.aging"].with_user(self.users["viewer"])
         self.assertTrue(read_xlsx(viewer.get_report_xlsx(AGING_OPTIONS)).max_row > HEADER_ROWS)
 
-    def test_general_ledger_files_need_an_accountant(self):
+    def test_general_ledger_files_need_a_bookkeeper(self):
         ledger = "atlas.report.general.ledger"
-        if ledger not in self.env:
-            self.fail("The General Ledger report model is missing")
-        for role in ("viewer", "bookkeeper"):
-            with self.assertRefused(AccessError, "needs the Atlas Accountant role"):
-                self.env[ledger].with_user(self.users[role]).get_report_xlsx(PERIOD_OPTIONS)
-        result = self.env[ledger].with_user(self.users["accountant"]).get_report_xlsx(PERIOD_OPTIONS)
-        self.assertGreater(read_xlsx(result).max_row, HEADER_ROWS)
+        with self.assertRefused(AccessError, "needs the Atlas Bookkeeper role"):
+            self.env[ledger].with_user(self.users["viewer"]).get_report_xlsx(PERIOD_OPTIONS)
+        with self.assertRefused(AccessError, "needs the Atlas Bookkeeper role"):
+            self.env[ledger].with_user(self.users["viewer"]).get_report_pdf(PERIOD_OPTIONS)
+        for role in ("bookkeeper", "accountant"):
+            result = self.env[ledger].with_user(self.users[role]).get_report_xlsx(PERIOD_OPTIONS)
+            self.assertGreater(read_xlsx(result).max_row, HEADER_ROWS)
+
+    def test_ledger_files_carry_the_earlier_years_result(self):
+        """Last year's invoice of 120 (income) opens Undistributed Profits/Losses at −120 in
+        the 2026 ledger: the XLSX and the PDF print it as the screen does, and the checks."""
+        earnings = self.env["account.account"].search(
+            [
+                *self.env["account.account"]._check_company_domain(self.company),
+                ("account_type", "=", "equity_unaffected"),
+            ]
+        )
+        data, lines, sheet = self._assert_xlsx_is_the_report("atlas.report.general.ledger", PERIOD_OPTIONS)
+        key = f"account-{earnings.id}"
+        opening = next(line for line in lines if line["key"] == f"{key}-opening")
+        self.assertEqual(opening["values"]["balance"], -120.0)
+        rows = list(sheet.iter_rows(values_only=True))
+        section = next(i for i, row in enumerate(rows) if row[0] and str(row[0]).startswith(earnings.code + " "))
+        self.assertEqual(rows[section + 1][0], "Opening balance")
+        self.assertAlmostEqual(rows[section + 1][-1], -120.0, places=2)
+        self.assertEqual(data["totals"]["opening"], 0.0)
+        result = self.env["atlas.report.general.ledger"].get_report_pdf(PERIOD_OPTIONS)
+        html = base64.b64decode(result["content"]).decode()  # HTML in test mode
+        currency = self.env["res.currency"].browse(data["currency"]["id"])
+        self.assertIn(html_escape(f"{earnings.code} {earnings.name}"), html)
+        self.assertIn(formatLang(self.env, -120.0, currency_obj=currency), html)
+        for check in data["checks"]:
+            self.assertIn(html_escape(check["label"]), html)
 
     def test_bad_input_says_what_to_do(self):
         with self.assertRefused(
@@ -299,6 +325,19 @@ class TestReportDownloadRoute(HttpCase):
         self.assertEqual(response.status_code, 200, response.text[:500])
         self.assertIn("AR%20Aging%202026-06-30.pdf", response.headers["Content-Disposition"])
         self.assertIn("Receivable", response.text)  # HTML in test mode; the tie-out is printed
+
+    def test_bookkeeper_downloads_the_ledger_viewer_does_not(self):
+        response = self._download("atlas_bookkeeper", "xlsx", "atlas.report.general.ledger", PERIOD_OPTIONS)
+        self.assertEqual(response.status_code, 200, response.text[:500])
+        self.assertEqual(response.headers["Content-Type"], XLSX_MIMETYPE)
+        response = self._download("atlas_bookkeeper", "pdf", "atlas.report.general.ledger", PERIOD_OPTIONS)
+        self.assertEqual(response.status_code, 200, response.text[:500])
+        self.assertIn("Opening balances add up to zero", response.text)
+        response = self._download("atlas_viewer", "xlsx", "atlas.report.general.ledger", PERIOD_OPTIONS)
+        self.assertEqual(response.status_code, 500)
+        error = json.loads(html.unescape(response.text))
+        self.assertEqual(error["data"]["name"], "odoo.exceptions.AccessError")
+        self.assertIn("General Ledger report needs the Atlas Bookkeeper role", error["data"]["message"])
 
     def test_route_refuses_without_the_role(self):
         response = self._download("atlas_norole", "xlsx", "atlas.report.ar.aging", AGING_OPTIONS)
