@@ -232,15 +232,14 @@ class AtlasReport(models.AbstractModel):
 
     def _report_companies(self, options):
         """The companies whose journal items the report reads, as Odoo's own reports: the
-        company and those of its branches (recursively) the user may access; a branch reads
-        itself only. The user's allowed companies decide, not the company switcher, so an
-        XML-RPC client and the screen get the same figures."""
-        company = self.env["res.company"].sudo().browse(options["company_id"])
+        company and its branches (recursively) among the user's active companies (Odoo's
+        ``_accessible_branches``: the companies selected in the switcher, all the user's
+        companies over XML-RPC); a branch reads itself only. The drill-downs open the same
+        journal items, as Odoo's record rules follow the same active companies."""
+        company = self.env["res.company"].browse(options["company_id"])
         if self.env.su:
             return company.search([("id", "child_of", company.id)])
-        user_companies = self.env.user.company_ids.ids
-        branches = company.with_user(self.env.user).with_context(allowed_company_ids=user_companies)
-        return company | branches._accessible_branches().sudo()
+        return company.sudo() | company._accessible_branches().sudo()
 
     def _report_company_ids(self, options):
         return sorted(self._report_companies(options).ids)

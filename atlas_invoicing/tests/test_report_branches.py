@@ -162,9 +162,18 @@ class TestReportBranches(ReportBooksCommon):
         )
         self.assertNotIn(self.branch_invoice.id, {line["move_id"] for line in ledger["lines"]})
         self.assertTrue(all(check["ok"] for check in ledger["checks"]))
-        # Allowed both, the parent's report has the branch's figures.
+        # Allowed both, the parent's report has the branch's figures...
         data = self._aging(self.company, self.both)
         self.assertAmount(data["totals"]["total"], self._receivable(self.company | self.branch))
+        # ... unless the branch is unticked in the company switcher, as in Odoo's reports.
+        data = (
+            self.env["atlas.report.ar.aging"]
+            .with_user(self.both)
+            .with_context(allowed_company_ids=self.company.ids)
+            .get_report_data({"as_of_date": AS_OF.isoformat()})
+        )
+        self.assertAmount(data["totals"]["total"], self._receivable(self.company))
+        self.assertTrue(data["checks"][0]["ok"])
 
     # -------------------------------------------------------------------------
     # Profit & Loss, Cash Flow, General Ledger

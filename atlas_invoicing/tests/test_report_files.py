@@ -17,7 +17,7 @@ import openpyxl
 
 from odoo import Command, http
 from odoo.exceptions import AccessError, UserError
-from odoo.tests import HttpCase, TransactionCase, tagged
+from odoo.tests import HttpCase, TransactionCase, new_test_user, tagged
 from odoo.tools import formatLang, html_escape
 
 from odoo.addons.atlas_invoicing.reports.atlas_report_xlsx import write_report_xlsx
@@ -292,16 +292,64 @@ class TestReportDownloadRoute(HttpCase):
         )
         invoice.action_post()
 
-    def _download(self, login, file_format, model, options):
+    def _download(self, login, file_format, model, options, context=None):
         self.authenticate(login, login)
-        return self.url_open(
-            f"/atlas_invoicing/report/{file_format}",
-            data={
-                "report_model": model,
-                "options": json.dumps(options),
-                "csrf_token": self.csrf_token(),
-            },
+        data = {"report_model": model, "options": json.dumps(options), "csrf_token": self.csrf_token()}
+        if context is not None:
+            data["context"] = json.dumps(context)
+        return self.url_open(f"/atlas_invoicing/report/{file_format}", data=data)
+
+    def test_parent_file_has_the_branches_of_the_switcher(self):
+        """A parent's AR Aging file counts the branch's invoice when the branch is active in
+        the company switcher (the screen's companies), not when it is unticked."""
+        parent = self.env.company
+        branch = self.env["res.company"].create(
+            {"name": "Route Branch", "parent_id": parent.id, "country_id": parent.country_id.id}
         )
+        self.env.cr.precommit.run()  # the branch's accounting setup
+        new_test_user(
+            self.env,
+            login="atlas_route_both",
+            groups="base.group_user,atlas_invoicing.group_atlas_viewer",
+            company_id=parent.id,
+            company_ids=[parent.id, branch.id],
+        )
+        customer = self.env["res.partner"].create({"name": "Route Branch Customer", "customer_rank": 1})
+        invoice = (
+            self.env["account.move"]
+            .with_company(branch)
+            .create(
+                {
+                    "move_type": "out_invoice",
+                    "company_id": branch.id,
+                    "partner_id": customer.id,
+                    "invoice_date": "2026-05-01",
+                    "invoice_line_ids": [
+                        Command.create({"name": "Audit", "quantity": 1, "price_unit": 555.0, "tax_ids": []})
+                    ],
+                }
+            )
+        )
+        invoice.action_post()
+        self.assertEqual(invoice.company_id, branch)
+
+        def customer_total(companies):
+            options = dict(AGING_OPTIONS, company_id=parent.id)
+            context = {"allowed_company_ids": companies}
+            response = self._download("atlas_route_both", "xlsx", "atlas.report.ar.aging", options, context)
+            self.assertEqual(response.status_code, 200, response.text[:500])
+            sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active
+            rows = [row for row in sheet.iter_rows(values_only=True) if row[0] == "Route Branch Customer"]
+            return rows[0][6] if rows else 0.0
+
+        self.assertEqual(customer_total([parent.id, branch.id]), 555.0)
+        self.assertEqual(customer_total([parent.id]), 0.0)
+        # A company the user may not use is refused, not ignored.
+        response = self._download(
+            "atlas_viewer", "xlsx", "atlas.report.ar.aging", AGING_OPTIONS, {"allowed_company_ids": [branch.id]}
+        )
+        self.assertEqual(response.status_code, 500)
+        self.assertIn("AccessError", response.text)
 
     def csrf_token(self):
         return http.Request.csrf_token(self)
