@@ -231,3 +231,44 @@ class TestReportBranches(ReportBooksCommon):
             moves = {line["move_id"] for line in data["lines"] if line["kind"] == "detail"}
             self.assertIn(self.branch_invoice.id, moves)
             self.assertEqual(company == self.company, self.inv_nw.id in moves)
+
+    def test_branches_of_a_branch(self):
+        """Branches nest: the parent reads its branch's branch too, the branch reads its own
+        sub-branch, and the sub-branch itself only."""
+        sub_branch = self.env["res.company"].create(
+            {"name": "Atlas Sub-Branch", "parent_id": self.branch.id, "country_id": self.company.country_id.id}
+        )
+        self.env.cr.precommit.run()
+        self.env.user.company_ids |= sub_branch
+        invoice = (
+            self.env["account.move"]
+            .with_company(sub_branch)
+            .create(
+                {
+                    "move_type": "out_invoice",
+                    "company_id": sub_branch.id,
+                    "partner_id": self.fabrikam.id,
+                    "invoice_date": "2026-06-01",
+                    "invoice_date_due": "2026-07-01",
+                    "invoice_payment_term_id": False,
+                    "invoice_line_ids": [
+                        Command.create(
+                            {"name": "Sub work", "account_id": self.revenue.id, "price_unit": 50.0, "tax_ids": []}
+                        )
+                    ],
+                }
+            )
+        )
+        invoice.action_post()
+        self.assertEqual(invoice.company_id, sub_branch)
+        all_three = self.company | self.branch | sub_branch
+        for company, companies in (
+            (self.company, all_three),
+            (self.branch, self.branch | sub_branch),
+            (sub_branch, sub_branch),
+        ):
+            data = self._aging(company)
+            self.assertAmount(data["totals"]["total"], self._receivable(companies), company.name)
+            self.assertTrue(data["checks"][0]["ok"], company.name)
+        self.assertEqual(self._aging(sub_branch)["totals"]["total"], 50.0)
+        self.assertEqual(self._aging(self.branch)["totals"]["total"], 750.0)
