@@ -10,8 +10,8 @@ from odoo.exceptions import AccessError, UserError
 from odoo.http import content_disposition, request
 from odoo.tools import html_escape
 
-from ..models.atlas_report_export import XLSX_MIMETYPE
-from ..reports.atlas_report_xlsx import report_filename
+from ..reports.abstract_report_files import XLSX_MIMETYPE
+from ..reports.abstract_report_xlsx import report_filename
 
 _logger = logging.getLogger(__name__)
 

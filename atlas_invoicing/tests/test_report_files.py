@@ -20,7 +20,7 @@ from odoo.exceptions import AccessError, UserError
 from odoo.tests import HttpCase, TransactionCase, new_test_user, tagged
 from odoo.tools import formatLang, html_escape
 
-from odoo.addons.atlas_invoicing.reports.atlas_report_xlsx import write_report_xlsx
+from odoo.addons.atlas_invoicing.reports.abstract_report_xlsx import write_report_xlsx
 
 from .common import create_role_users
 from .report_books import AS_OF, ReportBooksCommon
