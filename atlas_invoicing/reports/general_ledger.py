@@ -17,6 +17,8 @@ before that start) opens on the company's Undistributed Profits/Losses account
 A parent company's ledger reads its branches' journal items too (``_report_companies``).
 """
 
+import datetime
+
 from odoo import api, models
 from odoo.exceptions import UserError
 from odoo.tools import SQL
@@ -31,20 +33,13 @@ class AtlasReportGeneralLedger(models.AbstractModel):
     _description = "Atlas Report: General Ledger"
 
     _report_key = "general_ledger"
-    # The tutorial's Bookkeeper follows both journal entries of an invoice here.
+    # A Bookkeeper follows both journal entries of an invoice here.
     _report_group = "atlas_invoicing.group_atlas_bookkeeper"
     _report_role = "Bookkeeper"
     _report_options = ("date_from", "account_ids", "partner_ids", "line_limit")
 
     def _report_title(self):
         return self.env._("General Ledger")
-
-    def _report_subtitle(self, options):
-        return self.env._(
-            "%(start)s – %(end)s",
-            start=self._format_date(options["date_from"]),
-            end=self._format_date(options["date_to"]),
-        )
 
     def _report_columns(self, options):
         return [
@@ -64,9 +59,7 @@ class AtlasReportGeneralLedger(models.AbstractModel):
     @api.model
     def get_more_lines(self, options, parent_key, offset):
         """The next ``line_limit`` journal items of one account section, from ``offset``."""
-        options = self._normalize_options(options)
-        if not isinstance(offset, int) or isinstance(offset, bool) or offset < 0:
-            raise UserError(self.env._("offset must be a whole number, 0 or more, not %r.", offset))
+        options = self._paging_options(options, offset)
         account = self._account_of_key(options, parent_key)
         if not account:
             raise UserError(self.env._("“%s” is not an account section of this General Ledger.", parent_key))
@@ -108,9 +101,7 @@ class AtlasReportGeneralLedger(models.AbstractModel):
 
     def _item_filter(self, options):
         """WHERE conditions on account_move_line (alias aml) shared by every query."""
-        conditions = [
-            SQL("aml.company_id = ANY(%s) AND aml.parent_state = 'posted'", self._report_company_ids(options))
-        ]
+        conditions = [self._posted_items(options)]
         if options["account_ids"]:
             conditions.append(SQL("aml.account_id = ANY(%s)", options["account_ids"]))
         if options["partner_ids"]:
@@ -125,7 +116,7 @@ class AtlasReportGeneralLedger(models.AbstractModel):
         earlier fiscal years' result is in the unaffected earnings account's opening."""
         accounts = self._account_sums(options)
         earlier = self._earlier_years_result(options)
-        if self._company(options).currency_id.is_zero(earlier):
+        if self._currency(options).is_zero(earlier):
             return accounts
         earnings = self._unaffected_earnings_account(options)
         if not earnings:
@@ -162,25 +153,14 @@ class AtlasReportGeneralLedger(models.AbstractModel):
     def _earlier_years_result(self, options):
         """The income and expense accounts' balance before the fiscal year of ``date_from``
         (same companies and partners as the ledger)."""
-        account_filter = dict(options, account_ids=[])
-        self.env.cr.execute(
-            SQL(
-                """
-                SELECT COALESCE(SUM(aml.balance), 0)
-                  FROM account_move_line aml
-                  JOIN account_account acc ON acc.id = aml.account_id
-                 WHERE %s AND aml.date < %s AND split_part(acc.account_type, '_', 1) IN ('income', 'expense')
-                """,
-                self._item_filter(account_filter),
-                self._fiscal_year_start(options),
-            )
-        )
-        return self.env.cr.fetchone()[0]
+        accounts = self._report_accounts(options, [("internal_group", "in", ("income", "expense"))])
+        day_before = self._fiscal_year_start(options) - datetime.timedelta(days=1)
+        return self._accounts_balance(options, accounts.ids, day_before)
 
     def _account_sums(self, options):
         company = self._company(options)
         fiscal_year_start = self._fiscal_year_start(options)
-        digits = company.currency_id.decimal_places
+        digits = self._currency(options).decimal_places
         return self._query(
             SQL(
                 """
@@ -334,30 +314,18 @@ class AtlasReportGeneralLedger(models.AbstractModel):
         # The totals of that one account, not of the whole ledger: a "load more" click.
         return next(iter(self._accounts(dict(options, account_ids=[account_id]))), None)
 
-    def _account_domain(self, options, account):
-        domain = [
-            ("company_id", "in", self._report_company_ids(options)),
-            ("parent_state", "=", "posted"),
-            ("account_id", "=", account["id"]),
-            ("date", ">=", options["date_from"].isoformat()),
-            ("date", "<=", options["date_to"].isoformat()),
-        ]
-        if options["partner_ids"]:
-            domain.append(("partner_id", "in", options["partner_ids"]))
-        return domain
+    def _period_values(self, options, account):
+        """The period's debit and credit of an account, and its closing balance."""
+        rnd = self._rounder(options)
+        return {"debit": rnd(account["debit"]), "credit": rnd(account["credit"]), "balance": rnd(account["closing"])}
 
     def _section_line(self, options, account):
-        values = {
-            "debit": self._round(options, account["debit"]),
-            "credit": self._round(options, account["credit"]),
-            "balance": self._round(options, account["closing"]),
-        }
         return self._line(
             self._section_key(account),
             f"{account['code']} {account['name']}",
-            values,
+            self._period_values(options, account),
             kind="section",
-            drilldown=self._account_domain(options, account),
+            drilldown=self._drilldown_domain(options, ("account_id", "=", account["id"])),
         )
 
     def _opening_line(self, options, account):
@@ -370,12 +338,7 @@ class AtlasReportGeneralLedger(models.AbstractModel):
         )
 
     def _closing_line(self, options, account):
-        values = {
-            "date": options["date_to"].isoformat(),
-            "debit": self._round(options, account["debit"]),
-            "credit": self._round(options, account["credit"]),
-            "balance": self._round(options, account["closing"]),
-        }
+        values = {"date": options["date_to"].isoformat(), **self._period_values(options, account)}
         return self._line(
             f"{self._section_key(account)}-closing",
             self.env._("Closing balance"),
@@ -406,15 +369,10 @@ class AtlasReportGeneralLedger(models.AbstractModel):
             move_id=row["move_id"],
         )
 
-    def _more_line(self, account, offset):
+    def _more_items_line(self, account, offset):
         remaining = account["line_count"] - offset
-        return self._line(
-            f"{self._section_key(account)}-more-{offset}",
-            self.env._("%s more journal items", remaining),
-            {"offset": offset, "remaining": remaining},
-            kind="more",
-            parent=self._section_key(account),
-            level=1,
+        return self._more_line(
+            self._section_key(account), offset, remaining, self.env._("%s more journal items", remaining)
         )
 
     def _detail_lines(self, options, account, offset, limit):
@@ -422,7 +380,7 @@ class AtlasReportGeneralLedger(models.AbstractModel):
         rnd = self._rounder(options)
         lines = [self._detail_line(options, account, row, rnd) for row in rows]
         if offset + len(rows) < account["line_count"]:
-            lines.append(self._more_line(account, offset + len(rows)))
+            lines.append(self._more_items_line(account, offset + len(rows)))
         return lines
 
     def _checks_and_totals(self, options, accounts):
@@ -473,6 +431,6 @@ class AtlasReportGeneralLedger(models.AbstractModel):
             rows = by_account.get(account["id"], [])
             lines.extend(self._detail_line(options, account, row, rnd) for row in rows)
             if len(rows) < account["line_count"]:
-                lines.append(self._more_line(account, len(rows)))
+                lines.append(self._more_items_line(account, len(rows)))
             lines.append(self._closing_line(options, account))
         return dict(lines=lines, **self._checks_and_totals(options, accounts))

@@ -138,13 +138,13 @@ class TestReportBranches(ReportBooksCommon):
         """The check compares the items with a separate balance: counted on the parent alone,
         that balance misses the branch's 700 and the check says so."""
         Aging = type(self.env["atlas.report.ar.aging"])
-        original = Aging._receivable_balance
+        original = Aging._accounts_balance
 
-        def parent_only_balance(report, options, account_ids):
+        def parent_only_balance(report, options, account_ids, until):
             with patch.object(Aging, "_report_company_ids", lambda _report, _options: [self.company.id]):
-                return original(report, options, account_ids)
+                return original(report, options, account_ids, until)
 
-        with patch.object(Aging, "_receivable_balance", parent_only_balance):
+        with patch.object(Aging, "_accounts_balance", parent_only_balance):
             data = self._aging(self.company)
         [check] = data["checks"]
         self.assertFalse(check["ok"])
