@@ -1,4 +1,4 @@
-"""The reports' PDF and XLSX over XML-RPC (issue #5), against a live server: the real
+"""The reports' PDF and XLSX over XML-RPC, against a live server: the real
 wkhtmltopdf PDF read back with pdftotext prints the figures get_report_data returns, the
 XLSX read with openpyxl holds them as numbers, and the General Ledger's files are refused
 to a Viewer with a message naming the role it needs."""

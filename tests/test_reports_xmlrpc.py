@@ -1,4 +1,4 @@
-"""Report data over XML-RPC (issue #5), against a live server: the four reports' public
+"""Report data over XML-RPC, against a live server: the four reports' public
 get_report_data, a figure of each checked against journal items read over XML-RPC too, and
 the General Ledger read by a Bookkeeper and refused to a Viewer with a message naming the role
 it needs."""

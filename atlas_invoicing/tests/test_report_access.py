@@ -37,7 +37,7 @@ class TestReportAccess(ReportBooksCommon):
             viewer_gl.get_report_xlsx({})
 
     def test_bookkeeper_reads_the_ledger_everywhere(self):
-        """The tutorial's Bookkeeper follows an invoice's journal entries in the General
+        """A Bookkeeper follows an invoice's journal entries in the General
         Ledger: the screen, its pages, the stream, both files, the menu and the action."""
         options = {"date_from": "2026-01-01", "date_to": "2026-06-30", "line_limit": 1}
         for role in ("bookkeeper", "accountant", "admin"):

@@ -256,11 +256,9 @@ class TestReportXlsxMemory(TransactionCase):
         return peak, last
 
     def test_xlsx_of_a_large_ledger_in_bounded_memory(self):
-        """The writer holds one row, not the ledger: six times the lines, the same peak.
-
-        Measured: ~0.4 MB peak for 1,000, 6,000 and 100,000 lines alike; the same writer
-        without constant_memory peaks at 1.7 MB for 1,000 lines and 7.7 MB for 6,000.
-        (tracemalloc slows writing down ~6x, hence the small counts here.)"""
+        """The writer holds one row, not the ledger: six times the lines, the same peak
+        (xlsxwriter's constant_memory mode; without it the peak grows with the lines).
+        tracemalloc slows writing down, hence the small counts here."""
         small_peak, _last = self._write(1000)
         peak, last = self._write(6000)
         self.assertEqual(last[1], "BNK1/2026/005999")
