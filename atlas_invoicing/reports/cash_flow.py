@@ -83,7 +83,7 @@ class AtlasReportCashFlow(models.AbstractModel):
         return sorted(set(cash.ids) | set(journals.default_account_id.ids))
 
     def _flows_query(self, options, account_ids):
-        """Receipts and disbursements per month and payment method, and the opening cash."""
+        """Receipts and disbursements per month and payment method."""
         method_name = self.env["account.payment.method"]._field_to_sql("method", "name")
         return SQL(
             """
