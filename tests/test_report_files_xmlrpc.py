@@ -1,4 +1,4 @@
-"""The reports' PDF and XLSX over XML-RPC (issue #5), against a live server: the real
+"""The reports' PDF and XLSX over XML-RPC, against a live server: the real
 wkhtmltopdf PDF read back with pdftotext prints the figures get_report_data returns, the
 XLSX read with openpyxl holds them as numbers, and the General Ledger's files are refused
 to a Viewer with a message naming the role it needs."""
@@ -39,7 +39,7 @@ def xlsx_rows(result):
 @pytest.fixture(scope="module")
 def world(odoo_server, database, admin):
     create_user(admin, "vicky", "atlas_invoicing.group_atlas_viewer")
-    create_user(admin, "arthur", "atlas_invoicing.group_atlas_accountant")
+    create_user(admin, "bella", "atlas_invoicing.group_atlas_bookkeeper")
     customer = admin.call("res.partner", "create", {"name": "Files Rpc Customer", "customer_rank": 1})
     revenue_id = admin.call("account.account", "search", [("account_type", "=", "income")], limit=1)[0]
     invoice_id = admin.call(
@@ -59,7 +59,7 @@ def world(odoo_server, database, admin):
     admin.call("account.move", "action_post", [invoice_id])
     return {
         "vicky": odoo_server.login(database, "vicky", "vicky-pw-2026"),
-        "arthur": odoo_server.login(database, "arthur", "arthur-pw-2026"),
+        "bella": odoo_server.login(database, "bella", "bella-pw-2026"),
         "customer": customer,
     }
 
@@ -122,20 +122,20 @@ def test_period_reports_files(world, model, total_label, total_key):
     assert printed.split()[-1] == amount(data["totals"][total_key]), printed
 
 
-def test_general_ledger_files_for_an_accountant_only(world):
-    arthur, vicky = world["arthur"], world["vicky"]
-    data = arthur.call("atlas.report.general.ledger", "get_report_data", PERIOD)
-    pdf = base64.b64decode(arthur.call("atlas.report.general.ledger", "get_report_pdf", PERIOD)["content"])
+def test_general_ledger_files_for_a_bookkeeper_not_a_viewer(world):
+    bella, vicky = world["bella"], world["vicky"]
+    data = bella.call("atlas.report.general.ledger", "get_report_data", PERIOD)
+    pdf = base64.b64decode(bella.call("atlas.report.general.ledger", "get_report_pdf", PERIOD)["content"])
     page = PdfReader(io.BytesIO(pdf)).pages[0]
     assert page.mediabox.width > page.mediabox.height, "the ledger is printed landscape"
     text = pdf_text(pdf)
     assert "General Ledger" in text
-    rows = xlsx_rows(arthur.call("atlas.report.general.ledger", "get_report_xlsx", PERIOD))
+    rows = xlsx_rows(bella.call("atlas.report.general.ledger", "get_report_xlsx", PERIOD))
     closing = [row for row in rows[HEADER_ROWS:] if row[0] == "Closing balance"]
     sections = [line for line in data["lines"] if line["kind"] == "subtotal"]
     assert [row[-1] for row in closing] == pytest.approx([line["values"]["balance"] for line in sections])
     for method in ("get_report_xlsx", "get_report_pdf"):
-        with pytest.raises(xmlrpc.client.Fault, match="needs the Atlas Accountant role"):
+        with pytest.raises(xmlrpc.client.Fault, match="needs the Atlas Bookkeeper role"):
             vicky.call("atlas.report.general.ledger", method, PERIOD)
 
 

@@ -1,6 +1,7 @@
-"""Report data over XML-RPC (issue #5), against a live server: the four reports' public
+"""Report data over XML-RPC, against a live server: the four reports' public
 get_report_data, a figure of each checked against journal items read over XML-RPC too, and
-the General Ledger refused to a Viewer with a message naming the role it needs."""
+the General Ledger read by a Bookkeeper and refused to a Viewer with a message naming the role
+it needs."""
 
 import xmlrpc.client
 
@@ -12,6 +13,7 @@ from conftest import create_user
 def world(odoo_server, database, admin):
     create_user(admin, "vera", "atlas_invoicing.group_atlas_viewer")
     create_user(admin, "carl", "atlas_invoicing.group_atlas_accountant")
+    create_user(admin, "bella", "atlas_invoicing.group_atlas_bookkeeper")
     customer = admin.call("res.partner", "create", {"name": "Report Rpc Customer", "email": "ap@rpc.example"})
     revenue_id = admin.call("account.account", "search", [("account_type", "=", "income")], limit=1)[0]
     invoice_id = admin.call(
@@ -35,6 +37,7 @@ def world(odoo_server, database, admin):
     return {
         "vera": odoo_server.login(database, "vera", "vera-pw-2026"),
         "carl": odoo_server.login(database, "carl", "carl-pw-2026"),
+        "bella": odoo_server.login(database, "bella", "bella-pw-2026"),
         "customer": customer,
         "invoice_id": invoice_id,
     }
@@ -109,10 +112,10 @@ def test_cash_flow(admin, world):
     assert data["totals"]["closing"] == round(data["totals"]["opening"] + data["totals"]["net"], 2)
 
 
-def test_general_ledger_needs_accountant(admin, world):
+def test_general_ledger_for_a_bookkeeper_not_a_viewer(admin, world):
     with pytest.raises(xmlrpc.client.Fault) as refused:
         world["vera"].call("atlas.report.general.ledger", "get_report_data", {})
-    assert "needs the Atlas Accountant role" in refused.value.faultString
+    assert "needs the Atlas Bookkeeper role" in refused.value.faultString
     receivable = admin.call(
         "account.move.line",
         "search_read",
@@ -120,7 +123,7 @@ def test_general_ledger_needs_accountant(admin, world):
         fields=["account_id"],
     )[0]["account_id"][0]
     options = {"date_from": "2026-01-01", "date_to": "2026-12-31", "account_ids": [receivable], "line_limit": 5}
-    data = world["carl"].call("atlas.report.general.ledger", "get_report_data", options)
+    data = world["bella"].call("atlas.report.general.ledger", "get_report_data", options)
     [section] = [line for line in data["lines"] if line["kind"] == "section"]
     closing = _sum(
         admin,
@@ -129,7 +132,7 @@ def test_general_ledger_needs_accountant(admin, world):
     assert section["values"]["balance"] == closing
     more = [line for line in data["lines"] if line["kind"] == "more"]
     if more:
-        page = world["carl"].call(
+        page = world["bella"].call(
             "atlas.report.general.ledger", "get_more_lines", options, section["key"], more[0]["values"]["offset"]
         )
         assert page and page[0]["kind"] == "detail"

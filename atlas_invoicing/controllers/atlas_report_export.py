@@ -10,8 +10,8 @@ from odoo.exceptions import AccessError, UserError
 from odoo.http import content_disposition, request
 from odoo.tools import html_escape
 
-from ..models.atlas_report_export import XLSX_MIMETYPE
-from ..reports.atlas_report_xlsx import report_filename
+from ..reports.abstract_report_files import XLSX_MIMETYPE
+from ..reports.abstract_report_xlsx import report_filename
 
 _logger = logging.getLogger(__name__)
 
@@ -19,16 +19,23 @@ _logger = logging.getLogger(__name__)
 class AtlasReportExportController(http.Controller):
     """The PDF and XLSX buttons of the report screen: the report model and its options are
     posted, the file comes back as a download. Access is the report's own (a Viewer asking
-    for the General Ledger gets the report's AccessError, shown by the web client)."""
+    for the General Ledger gets the report's AccessError, shown by the web client; a
+    Bookkeeper gets the file)."""
 
     @http.route("/atlas_invoicing/report/<string:file_format>", type="http", auth="user", methods=["POST"])
-    def atlas_report_download(self, file_format, report_model, options="{}", **kwargs):
+    def atlas_report_download(self, file_format, report_model, options="{}", context="{}", **kwargs):
         try:
-            report = request.env["atlas.report"]._get_report_model(report_model)
             try:
                 options = json.loads(options or "{}")
+                context = json.loads(context or "{}")
             except ValueError as e:
                 raise UserError(request.env._("The report options are not valid JSON: %s", e)) from e
+            companies = context.get("allowed_company_ids") if isinstance(context, dict) else None
+            if isinstance(companies, list) and companies and all(type(cid) is int for cid in companies):
+                # The companies active in the switcher, as on the screen: a parent's file has
+                # the branches the screen has (Odoo refuses companies the user is not allowed).
+                request.update_context(allowed_company_ids=companies)
+            report = request.env["atlas.report"]._get_report_model(report_model)
             if file_format == "xlsx":
                 return self._xlsx_response(report, options)
             if file_format == "pdf":

@@ -12,11 +12,5 @@ from . import account_journal
 from . import res_company
 from . import res_config_settings
 from . import res_partner
-from . import atlas_report
-from . import atlas_report_ar_aging
-from . import atlas_report_profit_loss
-from . import atlas_report_cash_flow
-from . import atlas_report_general_ledger
-from . import atlas_report_export
 from . import account_move_contract
 from . import contract_contract

@@ -12,6 +12,7 @@ from . import test_report_files
 from . import test_report_profit_loss
 from . import test_report_cash_flow
 from . import test_report_general_ledger
+from . import test_report_branches
 from . import test_report_access
 from . import test_report_tour
 from . import test_contract_batch

@@ -3,7 +3,7 @@ from unittest.mock import patch
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import tagged
 
-from odoo.addons.atlas_invoicing.models import atlas_report_ar_aging
+from odoo.addons.atlas_invoicing.reports import ar_aging
 
 from .report_books import AS_OF, ReportBooksCommon
 
@@ -219,7 +219,7 @@ class TestReportArAging(ReportBooksCommon):
         Report = self.env["atlas.report.ar.aging"]
         full = self._report(as_of_date=AS_OF.isoformat())
         lazy = Report.get_report_data({"as_of_date": AS_OF.isoformat()})
-        with patch.object(atlas_report_ar_aging, "STREAM_CHUNK", 2):
+        with patch.object(ar_aging, "STREAM_CHUNK", 2):
             streamed = []
             for line in Report._iter_report_lines(lazy["options"]):
                 # A query of the consumer between two fetches does not disturb the stream.

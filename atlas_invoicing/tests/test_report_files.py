@@ -17,10 +17,10 @@ import openpyxl
 
 from odoo import Command, http
 from odoo.exceptions import AccessError, UserError
-from odoo.tests import HttpCase, TransactionCase, tagged
+from odoo.tests import HttpCase, TransactionCase, new_test_user, tagged
 from odoo.tools import formatLang, html_escape
 
-from odoo.addons.atlas_invoicing.reports.atlas_report_xlsx import write_report_xlsx
+from odoo.addons.atlas_invoicing.reports.abstract_report_xlsx import write_report_xlsx
 
 from .common import create_role_users
 from .report_books import AS_OF, ReportBooksCommon
@@ -150,15 +150,41 @@ class TestReportFiles(ReportBooksCommon):
         viewer = self.env["atlas.report.ar.aging"].with_user(self.users["viewer"])
         self.assertTrue(read_xlsx(viewer.get_report_xlsx(AGING_OPTIONS)).max_row > HEADER_ROWS)
 
-    def test_general_ledger_files_need_an_accountant(self):
+    def test_general_ledger_files_need_a_bookkeeper(self):
         ledger = "atlas.report.general.ledger"
-        if ledger not in self.env:
-            self.fail("The General Ledger report model is missing")
-        for role in ("viewer", "bookkeeper"):
-            with self.assertRefused(AccessError, "needs the Atlas Accountant role"):
-                self.env[ledger].with_user(self.users[role]).get_report_xlsx(PERIOD_OPTIONS)
-        result = self.env[ledger].with_user(self.users["accountant"]).get_report_xlsx(PERIOD_OPTIONS)
-        self.assertGreater(read_xlsx(result).max_row, HEADER_ROWS)
+        with self.assertRefused(AccessError, "needs the Atlas Bookkeeper role"):
+            self.env[ledger].with_user(self.users["viewer"]).get_report_xlsx(PERIOD_OPTIONS)
+        with self.assertRefused(AccessError, "needs the Atlas Bookkeeper role"):
+            self.env[ledger].with_user(self.users["viewer"]).get_report_pdf(PERIOD_OPTIONS)
+        for role in ("bookkeeper", "accountant"):
+            result = self.env[ledger].with_user(self.users[role]).get_report_xlsx(PERIOD_OPTIONS)
+            self.assertGreater(read_xlsx(result).max_row, HEADER_ROWS)
+
+    def test_ledger_files_carry_the_earlier_years_result(self):
+        """Last year's invoice of 120 (income) opens Undistributed Profits/Losses at −120 in
+        the 2026 ledger: the XLSX and the PDF print it as the screen does, and the checks."""
+        earnings = self.env["account.account"].search(
+            [
+                *self.env["account.account"]._check_company_domain(self.company),
+                ("account_type", "=", "equity_unaffected"),
+            ]
+        )
+        data, lines, sheet = self._assert_xlsx_is_the_report("atlas.report.general.ledger", PERIOD_OPTIONS)
+        key = f"account-{earnings.id}"
+        opening = next(line for line in lines if line["key"] == f"{key}-opening")
+        self.assertEqual(opening["values"]["balance"], -120.0)
+        rows = list(sheet.iter_rows(values_only=True))
+        section = next(i for i, row in enumerate(rows) if row[0] and str(row[0]).startswith(earnings.code + " "))
+        self.assertEqual(rows[section + 1][0], "Opening balance")
+        self.assertAlmostEqual(rows[section + 1][-1], -120.0, places=2)
+        self.assertEqual(data["totals"]["opening"], 0.0)
+        result = self.env["atlas.report.general.ledger"].get_report_pdf(PERIOD_OPTIONS)
+        html = base64.b64decode(result["content"]).decode()  # HTML in test mode
+        currency = self.env["res.currency"].browse(data["currency"]["id"])
+        self.assertIn(html_escape(f"{earnings.code} {earnings.name}"), html)
+        self.assertIn(formatLang(self.env, -120.0, currency_obj=currency), html)
+        for check in data["checks"]:
+            self.assertIn(html_escape(check["label"]), html)
 
     def test_bad_input_says_what_to_do(self):
         with self.assertRefused(
@@ -230,11 +256,9 @@ class TestReportXlsxMemory(TransactionCase):
         return peak, last
 
     def test_xlsx_of_a_large_ledger_in_bounded_memory(self):
-        """The writer holds one row, not the ledger: six times the lines, the same peak.
-
-        Measured: ~0.4 MB peak for 1,000, 6,000 and 100,000 lines alike; the same writer
-        without constant_memory peaks at 1.7 MB for 1,000 lines and 7.7 MB for 6,000.
-        (tracemalloc slows writing down ~6x, hence the small counts here.)"""
+        """The writer holds one row, not the ledger: six times the lines, the same peak
+        (xlsxwriter's constant_memory mode; without it the peak grows with the lines).
+        tracemalloc slows writing down, hence the small counts here."""
         small_peak, _last = self._write(1000)
         peak, last = self._write(6000)
         self.assertEqual(last[1], "BNK1/2026/005999")
@@ -266,16 +290,64 @@ class TestReportDownloadRoute(HttpCase):
         )
         invoice.action_post()
 
-    def _download(self, login, file_format, model, options):
+    def _download(self, login, file_format, model, options, context=None):
         self.authenticate(login, login)
-        return self.url_open(
-            f"/atlas_invoicing/report/{file_format}",
-            data={
-                "report_model": model,
-                "options": json.dumps(options),
-                "csrf_token": self.csrf_token(),
-            },
+        data = {"report_model": model, "options": json.dumps(options), "csrf_token": self.csrf_token()}
+        if context is not None:
+            data["context"] = json.dumps(context)
+        return self.url_open(f"/atlas_invoicing/report/{file_format}", data=data)
+
+    def test_parent_file_has_the_branches_of_the_switcher(self):
+        """A parent's AR Aging file counts the branch's invoice when the branch is active in
+        the company switcher (the screen's companies), not when it is unticked."""
+        parent = self.env.company
+        branch = self.env["res.company"].create(
+            {"name": "Route Branch", "parent_id": parent.id, "country_id": parent.country_id.id}
         )
+        self.env.cr.precommit.run()  # the branch's accounting setup
+        new_test_user(
+            self.env,
+            login="atlas_route_both",
+            groups="base.group_user,atlas_invoicing.group_atlas_viewer",
+            company_id=parent.id,
+            company_ids=[parent.id, branch.id],
+        )
+        customer = self.env["res.partner"].create({"name": "Route Branch Customer", "customer_rank": 1})
+        invoice = (
+            self.env["account.move"]
+            .with_company(branch)
+            .create(
+                {
+                    "move_type": "out_invoice",
+                    "company_id": branch.id,
+                    "partner_id": customer.id,
+                    "invoice_date": "2026-05-01",
+                    "invoice_line_ids": [
+                        Command.create({"name": "Audit", "quantity": 1, "price_unit": 555.0, "tax_ids": []})
+                    ],
+                }
+            )
+        )
+        invoice.action_post()
+        self.assertEqual(invoice.company_id, branch)
+
+        def customer_total(companies):
+            options = dict(AGING_OPTIONS, company_id=parent.id)
+            context = {"allowed_company_ids": companies}
+            response = self._download("atlas_route_both", "xlsx", "atlas.report.ar.aging", options, context)
+            self.assertEqual(response.status_code, 200, response.text[:500])
+            sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active
+            rows = [row for row in sheet.iter_rows(values_only=True) if row[0] == "Route Branch Customer"]
+            return rows[0][6] if rows else 0.0
+
+        self.assertEqual(customer_total([parent.id, branch.id]), 555.0)
+        self.assertEqual(customer_total([parent.id]), 0.0)
+        # A company the user may not use is refused, not ignored.
+        response = self._download(
+            "atlas_viewer", "xlsx", "atlas.report.ar.aging", AGING_OPTIONS, {"allowed_company_ids": [branch.id]}
+        )
+        self.assertEqual(response.status_code, 500)
+        self.assertIn("AccessError", response.text)
 
     def csrf_token(self):
         return http.Request.csrf_token(self)
@@ -299,6 +371,19 @@ class TestReportDownloadRoute(HttpCase):
         self.assertEqual(response.status_code, 200, response.text[:500])
         self.assertIn("AR%20Aging%202026-06-30.pdf", response.headers["Content-Disposition"])
         self.assertIn("Receivable", response.text)  # HTML in test mode; the tie-out is printed
+
+    def test_bookkeeper_downloads_the_ledger_viewer_does_not(self):
+        response = self._download("atlas_bookkeeper", "xlsx", "atlas.report.general.ledger", PERIOD_OPTIONS)
+        self.assertEqual(response.status_code, 200, response.text[:500])
+        self.assertEqual(response.headers["Content-Type"], XLSX_MIMETYPE)
+        response = self._download("atlas_bookkeeper", "pdf", "atlas.report.general.ledger", PERIOD_OPTIONS)
+        self.assertEqual(response.status_code, 200, response.text[:500])
+        self.assertIn("Opening balances add up to zero", response.text)
+        response = self._download("atlas_viewer", "xlsx", "atlas.report.general.ledger", PERIOD_OPTIONS)
+        self.assertEqual(response.status_code, 500)
+        error = json.loads(html.unescape(response.text))
+        self.assertEqual(error["data"]["name"], "odoo.exceptions.AccessError")
+        self.assertIn("General Ledger report needs the Atlas Bookkeeper role", error["data"]["message"])
 
     def test_route_refuses_without_the_role(self):
         response = self._download("atlas_norole", "xlsx", "atlas.report.ar.aging", AGING_OPTIONS)

@@ -39,3 +39,16 @@ class TestReportTour(HttpCase):
         self.assertEqual(line["label"], "Tour Aging Customer")
         self.assertEqual(line["values"]["b_31_60"], 1234.5)
         self.assertEqual(line["values"]["total"], 1234.5)
+
+    def test_general_ledger_tour_of_a_bookkeeper(self):
+        bookkeeper = new_test_user(
+            self.env,
+            login="tour_report_bookkeeper",
+            groups="base.group_user,atlas_invoicing.group_atlas_bookkeeper",
+        )
+        run_tour(self, "atlas_report_general_ledger_bookkeeper", login="tour_report_bookkeeper")
+        # What the tour read: the ledger of the fiscal year balances, on the database's books.
+        data = self.env["atlas.report.general.ledger"].with_user(bookkeeper).get_report_data({})
+        self.assertEqual(data["totals"]["opening"], 0.0)
+        self.assertEqual(data["totals"]["closing"], 0.0)
+        self.assertTrue(all(check["ok"] for check in data["checks"]))

@@ -12,6 +12,7 @@ import { deserializeDate, formatDate } from "@web/core/l10n/dates";
 import { download } from "@web/core/network/download";
 import { registry } from "@web/core/registry";
 import { SelectMenu } from "@web/core/select_menu/select_menu";
+import { user } from "@web/core/user";
 import { useService } from "@web/core/utils/hooks";
 import { formatFloat } from "@web/core/utils/numbers";
 import { nbsp } from "@web/core/utils/strings";
@@ -362,6 +363,8 @@ export class AtlasReportAction extends Component {
                 data: {
                     report_model: this.reportModel,
                     options: JSON.stringify(this.state.report.options),
+                    // The active companies: a parent's file has the branches of the screen.
+                    context: JSON.stringify({ allowed_company_ids: user.context.allowed_company_ids }),
                 },
             });
         } finally {

@@ -87,3 +87,37 @@ registry.category("web_tour.tours").add("atlas_report_ar_aging", {
         },
     ],
 });
+
+/*
+ * Atlas → Reports → General Ledger, as the tutorial's Bookkeeper reads it: the menu is
+ * theirs, and the ledger balances (openings and closings add up to zero). Run by
+ * tests/test_report_tour.py.
+ */
+registry.category("web_tour.tours").add("atlas_report_general_ledger_bookkeeper", {
+    url: "/odoo",
+    steps: () => [
+        ...stepUtils.goToAppSteps("atlas_invoicing.menu_atlas_root", "Open Atlas Invoicing"),
+        {
+            content: "Open the Reports menu",
+            trigger: '.o_main_navbar button[data-menu-xmlid="atlas_invoicing.menu_atlas_reports"]',
+            run: "click",
+        },
+        {
+            content: "A Bookkeeper opens the General Ledger",
+            trigger: '.dropdown-item[data-menu-xmlid="atlas_invoicing.menu_atlas_report_general_ledger"]',
+            run: "click",
+        },
+        {
+            content: "The General Ledger is on screen",
+            trigger: '.o_atlas_report[data-report="general_ledger"] .o_atlas_report_table',
+        },
+        {
+            content: "Its openings add up to zero",
+            trigger: ".o_atlas_report_checks li.o_atlas_check_ok:contains('Opening balances add up to zero')",
+        },
+        {
+            content: "... and its closings",
+            trigger: ".o_atlas_report_checks li.o_atlas_check_ok:contains('Closing balances add up to zero')",
+        },
+    ],
+});

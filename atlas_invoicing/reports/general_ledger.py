@@ -9,8 +9,15 @@ size of the books.
 
 Income and expense accounts start each fiscal year from zero (their earlier balance went to
 the year's result), so their opening balance counts only from the start of the fiscal year
-of ``date_from``; balance-sheet accounts carry everything before ``date_from``.
+of ``date_from``; balance-sheet accounts carry everything before ``date_from``. As in Odoo's
+own ledger, the result of the earlier fiscal years (the income and expense accounts' balance
+before that start) opens on the company's Undistributed Profits/Losses account
+(``equity_unaffected``), so the openings of an unfiltered ledger add up to zero.
+
+A parent company's ledger reads its branches' journal items too (``_report_companies``).
 """
+
+import datetime
 
 from odoo import api, models
 from odoo.exceptions import UserError
@@ -26,19 +33,13 @@ class AtlasReportGeneralLedger(models.AbstractModel):
     _description = "Atlas Report: General Ledger"
 
     _report_key = "general_ledger"
-    _report_group = "atlas_invoicing.group_atlas_accountant"
-    _report_role = "Accountant"
+    # A Bookkeeper follows both journal entries of an invoice here.
+    _report_group = "atlas_invoicing.group_atlas_bookkeeper"
+    _report_role = "Bookkeeper"
     _report_options = ("date_from", "account_ids", "partner_ids", "line_limit")
 
     def _report_title(self):
         return self.env._("General Ledger")
-
-    def _report_subtitle(self, options):
-        return self.env._(
-            "%(start)s – %(end)s",
-            start=self._format_date(options["date_from"]),
-            end=self._format_date(options["date_to"]),
-        )
 
     def _report_columns(self, options):
         return [
@@ -58,9 +59,7 @@ class AtlasReportGeneralLedger(models.AbstractModel):
     @api.model
     def get_more_lines(self, options, parent_key, offset):
         """The next ``line_limit`` journal items of one account section, from ``offset``."""
-        options = self._normalize_options(options)
-        if not isinstance(offset, int) or isinstance(offset, bool) or offset < 0:
-            raise UserError(self.env._("offset must be a whole number, 0 or more, not %r.", offset))
+        options = self._paging_options(options, offset)
         account = self._account_of_key(options, parent_key)
         if not account:
             raise UserError(self.env._("“%s” is not an account section of this General Ledger.", parent_key))
@@ -102,18 +101,66 @@ class AtlasReportGeneralLedger(models.AbstractModel):
 
     def _item_filter(self, options):
         """WHERE conditions on account_move_line (alias aml) shared by every query."""
-        conditions = [SQL("aml.company_id = %s AND aml.parent_state = 'posted'", options["company_id"])]
+        conditions = [self._posted_items(options)]
         if options["account_ids"]:
             conditions.append(SQL("aml.account_id = ANY(%s)", options["account_ids"]))
         if options["partner_ids"]:
             conditions.append(SQL("aml.partner_id = ANY(%s)", options["partner_ids"]))
         return SQL(" AND ").join(conditions)
 
+    def _fiscal_year_start(self, options):
+        return self._company(options).compute_fiscalyear_dates(options["date_from"])["date_from"]
+
     def _accounts(self, options):
-        """Every account with an opening balance or items in the period, ordered by code."""
+        """Every account with an opening balance or items in the period, ordered by code; the
+        earlier fiscal years' result is in the unaffected earnings account's opening."""
+        accounts = self._account_sums(options)
+        earlier = self._earlier_years_result(options)
+        if self._currency(options).is_zero(earlier):
+            return accounts
+        earnings = self._unaffected_earnings_account(options)
+        if not earnings:
+            return accounts
+        rnd = self._rounder(options)
+        account = next((account for account in accounts if account["id"] == earnings.id), None)
+        if account is None:
+            # No items of its own: the account shows for its opening alone.
+            account = dict(
+                earnings.read(["account_type"])[0],
+                code=earnings.with_company(self._company(options)).code,
+                name=earnings.name,
+                opening=0.0,
+                debit=0.0,
+                credit=0.0,
+                line_count=0,
+            )
+            accounts = sorted([*accounts, account], key=lambda a: (a["code"] or "", a["id"]))
+        account["opening"] = rnd(account["opening"] + earlier)
+        account["closing"] = rnd(account["opening"] + account["debit"] - account["credit"])
+        return accounts
+
+    def _unaffected_earnings_account(self, options):
+        """Odoo's Undistributed Profits/Losses account of the company (its root's for a
+        branch), or None when an account filter leaves it out."""
         company = self._company(options)
-        fiscal_year_start = company.compute_fiscalyear_dates(options["date_from"])["date_from"]
-        digits = company.currency_id.decimal_places
+        account = self._company_accounts(company, [("account_type", "=", "equity_unaffected")])[:1]
+        if not account:
+            account = company.get_unaffected_earnings_account().sudo()
+        if options["account_ids"] and account.id not in options["account_ids"]:
+            return None
+        return account
+
+    def _earlier_years_result(self, options):
+        """The income and expense accounts' balance before the fiscal year of ``date_from``
+        (same companies and partners as the ledger)."""
+        accounts = self._report_accounts(options, [("internal_group", "in", ("income", "expense"))])
+        day_before = self._fiscal_year_start(options) - datetime.timedelta(days=1)
+        return self._accounts_balance(options, accounts.ids, day_before)
+
+    def _account_sums(self, options):
+        company = self._company(options)
+        fiscal_year_start = self._fiscal_year_start(options)
+        digits = self._currency(options).decimal_places
         return self._query(
             SQL(
                 """
@@ -267,30 +314,18 @@ class AtlasReportGeneralLedger(models.AbstractModel):
         # The totals of that one account, not of the whole ledger: a "load more" click.
         return next(iter(self._accounts(dict(options, account_ids=[account_id]))), None)
 
-    def _account_domain(self, options, account):
-        domain = [
-            ("company_id", "=", options["company_id"]),
-            ("parent_state", "=", "posted"),
-            ("account_id", "=", account["id"]),
-            ("date", ">=", options["date_from"].isoformat()),
-            ("date", "<=", options["date_to"].isoformat()),
-        ]
-        if options["partner_ids"]:
-            domain.append(("partner_id", "in", options["partner_ids"]))
-        return domain
+    def _period_values(self, options, account):
+        """The period's debit and credit of an account, and its closing balance."""
+        rnd = self._rounder(options)
+        return {"debit": rnd(account["debit"]), "credit": rnd(account["credit"]), "balance": rnd(account["closing"])}
 
     def _section_line(self, options, account):
-        values = {
-            "debit": self._round(options, account["debit"]),
-            "credit": self._round(options, account["credit"]),
-            "balance": self._round(options, account["closing"]),
-        }
         return self._line(
             self._section_key(account),
             f"{account['code']} {account['name']}",
-            values,
+            self._period_values(options, account),
             kind="section",
-            drilldown=self._account_domain(options, account),
+            drilldown=self._drilldown_domain(options, ("account_id", "=", account["id"])),
         )
 
     def _opening_line(self, options, account):
@@ -303,12 +338,7 @@ class AtlasReportGeneralLedger(models.AbstractModel):
         )
 
     def _closing_line(self, options, account):
-        values = {
-            "date": options["date_to"].isoformat(),
-            "debit": self._round(options, account["debit"]),
-            "credit": self._round(options, account["credit"]),
-            "balance": self._round(options, account["closing"]),
-        }
+        values = {"date": options["date_to"].isoformat(), **self._period_values(options, account)}
         return self._line(
             f"{self._section_key(account)}-closing",
             self.env._("Closing balance"),
@@ -339,15 +369,10 @@ class AtlasReportGeneralLedger(models.AbstractModel):
             move_id=row["move_id"],
         )
 
-    def _more_line(self, account, offset):
+    def _more_items_line(self, account, offset):
         remaining = account["line_count"] - offset
-        return self._line(
-            f"{self._section_key(account)}-more-{offset}",
-            self.env._("%s more journal items", remaining),
-            {"offset": offset, "remaining": remaining},
-            kind="more",
-            parent=self._section_key(account),
-            level=1,
+        return self._more_line(
+            self._section_key(account), offset, remaining, self.env._("%s more journal items", remaining)
         )
 
     def _detail_lines(self, options, account, offset, limit):
@@ -355,7 +380,7 @@ class AtlasReportGeneralLedger(models.AbstractModel):
         rnd = self._rounder(options)
         lines = [self._detail_line(options, account, row, rnd) for row in rows]
         if offset + len(rows) < account["line_count"]:
-            lines.append(self._more_line(account, offset + len(rows)))
+            lines.append(self._more_items_line(account, offset + len(rows)))
         return lines
 
     def _checks_and_totals(self, options, accounts):
@@ -365,10 +390,28 @@ class AtlasReportGeneralLedger(models.AbstractModel):
         }
         checks = []
         if not options["account_ids"] and not options["partner_ids"]:
-            # Every entry balances, so the period's debits equal its credits.
+            # Every entry balances, so the period's debits equal its credits, and the books add
+            # up to zero on any day: before the period (the earlier years' result included)
+            # and at its end.
             checks.append(
                 self._check(options, self.env._("Total debit equals total credit"), totals["debit"], totals["credit"])
             )
+            checks.append(self._check(options, self.env._("Opening balances add up to zero"), 0.0, totals["opening"]))
+            checks.append(self._check(options, self.env._("Closing balances add up to zero"), 0.0, totals["closing"]))
+        # As shown: each account's closing is its opening plus the period's debit minus credit.
+        rnd = self._rounder(options)
+        off = sum(
+            abs(rnd(account["closing"]) - (rnd(account["opening"]) + rnd(account["debit"]) - rnd(account["credit"])))
+            for account in accounts
+        )
+        checks.append(
+            self._check(
+                options,
+                self.env._("Every account closes at opening + debit − credit (total difference)"),
+                0.0,
+                off,
+            )
+        )
         return {"checks": checks, "totals": totals}
 
     @api.model
@@ -388,6 +431,6 @@ class AtlasReportGeneralLedger(models.AbstractModel):
             rows = by_account.get(account["id"], [])
             lines.extend(self._detail_line(options, account, row, rnd) for row in rows)
             if len(rows) < account["line_count"]:
-                lines.append(self._more_line(account, len(rows)))
+                lines.append(self._more_items_line(account, len(rows)))
             lines.append(self._closing_line(options, account))
         return dict(lines=lines, **self._checks_and_totals(options, accounts))

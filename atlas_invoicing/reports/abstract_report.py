@@ -1,9 +1,12 @@
-"""Common ground of the Atlas reports (issue #5, REPORT_CONTRACT.md).
+"""Common ground of the Atlas reports.
 
 Every report is an AbstractModel inheriting ``atlas.report``: ``get_report_data(options)``
-returns the whole report as plain values (an "envelope"), for the screen, the PDF, the XLSX
-and XML-RPC clients alike. Figures come from SQL with bound parameters. Raw SQL bypasses
-record rules, so the company and the role are checked here, before any query runs.
+returns the whole report as plain values (an "envelope": title, columns, options, lines,
+checks, totals), for the screen, the PDF, the XLSX and XML-RPC clients alike. Figures come
+from SQL with bound parameters. Raw SQL bypasses record rules, so the company and the role
+are checked here, before any query runs; the journal items a report reads (the posted items
+of its companies, ``_posted_items``) are the ones its drill-downs open
+(``_drilldown_domain``).
 """
 
 import datetime
@@ -47,9 +50,11 @@ class AtlasReport(models.AbstractModel):
 
     @api.model
     def get_report_data(self, options=None):
-        """The whole report as plain values: the envelope of REPORT_CONTRACT.md.
+        """The whole report as plain values (the envelope).
 
-        :param options: dict of filters (see REPORT_CONTRACT.md); every key is optional
+        :param options: dict of filters, every key optional: ``company_id``, and those the
+            report reads (``as_of_date``, ``date_from``/``date_to``, ``comparison``,
+            ``account_ids``, ``partner_ids``, ``line_limit``, ``details``)
         :raise AccessError: the user lacks the role or the company
         :raise UserError: an option is wrong; the message says what to fix
         """
@@ -85,7 +90,8 @@ class AtlasReport(models.AbstractModel):
         raise NotImplementedError
 
     def _report_subtitle(self, options):
-        raise NotImplementedError
+        """The period, for the reports that read one; a report as of a date says so."""
+        return self._period_text(options["date_from"], options["date_to"])
 
     def _report_columns(self, options):
         raise NotImplementedError
@@ -127,8 +133,10 @@ class AtlasReport(models.AbstractModel):
         if "date_from" in self._report_options:
             date_from = self._option_date(options.get("date_from"), self.env._("start date"))
             date_to = self._option_date(options.get("date_to"), self.env._("end date"))
-            result["date_from"] = date_from or today.replace(month=1, day=1)
-            result["date_to"] = date_to or today.replace(month=12, day=31)
+            # By default the company's fiscal year (fiscalyear_last_month/day), as in Odoo.
+            fiscal_year = company.compute_fiscalyear_dates(today)
+            result["date_from"] = date_from or fiscal_year["date_from"]
+            result["date_to"] = date_to or fiscal_year["date_to"]
             self._check_period(result["date_from"], result["date_to"])
         if "comparison" in self._report_options:
             result["comparison"] = self._option_comparison(options.get("comparison"))
@@ -141,6 +149,14 @@ class AtlasReport(models.AbstractModel):
         if "details" in self._report_options:
             result["details"] = self._option_bool(options.get("details"), "details")
         return result
+
+    def _paging_options(self, options, offset):
+        """The normalised options of a "load more" call (``get_more_lines``), once its
+        ``offset`` is known to be a whole number, 0 or more."""
+        options = self._normalize_options(options)
+        if not isinstance(offset, int) or isinstance(offset, bool) or offset < 0:
+            raise UserError(self.env._("offset must be a whole number, 0 or more, not %r.", offset))
+        return options
 
     def _check_report_access(self):
         if self.env.su or self.env.user.has_group(self._report_group):
@@ -228,6 +244,24 @@ class AtlasReport(models.AbstractModel):
             )
         return sorted(set(value))
 
+    def _report_companies(self, options):
+        """The companies whose journal items the report reads, as Odoo's own reports: the
+        company and its branches (recursively) among the user's active companies (Odoo's
+        ``_accessible_branches``: the companies selected in the switcher, all the user's
+        companies over XML-RPC); a branch reads itself only. The drill-downs open the same
+        journal items, as Odoo's record rules follow the same active companies."""
+        company = self.env["res.company"].browse(options["company_id"])
+        if self.env.su:
+            return company.search([("id", "child_of", company.id)])
+        return company.sudo() | company._accessible_branches().sudo()
+
+    def _report_company_ids(self, options):
+        return sorted(self._report_companies(options).ids)
+
+    def _report_accounts(self, options, domain):
+        """The accounts of the report's companies (``_report_companies``) matching ``domain``."""
+        return self._company_accounts(self._report_companies(options), domain)
+
     def _company_accounts(self, company, domain=()):
         """The accounts ``company`` uses, by Odoo's own rule (``_check_company_domain``: its
         own and its parent companies' accounts, so a branch finds the root's)."""
@@ -288,6 +322,10 @@ class AtlasReport(models.AbstractModel):
     def _company(self, options):
         return self.env["res.company"].sudo().browse(options["company_id"])
 
+    def _currency(self, options):
+        """The company currency: every figure of a report is in it."""
+        return self._company(options).currency_id
+
     def _currency_info(self, company):
         currency = company.currency_id
         return {
@@ -325,6 +363,9 @@ class AtlasReport(models.AbstractModel):
     def _format_date(self, date, date_format=False):
         return format_date(self.env, date, date_format=date_format)
 
+    def _period_text(self, date_from, date_to):
+        return self.env._("%(start)s – %(end)s", start=self._format_date(date_from), end=self._format_date(date_to))
+
     def _round(self, options, amount):
         """Round an amount to the company currency (plain float, -0.0 made 0.0)."""
         return self._rounder(options)(amount)
@@ -332,10 +373,11 @@ class AtlasReport(models.AbstractModel):
     def _rounder(self, options):
         """The rounding function of the company currency, for loops over many lines
         (reads the currency once instead of once per amount)."""
-        digits = self._company(options).currency_id.decimal_places
+        currency = self._currency(options)
 
         def rounded(amount):
-            return round(amount or 0.0, digits) + 0.0
+            # The currency's own rounding (a 0.05 rounding is not 2 decimal places).
+            return currency.round(amount or 0.0) + 0.0
 
         return rounded
 
@@ -348,7 +390,7 @@ class AtlasReport(models.AbstractModel):
             "expected": expected,
             "value": value,
             "difference": difference,
-            "ok": self._company(options).currency_id.is_zero(difference),
+            "ok": self._currency(options).is_zero(difference),
         }
 
     @staticmethod
@@ -364,6 +406,37 @@ class AtlasReport(models.AbstractModel):
             "move_id": move_id,
             "foreign": foreign,
         }
+
+    def _more_line(self, parent_key, offset, remaining, label):
+        """The screen's pager under ``parent_key``: ``get_more_lines(options, parent_key,
+        offset)`` loads the next lines."""
+        return self._line(
+            f"{parent_key}-more-{offset}",
+            label,
+            {"offset": offset, "remaining": remaining},
+            kind="more",
+            parent=parent_key,
+            level=1,
+        )
+
+    def _drilldown_domain(self, options, *conditions):
+        """The journal items behind a figure, as a domain for the screen's drill-down: the
+        posted items of the report's companies matching ``conditions``, within the report's
+        period (``date_from``–``date_to``, or up to ``as_of_date``) and of its selected
+        customers, if any. The same items as ``_posted_items`` and the report's own filters."""
+        domain = [
+            ("company_id", "in", self._report_company_ids(options)),
+            ("parent_state", "=", "posted"),
+            *conditions,
+        ]
+        if options.get("date_from"):
+            domain.append(("date", ">=", options["date_from"].isoformat()))
+        date_to = options.get("date_to") or options.get("as_of_date")
+        if date_to:
+            domain.append(("date", "<=", date_to.isoformat()))
+        if options.get("partner_ids"):
+            domain.append(("partner_id", "in", options["partner_ids"]))
+        return domain
 
     # -------------------------------------------------------------------------
     # SQL helpers
@@ -395,9 +468,31 @@ class AtlasReport(models.AbstractModel):
         # Translated field (jsonb): the user's language, falling back to English.
         return self.env["account.account"]._field_to_sql(alias, "name")
 
-    def _base_line_domain(self, options):
-        return [("company_id", "=", options["company_id"]), ("parent_state", "=", "posted")]
+    def _posted_items(self, options, alias="aml"):
+        """WHERE condition on account_move_line: the posted items of the report's companies."""
+        return SQL(
+            "%s = ANY(%s) AND %s = 'posted'",
+            SQL.identifier(alias, "company_id"),
+            self._report_company_ids(options),
+            SQL.identifier(alias, "parent_state"),
+        )
 
-    @staticmethod
-    def _sql_ids(ids):
-        return SQL("%s", list(ids))
+    def _accounts_balance(self, options, account_ids, until):
+        """Balance of ``account_ids`` at the end of the day ``until``: their posted items in
+        the report's companies (of its selected customers, if any), in company currency."""
+        partner_ids = options.get("partner_ids")
+        partner_filter = SQL("AND aml.partner_id = ANY(%s)", partner_ids) if partner_ids else SQL()
+        self.env.cr.execute(
+            SQL(
+                """
+                SELECT COALESCE(SUM(aml.balance), 0)
+                  FROM account_move_line aml
+                 WHERE aml.account_id = ANY(%s) AND aml.date <= %s AND %s %s
+                """,
+                account_ids,
+                until,
+                self._posted_items(options),
+                partner_filter,
+            )
+        )
+        return self.env.cr.fetchone()[0]

@@ -36,13 +36,6 @@ class AtlasReportCashFlow(models.AbstractModel):
     def _report_title(self):
         return self.env._("Cash Flow Statement")
 
-    def _report_subtitle(self, options):
-        return self.env._(
-            "%(start)s – %(end)s",
-            start=self._format_date(options["date_from"]),
-            end=self._format_date(options["date_to"]),
-        )
-
     def _months(self, options):
         """First day of each month of the period."""
         month = options["date_from"].replace(day=1)
@@ -80,31 +73,17 @@ class AtlasReportCashFlow(models.AbstractModel):
     # Figures
     # -------------------------------------------------------------------------
 
-    def _cash_account_ids(self, company):
-        """Accounts of type Bank and Cash, and the bank and cash journals' own accounts."""
-        cash = self._company_accounts(company, [("account_type", "=", "asset_cash")])
+    def _cash_account_ids(self, options):
+        """Accounts of type Bank and Cash, and the bank and cash journals' own accounts (of
+        the company, its parents and the branches the report reads)."""
+        companies = self._report_companies(options)
+        cash = self._report_accounts(options, [("account_type", "=", "asset_cash")])
         Journal = self.env["account.journal"].sudo().with_context(active_test=False)
-        journals = Journal.search([*Journal._check_company_domain(company), ("type", "in", ("bank", "cash"))])
+        journals = Journal.search([*Journal._check_company_domain(companies), ("type", "in", ("bank", "cash"))])
         return sorted(set(cash.ids) | set(journals.default_account_id.ids))
 
-    def _cash_balance(self, options, account_ids, until):
-        """Balance of the cash accounts at the end of the day ``until``."""
-        self.env.cr.execute(
-            SQL(
-                """
-                SELECT COALESCE(SUM(balance), 0)
-                  FROM account_move_line
-                 WHERE account_id = ANY(%s) AND date <= %s AND parent_state = 'posted' AND company_id = %s
-                """,
-                account_ids,
-                until,
-                options["company_id"],
-            )
-        )
-        return self.env.cr.fetchone()[0]
-
     def _flows_query(self, options, account_ids):
-        """Receipts and disbursements per month and payment method, and the opening cash."""
+        """Receipts and disbursements per month and payment method."""
         method_name = self.env["account.payment.method"]._field_to_sql("method", "name")
         return SQL(
             """
@@ -118,8 +97,7 @@ class AtlasReportCashFlow(models.AbstractModel):
               LEFT JOIN account_payment payment ON payment.id = move.origin_payment_id
               LEFT JOIN account_payment_method method ON method.id = payment.payment_method_id
              WHERE aml.account_id = ANY(%(accounts)s)
-               AND aml.company_id = %(company)s
-               AND aml.parent_state = 'posted'
+               AND %(posted)s
                AND aml.date BETWEEN %(from)s AND %(to)s
                AND aml.balance != 0
              GROUP BY 1, 2, 3, 4
@@ -127,48 +105,25 @@ class AtlasReportCashFlow(models.AbstractModel):
             """,
             method_name=method_name,
             accounts=account_ids,
-            company=options["company_id"],
+            posted=self._posted_items(options),
             **{"from": options["date_from"], "to": options["date_to"]},
-        )
-
-    def _opening_query(self, options, account_ids):
-        return SQL(
-            """
-            SELECT COALESCE(SUM(balance), 0)
-              FROM account_move_line
-             WHERE account_id = ANY(%s) AND date < %s AND parent_state = 'posted' AND company_id = %s
-            """,
-            account_ids,
-            options["date_from"],
-            options["company_id"],
         )
 
     # -------------------------------------------------------------------------
     # Lines
     # -------------------------------------------------------------------------
 
-    def _domain(self, options, account_ids, extra):
-        return [
-            ("company_id", "=", options["company_id"]),
-            ("parent_state", "=", "posted"),
-            ("account_id", "in", account_ids),
-            ("date", ">=", options["date_from"].isoformat()),
-            ("date", "<=", options["date_to"].isoformat()),
-            *extra,
-        ]
-
     @api.model
     def _compute_report(self, options):
         self._flush_accounting()
-        company = self._company(options)
-        account_ids = self._cash_account_ids(company)
+        account_ids = self._cash_account_ids(options)
         months = self._months(options)
         month_keys = [self._month_key(month) for month in months]
+        day_before = options["date_from"] - datetime.timedelta(days=1)
         rows, opening = [], 0.0
         if account_ids:
             rows = self._query(self._flows_query(options, account_ids))
-            self.env.cr.execute(self._opening_query(options, account_ids))
-            opening = self.env.cr.fetchone()[0]
+            opening = self._accounts_balance(options, account_ids, day_before)
 
         # {(direction, method_id): {"label", month_key: amount}}, amounts positive
         groups = {}
@@ -204,7 +159,7 @@ class AtlasReportCashFlow(models.AbstractModel):
                     label,
                     month_values(total),
                     kind="section",
-                    drilldown=self._domain(options, account_ids, [sign_domain]),
+                    drilldown=self._drilldown_domain(options, ("account_id", "in", account_ids), sign_domain),
                 )
             )
             for method_id, group in members:
@@ -220,7 +175,9 @@ class AtlasReportCashFlow(models.AbstractModel):
                         month_values(group),
                         parent=direction,
                         level=1,
-                        drilldown=self._domain(options, account_ids, [sign_domain, *method_domain]),
+                        drilldown=self._drilldown_domain(
+                            options, ("account_id", "in", account_ids), sign_domain, *method_domain
+                        ),
                     )
                 )
 
@@ -238,20 +195,21 @@ class AtlasReportCashFlow(models.AbstractModel):
         lines.append(self._line("net", self.env._("Net cash flow"), month_values(net), kind="subtotal"))
         lines.append(self._line("closing", self.env._("Closing cash"), closing_values, kind="total"))
 
-        day_before = options["date_from"] - datetime.timedelta(days=1)
         checks = []
         if account_ids:
+            # The opening cash is the accounts' balance on the day before; the closing cash,
+            # carried through every month's flows, must land on their balance at the end.
             checks = [
                 self._check(
                     options,
                     self.env._("Bank and cash accounts' balance on %s", self._format_date(day_before)),
-                    self._cash_balance(options, account_ids, day_before),
                     opening,
+                    opening_values["total"],
                 ),
                 self._check(
                     options,
                     self.env._("Bank and cash accounts' balance on %s", self._format_date(options["date_to"])),
-                    self._cash_balance(options, account_ids, options["date_to"]),
+                    self._accounts_balance(options, account_ids, options["date_to"]),
                     running,
                 ),
             ]

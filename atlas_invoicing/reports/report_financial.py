@@ -1,6 +1,6 @@
 from odoo import api, models
 
-from .atlas_report_xlsx import BOLD_KINDS, is_set, leading_text_columns
+from .abstract_report_xlsx import BOLD_KINDS, is_set, leading_text_columns
 
 ROW_CLASSES = {
     "section": "o_atlas_bold o_atlas_section",

@@ -5,7 +5,7 @@ from odoo import api, models
 from odoo.exceptions import UserError
 from odoo.tools import format_date, formatLang
 
-from ..reports.atlas_report_xlsx import is_set, report_filename, write_report_xlsx
+from .abstract_report_xlsx import is_set, report_filename, write_report_xlsx
 
 FINANCIAL_REPORT = "atlas_invoicing.action_report_atlas_financial"
 # Reports whose columns need the width of a landscape page.

@@ -23,9 +23,6 @@ class AtlasReportProfitLoss(models.AbstractModel):
     def _report_title(self):
         return self.env._("Profit & Loss")
 
-    def _period_text(self, date_from, date_to):
-        return self.env._("%(start)s – %(end)s", start=self._format_date(date_from), end=self._format_date(date_to))
-
     def _report_subtitle(self, options):
         text = self._period_text(options["date_from"], options["date_to"])
         if options["comparison"]:
@@ -70,8 +67,7 @@ class AtlasReportProfitLoss(models.AbstractModel):
                    COALESCE(SUM(aml.balance) FILTER (WHERE aml.date BETWEEN %(cfrom)s AND %(cto)s), 0) AS comparison
               FROM account_move_line aml
               JOIN account_account acc ON acc.id = aml.account_id
-             WHERE aml.company_id = %(company)s
-               AND aml.parent_state = 'posted'
+             WHERE %(posted)s
                AND acc.account_type = ANY(%(types)s)
                AND (aml.date BETWEEN %(from)s AND %(to)s OR aml.date BETWEEN %(cfrom)s AND %(cto)s)
              GROUP BY acc.id
@@ -79,7 +75,7 @@ class AtlasReportProfitLoss(models.AbstractModel):
             """,
             code=self._account_code_sql("acc", company),
             name=self._account_name_sql("acc"),
-            company=company.id,
+            posted=self._posted_items(options),
             types=list(INCOME_TYPES + EXPENSE_TYPES),
             **{
                 "from": options["date_from"],
@@ -88,15 +84,6 @@ class AtlasReportProfitLoss(models.AbstractModel):
                 "cto": comparison["date_to"],
             },
         )
-
-    def _domain(self, options, date_from, date_to, accounts_domain):
-        return [
-            ("company_id", "=", options["company_id"]),
-            ("parent_state", "=", "posted"),
-            ("date", ">=", date_from.isoformat()),
-            ("date", "<=", date_to.isoformat()),
-            *accounts_domain,
-        ]
 
     @api.model
     def _compute_report(self, options):
@@ -123,9 +110,7 @@ class AtlasReportProfitLoss(models.AbstractModel):
                     section_label,
                     values_of(section_total),
                     kind="section",
-                    drilldown=self._domain(
-                        options, options["date_from"], options["date_to"], [("account_id.account_type", "in", types)]
-                    ),
+                    drilldown=self._drilldown_domain(options, ("account_id.account_type", "in", types)),
                 )
             )
             for account_type in types:
@@ -140,12 +125,7 @@ class AtlasReportProfitLoss(models.AbstractModel):
                             values_of({key: sign * row[key] for key in keys}),
                             parent=section_key,
                             level=1,
-                            drilldown=self._domain(
-                                options,
-                                options["date_from"],
-                                options["date_to"],
-                                [("account_id", "=", row["account_id"])],
-                            ),
+                            drilldown=self._drilldown_domain(options, ("account_id", "=", row["account_id"])),
                         )
                     )
                 lines.append(
@@ -156,12 +136,7 @@ class AtlasReportProfitLoss(models.AbstractModel):
                         kind="subtotal",
                         parent=section_key,
                         level=1,
-                        drilldown=self._domain(
-                            options,
-                            options["date_from"],
-                            options["date_to"],
-                            [("account_id.account_type", "=", account_type)],
-                        ),
+                        drilldown=self._drilldown_domain(options, ("account_id.account_type", "=", account_type)),
                     )
                 )
             totals[section_key] = section_total
