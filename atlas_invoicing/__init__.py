@@ -1,5 +1,6 @@
 from . import controllers
 from . import models
+from . import demo
 from . import reports
 from . import wizard
 from .hooks import pre_init_hook, uninstall_hook

@@ -1,4 +1,4 @@
-# Part of atlas_invoicing. License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+# Part of atlas_invoicing. License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 {
     "name": "Atlas Invoicing",
     "summary": "Customer invoicing the Atlas way: customers, invoices, sending, "
@@ -7,7 +7,7 @@
     "category": "Accounting/Accounting",
     "website": "https://github.com/atlas-invoicing/atlas_invoicing",
     "author": "Atlas Invoicing developers",
-    "license": "LGPL-3",
+    "license": "AGPL-3",
     "application": True,
     "depends": ["account", "account_edi_ubl_cii", "mail", "contract"],
     "data": [

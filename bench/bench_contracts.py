@@ -32,18 +32,16 @@ import cProfile
 import datetime
 import functools
 import gc
-import io
 import json
 import os
-import platform
-import pstats
-import resource
 import statistics
 import subprocess
 import sys
 import threading
 import time
 import tracemalloc
+
+import benchlib
 
 import odoo
 from odoo import Command, api
@@ -111,10 +109,7 @@ def parse_args():
 
 
 def start_odoo(args):
-    odoo_args = ["-c", args.config, f"--log-level={args.log_level}", "--max-cron-threads=0"]
-    if args.logfile:
-        odoo_args.append(f"--logfile={args.logfile}")
-    odoo.tools.config.parse_config(odoo_args)
+    benchlib.start_odoo(args.config, args.log_level, args.logfile)
 
 
 @contextlib.contextmanager
@@ -232,39 +227,6 @@ def setup(args):
 # --------------------------------------------------------------------------------------
 
 
-def proc_status(key):
-    """A VmXXX line of /proc/self/status, in MiB."""
-    with open("/proc/self/status") as f:
-        for line in f:
-            if line.startswith(key + ":"):
-                return int(line.split()[1]) / 1024
-    raise KeyError(key)
-
-
-def reset_peak_rss():
-    """Reset the process's peak RSS (VmHWM) to its current RSS (Linux, since 4.0)."""
-    with open("/proc/self/clear_refs", "w") as f:
-        f.write("5")
-
-
-def cpu_seconds():
-    usage = resource.getrusage(resource.RUSAGE_SELF)
-    return usage.ru_utime + usage.ru_stime
-
-
-def vacuum(dbname):
-    import psycopg2
-
-    _db, info = odoo.sql_db.connection_info_for(dbname)
-    cnx = psycopg2.connect(**info)
-    try:
-        cnx.autocommit = True
-        with cnx.cursor() as cr:
-            cr.execute("VACUUM ANALYZE")
-    finally:
-        cnx.close()
-
-
 def keep_first(env, size):
     """Archive the contracts after the first `size`: neither path sees archived contracts."""
     contracts = bench_contracts(env)
@@ -273,36 +235,8 @@ def keep_first(env, size):
     return contracts[:size]
 
 
-class Phases:
-    """Wall time, CPU time, queries and peak RSS of the steps of one path (generate, post)."""
-
-    def __init__(self):
-        self.steps = {}
-        self._start()
-
-    def _start(self):
-        reset_peak_rss()
-        self._wall, self._cpu, self._queries = time.perf_counter(), cpu_seconds(), odoo.sql_db.sql_counter
-
-    def mark(self, name):
-        self.steps[name] = {
-            "seconds": time.perf_counter() - self._wall,
-            "cpu_seconds": cpu_seconds() - self._cpu,
-            "queries": odoo.sql_db.sql_counter - self._queries,
-            "rss_peak_mib": proc_status("VmHWM"),
-        }
-        self._start()
-
-
 def last_move_id(env):
     return env["account.move"].search([], order="id desc", limit=1).id or 0
-
-
-def next_request(env):
-    """A new request on the same cursor after a commit: a new ORM transaction object (empty
-    cache, no environments), as when the accountant confirms the drafts from the invoice list."""
-    env.cr.transaction = None  # the next Environment gets a new api.Transaction
-    return api.Environment(env.cr, env.uid, env.context)
 
 
 def post_drafts(env, invoices, phases):
@@ -318,7 +252,7 @@ def oca_path(env, date, phases):
     env["contract.contract"].cron_recurring_create_invoice(date)
     env.cr.commit()  # the cron job's commit
     phases.mark("generate")
-    env = next_request(env)
+    env = benchlib.next_request(env)
     post_drafts(env, env["account.move"].search([("id", ">", last_id), ("move_type", "=", "out_invoice")]), phases)
 
 
@@ -341,7 +275,7 @@ def atlas_path(env, date, phases, chunk_size=None, post_invoices=True):
     batch.atlas_generate(chunk_size=chunk_size)
     env.cr.commit()
     phases.mark("generate")
-    env = next_request(env)
+    env = benchlib.next_request(env)
     if not post_invoices:
         batch.with_env(env).atlas_post()
     phases.mark("post")
@@ -386,7 +320,7 @@ def one(args):
         date = min(contracts.mapped("recurring_next_date"))
         contract_ids = contracts.ids
         env.cr.commit()
-    vacuum(args.db)
+    benchlib.vacuum(args.db)
     # Warm-up, rolled back: the first invoice made and posted in a process loads code and
     # caches that both paths need.
     with cron_env(registry) as env:
@@ -404,12 +338,12 @@ def one(args):
     with cron_env(registry) as env:
         last_id = last_move_id(env)
         gc.collect()
-        rss_start = proc_status("VmRSS")
+        rss_start = benchlib.proc_status("VmRSS")
         if args.tracemalloc:
             tracemalloc.start()
         if profiler:
             profiler.enable()
-        phases = Phases()
+        phases = benchlib.Phases()
         path(env, date, phases)
         if profiler:
             profiler.disable()
@@ -419,11 +353,7 @@ def one(args):
         contracts = env["contract.contract"].browse(contract_ids)
         check = check_invoices(env, last_id, contracts, date)
     if profiler:
-        profiler.dump_stats(args.profile)
-        out = io.StringIO()
-        pstats.Stats(profiler, stream=out).sort_stats("cumulative").print_stats(40)
-        with open(args.profile[: -len(".prof")] + ".txt", "w") as f:
-            f.write(out.getvalue())
+        benchlib.write_profile(profiler, args.profile)
     steps = phases.steps
     result = {
         "path": args.path,
@@ -475,10 +405,6 @@ def drop_database(name):
         cnx.close()
 
 
-def load_average():
-    return " ".join(f"{x:.2f}" for x in os.getloadavg())
-
-
 def run_child(args, path, size, rnd):
     copy = f"{args.db}_run"
     copy_database(args.db, copy)
@@ -508,12 +434,7 @@ def bench(args):
     start_odoo(args)
     sizes = [int(s) for s in args.sizes.split(",")]
     paths = [p.strip() for p in args.paths.split(",")]
-    print(
-        f"Contract invoicing benchmark — {datetime.datetime.now():%Y-%m-%d %H:%M}, {platform.node()}, "
-        f"{os.cpu_count()} CPU(s), Python {platform.python_version()}, Odoo {odoo.release.version}; "
-        f"snapshot {args.db}; load average {load_average()}",
-        flush=True,
-    )
+    benchlib.print_header("Contract invoicing benchmark", f"snapshot {args.db}; ")
     results = []
     for size in sizes:
         for rnd in range(args.rounds):
@@ -532,7 +453,7 @@ def bench(args):
                     f"+{post['rss_peak_mib'] - r['rss_start_mib']:.0f} MiB"
                     + (f", Python peak {r['py_peak_mib']:.0f} MiB" if r["py_peak_mib"] is not None else "")
                     + f"; {c['invoices']} invoices ({c['posted']} posted), total {c['total']:.2f}; "
-                    f"load {load_average()}",
+                    f"load {benchlib.load_average()}",
                     flush=True,
                 )
     if args.json:
@@ -631,7 +552,7 @@ def report(results, sizes, paths):
                     f"  ratio {path}/oca throughput at {size} contracts = {ratio:.2f} "
                     f"(target ≥ {TARGET_RATIO:.2f}) {verdict}; on this process's CPU time: {cpu_ratio:.2f}"
                 )
-    print(f"  load average after: {load_average()}", flush=True)
+    print(f"  load average after: {benchlib.load_average()}", flush=True)
     return 0 if ok else 1
 
 

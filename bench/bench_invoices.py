@@ -19,30 +19,25 @@
    more per payment.
 
 Every round works in a transaction that is rolled back, so all rounds start from the same
-database; the figure kept is the median round. Run it through bench/run.sh, which creates
+database; the figure kept is the median round. Run it through bench/invoices_run.sh, which creates
 the databases; by hand:
 
     PYTHONPATH=/opt/odoo18 .venv/bin/python bench/bench_invoices.py -c .local/bench.conf
 """
 
 import argparse
-import cProfile
 import datetime
-import io
 import logging
-import os
-import platform
-import pstats
 import resource
 import socket
 import subprocess
 import sys
-import threading
 import time
-from contextlib import contextmanager
+
+import benchlib
 
 import odoo
-from odoo import Command, api, fields
+from odoo import Command, fields
 from odoo.modules.registry import Registry
 
 from odoo.addons.base.models.ir_actions_report import IrActionsReport
@@ -142,22 +137,19 @@ class WkhtmltopdfErrors(logging.Handler):
 WKHTMLTOPDF_ERRORS = WkhtmltopdfErrors()
 
 
-class Measure:
+class Measure(benchlib.Measure):
     """Wall time, queries and wkhtmltopdf use of one timed block."""
 
     def __init__(self, cr, strict=True):
-        self.cr = cr
+        super().__init__(cr)
         self.strict = strict  # wkhtmltopdf errors fail the block (not in warm-up rounds)
-        self.seconds = self.queries = self.pdf_calls = 0
-        self.pdf_seconds = self.cpu_seconds = 0.0
+        self.pdf_calls = 0
+        self.pdf_seconds = 0.0
 
     def __enter__(self):
         WKHTMLTOPDF_ERRORS.messages.clear()
-        self._queries = self.cr.sql_log_count
         self._pdf = (Counters.wkhtmltopdf_calls, Counters.wkhtmltopdf_seconds)
-        self._cpu = self._cpu_now()
-        self._start = time.perf_counter()
-        return self
+        return super().__enter__()
 
     @staticmethod
     def _cpu_now():
@@ -166,9 +158,7 @@ class Measure:
         return time.process_time() + children.ru_utime + children.ru_stime
 
     def __exit__(self, *exc):
-        self.seconds = time.perf_counter() - self._start
-        self.cpu_seconds = self._cpu_now() - self._cpu
-        self.queries = self.cr.sql_log_count - self._queries
+        super().__exit__(*exc)
         self.pdf_calls = Counters.wkhtmltopdf_calls - self._pdf[0]
         self.pdf_seconds = Counters.wkhtmltopdf_seconds - self._pdf[1]
         if WKHTMLTOPDF_ERRORS.messages and self.strict and not exc[0]:
@@ -176,58 +166,9 @@ class Measure:
         return False
 
 
-@contextmanager
-def maybe_profile(directory, name, enabled):
-    if not (directory and enabled):
-        yield
-        return
-    profiler = cProfile.Profile()
-    profiler.enable()
-    try:
-        yield
-    finally:
-        profiler.disable()
-        os.makedirs(directory, exist_ok=True)
-        path = os.path.join(directory, f"{name}.prof")
-        profiler.dump_stats(path)
-        out = io.StringIO()
-        pstats.Stats(profiler, stream=out).sort_stats("cumulative").print_stats(30)
-        with open(os.path.join(directory, f"{name}.txt"), "w") as f:
-            f.write(out.getvalue())
-        print(f"  profile written: {path} (top functions in {name}.txt)")
-
-
 # --------------------------------------------------------------------------------------
 # Databases and HTTP
 # --------------------------------------------------------------------------------------
-
-
-@contextmanager
-def rolled_back(registry):
-    """An environment (as the admin user) on a new cursor whose work is always rolled back."""
-    threading.current_thread().dbname = registry.db_name
-    cr = registry.cursor()
-    try:
-        env = api.Environment(cr, odoo.SUPERUSER_ID, {})
-        admin = env.ref("base.user_admin")
-        yield api.Environment(cr, admin.id, {"lang": admin.lang or "en_US", "tz": admin.tz or "UTC"})
-    finally:
-        cr.rollback()
-        cr.close()
-
-
-def vacuum(dbname):
-    """VACUUM ANALYZE before each round: rolled-back rounds leave dead rows behind."""
-    import psycopg2
-
-    _db, info = odoo.sql_db.connection_info_for(dbname)
-    cnx = psycopg2.connect(**info)
-    try:
-        cnx.autocommit = True
-        with cnx.cursor() as cr:
-            cr.execute("VACUUM ANALYZE")  # the warnings about shared catalogs stay in cnx.notices
-    finally:
-        cnx.close()
 
 
 def free_port():
@@ -379,20 +320,24 @@ def bench_create_post(registries, args):
         warmup = rnd == 0
         for label in order if rnd % 2 else reversed(order):
             n = min(20, args.invoices) if warmup else args.invoices
-            vacuum(registries[label].db_name)
-            with rolled_back(registries[label]) as env:
+            benchlib.vacuum(registries[label].db_name)
+            with benchlib.request(registries[label]) as env:
                 fixtures = make_fixtures(env)
                 last = rnd == args.rounds
-                with maybe_profile(args.profile, f"create_post_{label}", last), Measure(env.cr) as measure:
+                with (
+                    benchlib.maybe_profile(args.profile, f"create_post_{label}", last, top=30),
+                    Measure(env.cr) as measure,
+                ):
                     moves = create_and_post(env, fixtures, n)
                 check_posted(moves, n)
             if not warmup:
                 results[label].append((n, measure))
-            print(
-                f"  {'warm-up' if warmup else f'round {rnd}'} {label:<8} {n} invoices: {measure.seconds:.2f} s "
-                f"({measure.seconds / n * 1000:.1f} ms/invoice, CPU {measure.cpu_seconds / n * 1000:.1f} ms/invoice, "
-                f"{measure.queries / n:.0f} queries/invoice; load {load_average()})",
-                flush=True,
+            benchlib.print_round(
+                rnd,
+                warmup,
+                label,
+                f"{n} invoices: {measure.seconds:.2f} s ({measure.seconds / n * 1000:.1f} ms/invoice, "
+                f"CPU {measure.cpu_seconds / n * 1000:.1f} ms/invoice, {measure.queries / n:.0f} queries/invoice",
             )
     return results
 
@@ -425,8 +370,8 @@ def bench_send(registry, base_url, args):
     for rnd in range(args.send_rounds + 1):
         warmup = rnd == 0
         n = min(3, args.send) if warmup else args.send
-        vacuum(registry.db_name)
-        with rolled_back(registry) as env:
+        benchlib.vacuum(registry.db_name)
+        with benchlib.request(registry) as env:
             params = env["ir.config_parameter"].sudo()
             params.set_param("report.url", base_url)
             if args.vanilla_pdf_batch is not None:
@@ -441,34 +386,23 @@ def bench_send(registry, base_url, args):
             for label in list(paths) if rnd % 2 else reversed(list(paths)):
                 last = rnd == args.send_rounds
                 batch = batches[label].with_env(env)
-                with maybe_profile(args.profile, f"send_{label}", last), Measure(env.cr, not warmup) as measure:
+                with (
+                    benchlib.maybe_profile(args.profile, f"send_{label}", last, top=30),
+                    Measure(env.cr, not warmup) as measure,
+                ):
                     paths[label](env, batch)
                 check_sent(env, batch)
                 if not warmup:
                     results[label].append((n, measure))
-                print(
-                    f"  {'warm-up' if warmup else f'round {rnd}'} {label:<8} {n} invoices: {measure.seconds:.2f} s "
-                    f"({measure.seconds / n * 1000:.0f} ms/invoice; wkhtmltopdf {measure.pdf_calls} call(s), "
-                    f"{measure.pdf_seconds:.2f} s; CPU {measure.cpu_seconds / n * 1000:.0f} ms/invoice; "
-                    f"{measure.queries / n:.0f} queries/invoice; load {load_average()})",
-                    flush=True,
+                benchlib.print_round(
+                    rnd,
+                    warmup,
+                    label,
+                    f"{n} invoices: {measure.seconds:.2f} s ({measure.seconds / n * 1000:.0f} ms/invoice; "
+                    f"wkhtmltopdf {measure.pdf_calls} call(s), {measure.pdf_seconds:.2f} s; "
+                    f"CPU {measure.cpu_seconds / n * 1000:.0f} ms/invoice; {measure.queries / n:.0f} queries/invoice",
                 )
     return results
-
-
-def next_request(env):
-    """End a request as its commit would, and start the next one as a new request would.
-
-    The commit part: flush, then run the pre-commit hooks (mail tracking messages, ...), which
-    a flush alone leaves pending. The new request: a new ORM transaction object (empty cache,
-    no environments) on the same database transaction, which the round rolls back. Without
-    it, environments pile up in the one ORM transaction (mail tracking data keeps their
-    records alive) and every ``Environment(...)`` and ``with_context`` scans them all: over a
-    round, a payment became several times slower (quadratic), more for the second path.
-    """
-    env.cr.flush()
-    env.cr.transaction = None  # the next Environment gets a new api.Transaction
-    return api.Environment(env.cr, env.uid, env.context)
 
 
 def analyze(cr):
@@ -477,8 +411,7 @@ def analyze(cr):
     round's VACUUM ANALYZE ran on nearly empty accounting tables: with those statistics, some
     of Odoo's queries (the payment state's, on account_partial_reconcile and
     account_move_line) scan every line in nested loops, and a payment's SQL time grows with
-    every payment made before it in the transaction (22 ms instead of 0.2 ms for one query
-    after 50 payments)."""
+    every payment made before it in the transaction."""
     cr.execute("ANALYZE")
 
 
@@ -500,7 +433,7 @@ def pay_vanilla(env, invoice_ids, form):
             )
         )
         wizard.action_create_payments()
-        env = next_request(env)
+        env = benchlib.next_request(env)
     return env
 
 
@@ -511,7 +444,7 @@ def pay_atlas(env, invoice_ids, form):
         invoice.atlas_record_payment(
             amount=invoice.amount_residual, date=form["date"], journal_id=form["journal_id"], payment_method="check"
         )
-        env = next_request(env)
+        env = benchlib.next_request(env)
     return env
 
 
@@ -521,8 +454,8 @@ def bench_payment(registry, args):
     for rnd in range(args.payment_rounds + 1):
         warmup = rnd == 0
         n = min(10, args.payments) if warmup else args.payments
-        vacuum(registry.db_name)
-        with rolled_back(registry) as env:
+        benchlib.vacuum(registry.db_name)
+        with benchlib.request(registry) as env:
             fixtures = make_fixtures(env)
             journal = bank_journal(env)
             # The bank journal's default method line, as the Register Payment form proposes it.
@@ -537,22 +470,23 @@ def bench_payment(registry, args):
             # 2n posted invoices of the same shape: the first n for vanilla, the others for Atlas.
             moves = create_and_post(env, fixtures, 2 * n)
             batches = {"vanilla": moves[:n].ids, "atlas": moves[n:].ids}
-            env = next_request(env)  # the invoices' pre-commit work is done outside the timed block
+            env = benchlib.next_request(env)  # the invoices' pre-commit work is done outside the timed block
             analyze(env.cr)
             for label in list(paths) if rnd % 2 else reversed(list(paths)):
                 last = rnd == args.payment_rounds
-                with maybe_profile(args.profile, f"payment_{label}", last), Measure(env.cr) as measure:
+                with benchlib.maybe_profile(args.profile, f"payment_{label}", last, top=30), Measure(env.cr) as measure:
                     env = paths[label](env, batches[label], form)
                 check_paid(env["account.move"].browse(batches[label]), method_codes[label])
-                env = next_request(env)
+                env = benchlib.next_request(env)
                 analyze(env.cr)  # the second path starts with statistics that count the first one's payments
                 if not warmup:
                     results[label].append((n, measure))
-                print(
-                    f"  {'warm-up' if warmup else f'round {rnd}'} {label:<8} {n} payments: {measure.seconds:.2f} s "
-                    f"({measure.seconds / n * 1000:.1f} ms/payment, CPU {measure.cpu_seconds / n * 1000:.1f} "
-                    f"ms/payment, {measure.queries / n:.0f} queries/payment; load {load_average()})",
-                    flush=True,
+                benchlib.print_round(
+                    rnd,
+                    warmup,
+                    label,
+                    f"{n} payments: {measure.seconds:.2f} s ({measure.seconds / n * 1000:.1f} ms/payment, "
+                    f"CPU {measure.cpu_seconds / n * 1000:.1f} ms/payment, {measure.queries / n:.0f} queries/payment",
                 )
     return results
 
@@ -599,34 +533,22 @@ def print_table(title, results, target, extra_pdf=False):
     print(f"  ratio atlas/vanilla = {ratio:.2f} (target ≤ {target:.2f}) {verdict}")
     cpu_ratio = cpu_per_invoice["atlas"] / cpu_per_invoice["vanilla"]
     print(f"  (CPU time ratio atlas/vanilla = {cpu_ratio:.2f}: this process and wkhtmltopdf, without PostgreSQL)")
-    print(f"  load average after: {load_average()}", flush=True)
+    print(f"  load average after: {benchlib.load_average()}", flush=True)
     return ratio
-
-
-def load_average():
-    return " ".join(f"{x:.2f}" for x in os.getloadavg())
 
 
 def main():
     args = parse_args()
-    odoo_args = ["-c", args.config, f"--log-level={args.log_level}", "--max-cron-threads=0"]
-    if args.logfile:
-        odoo_args.append(f"--logfile={args.logfile}")
-    odoo.tools.config.parse_config(odoo_args)
+    benchlib.start_odoo(args.config, args.log_level, args.logfile)
     logging.getLogger("odoo.addons.base.models.ir_actions_report").addHandler(WKHTMLTOPDF_ERRORS)
     if odoo.tools.config["test_enable"] or odoo.tools.config["test_file"]:
         sys.exit("test mode is on in the configuration: PDFs would not be rendered")
 
-    print(
-        f"atlas_invoicing benchmarks — {datetime.datetime.now():%Y-%m-%d %H:%M}, "
-        f"{platform.node()}, {os.cpu_count()} CPU(s), Python {platform.python_version()}, "
-        f"Odoo {odoo.release.version}; load average {load_average()}",
-        flush=True,
-    )
+    benchlib.print_header("atlas_invoicing benchmarks")
     registries = {"vanilla": Registry(args.vanilla_db), "atlas": Registry(args.atlas_db)}
     installed = {}
     for label, registry in registries.items():
-        with rolled_back(registry) as env:
+        with benchlib.request(registry) as env:
             installed[label] = bool(
                 env["ir.module.module"].search_count([("name", "=", "atlas_invoicing"), ("state", "=", "installed")])
             )

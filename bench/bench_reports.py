@@ -25,18 +25,12 @@ by hand:
 """
 
 import argparse
-import cProfile
-import datetime
-import io
 import json
-import os
-import platform
-import pstats
-import resource
 import sys
-import threading
 import time
 from contextlib import contextmanager
+
+import benchlib
 
 import odoo
 from odoo import api
@@ -90,63 +84,6 @@ def parse_args():
 # --------------------------------------------------------------------------------------
 
 
-@contextmanager
-def request(registry):
-    """One emulated request as the admin user: a new cursor, a new environment (empty
-    caches), everything rolled back at the end."""
-    threading.current_thread().dbname = registry.db_name
-    cr = registry.cursor()
-    try:
-        env = api.Environment(cr, odoo.SUPERUSER_ID, {})
-        admin = env.ref("base.user_admin")
-        yield api.Environment(cr, admin.id, {"lang": admin.lang or "en_US", "tz": admin.tz or "UTC"})
-    finally:
-        cr.rollback()
-        cr.close()
-
-
-class Measure:
-    """Wall time, this process's CPU time and the queries of one timed call."""
-
-    def __init__(self, cr):
-        self.cr = cr
-        self.seconds = self.cpu_seconds = 0.0
-        self.queries = 0
-
-    def __enter__(self):
-        self._queries = self.cr.sql_log_count
-        self._cpu = time.process_time()
-        self._start = time.perf_counter()
-        return self
-
-    def __exit__(self, *exc):
-        self.seconds = time.perf_counter() - self._start
-        self.cpu_seconds = time.process_time() - self._cpu
-        self.queries = self.cr.sql_log_count - self._queries
-        return False
-
-
-@contextmanager
-def maybe_profile(directory, name, enabled):
-    if not (directory and enabled):
-        yield
-        return
-    profiler = cProfile.Profile()
-    profiler.enable()
-    try:
-        yield
-    finally:
-        profiler.disable()
-        os.makedirs(directory, exist_ok=True)
-        path = os.path.join(directory, f"{name}.prof")
-        profiler.dump_stats(path)
-        out = io.StringIO()
-        pstats.Stats(profiler, stream=out).sort_stats("cumulative").print_stats(40)
-        with open(os.path.join(directory, f"{name}.txt"), "w") as f:
-            f.write(out.getvalue())
-        print(f"  profile written: {path} (top functions in {name}.txt)")
-
-
 class SqlProfile:
     """Wall time of every query run through Odoo's cursors while active (--sql-profile)."""
 
@@ -183,17 +120,9 @@ def maybe_sql_profile(enabled, name):
             print(f"    {seconds * 1000:8.1f} ms  {' '.join(query.split())[:160]}")
 
 
-def peak_rss_mb():
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-
-
 def as_client_sends(data):
     """The report data as the web client sends it back to /report/html (JSON: dates as strings)."""
     return json.loads(json.dumps(data, default=odoo.tools.json_default))
-
-
-def load_average():
-    return " ".join(f"{x:.2f}" for x in os.getloadavg())
 
 
 def money(value):
@@ -259,14 +188,14 @@ def bench_aging(registry, args, atlas_available, details):
     for rnd in range(args.rounds + 1):
         warmup = rnd == 0
         for path in paths if rnd % 2 else list(reversed(paths)):
-            with request(registry) as env:
+            with benchlib.request(registry) as env:
                 company = env.company
                 last = rnd == args.rounds
                 if path == "atlas":
                     with (
                         maybe_sql_profile(args.sql_profile and last, f"aging_atlas{details * '_items'}"),
-                        maybe_profile(args.profile, f"aging_atlas{details * '_items'}", last),
-                        Measure(env.cr) as measure,
+                        benchlib.maybe_profile(args.profile, f"aging_atlas{details * '_items'}", last),
+                        benchlib.Measure(env.cr) as measure,
                     ):
                         output = aging_atlas(env, args, company, details)
                 else:
@@ -276,18 +205,20 @@ def bench_aging(registry, args, atlas_available, details):
                     wizard = wizard.with_env(env)
                     with (
                         maybe_sql_profile(args.sql_profile and last, f"aging_oca{details * '_items'}"),
-                        maybe_profile(args.profile, f"aging_oca{details * '_items'}", last),
-                        Measure(env.cr) as measure,
+                        benchlib.maybe_profile(args.profile, f"aging_oca{details * '_items'}", last),
+                        benchlib.Measure(env.cr) as measure,
                     ):
                         output = aging_oca(env, wizard)
             outputs[path] = output
             if not warmup:
                 results[path].append(measure)
-            print(
-                f"  {'warm-up' if warmup else f'round {rnd}'} {path:<6} {measure.seconds * 1000:9.1f} ms "
-                f"(CPU {measure.cpu_seconds * 1000:.0f} ms, {measure.queries} queries; "
-                f"{output['customers']} customers, {output['items']} open items; load {load_average()})",
-                flush=True,
+            benchlib.print_round(
+                rnd,
+                warmup,
+                path,
+                f"{measure.seconds * 1000:9.1f} ms (CPU {measure.cpu_seconds * 1000:.0f} ms, {measure.queries} "
+                f"queries; {output['customers']} customers, {output['items']} open items",
+                width=6,
             )
     return results, {path: outputs[path] for path in paths}  # Atlas first, in the tables too
 
@@ -362,15 +293,15 @@ def bench_gl(registry, args, atlas_available):
             # OCA's General Ledger takes minutes on the large book: fewer rounds of it.
             if rnd > (args.gl_oca_rounds if path == "oca" else args.rounds):
                 continue
-            with request(registry) as env:
+            with benchlib.request(registry) as env:
                 company = env.company
                 last = rnd == args.rounds
                 last_oca = rnd == args.gl_oca_rounds
                 if path == "atlas":
                     with (
                         maybe_sql_profile(args.sql_profile and last, "gl_atlas"),
-                        maybe_profile(args.profile, "gl_atlas", last),
-                        Measure(env.cr) as measure,
+                        benchlib.maybe_profile(args.profile, "gl_atlas", last),
+                        benchlib.Measure(env.cr) as measure,
                     ):
                         output = gl_atlas(env, args, company)
                 else:
@@ -380,18 +311,20 @@ def bench_gl(registry, args, atlas_available):
                     wizard = wizard.with_env(env)
                     with (
                         maybe_sql_profile(args.sql_profile and last_oca, "gl_oca"),
-                        maybe_profile(args.profile, "gl_oca", last_oca),
-                        Measure(env.cr) as measure,
+                        benchlib.maybe_profile(args.profile, "gl_oca", last_oca),
+                        benchlib.Measure(env.cr) as measure,
                     ):
                         output = gl_oca(env, wizard)
             outputs[path] = output
             if not warmup:
                 results[path].append(measure)
-            print(
-                f"  {'warm-up' if warmup else f'round {rnd}'} {path:<6} {measure.seconds * 1000:9.1f} ms "
-                f"(CPU {measure.cpu_seconds * 1000:.0f} ms, {measure.queries} queries; "
-                f"{len(output['accounts'])} accounts, {output['lines']} lines; load {load_average()})",
-                flush=True,
+            benchlib.print_round(
+                rnd,
+                warmup,
+                path,
+                f"{measure.seconds * 1000:9.1f} ms (CPU {measure.cpu_seconds * 1000:.0f} ms, {measure.queries} "
+                f"queries; {len(output['accounts'])} accounts, {output['lines']} lines",
+                width=6,
             )
     return results, {path: outputs[path] for path in paths}  # Atlas first, in the tables too
 
@@ -435,20 +368,12 @@ def print_totals(outputs, keys, compared=None):
 
 def main():
     args = parse_args()
-    odoo_args = ["-c", args.config, f"--log-level={args.log_level}", "--max-cron-threads=0"]
-    if args.logfile:
-        odoo_args.append(f"--logfile={args.logfile}")
-    odoo.tools.config.parse_config(odoo_args)
-    print(
-        f"atlas_invoicing report benchmarks — {datetime.datetime.now():%Y-%m-%d %H:%M}, "
-        f"{platform.node()}, {os.cpu_count()} CPU(s), Python {platform.python_version()}, "
-        f"Odoo {odoo.release.version}; load average {load_average()}",
-        flush=True,
-    )
+    benchlib.start_odoo(args.config, args.log_level, args.logfile)
+    benchlib.print_header("atlas_invoicing report benchmarks")
     if args.sql_profile:
         SqlProfile.install()
     registry = Registry(args.database)
-    with request(registry) as env:
+    with benchlib.request(registry) as env:
         modules = dict(
             env["ir.module.module"]
             .search([("name", "in", ["atlas_invoicing", "account_financial_report"])])
@@ -493,7 +418,10 @@ def main():
                     verdicts.append(ratio >= TARGET_AGING_RATIO)
                 verdicts += [medians["atlas"] < TARGET_AGING_MS, same]
                 print(line + f"; totals {'agree' if same else 'DIFFER'}")
-            print(f"  load average after: {load_average()}; peak memory of this process {peak_rss_mb():.0f} MB")
+            print(
+                f"  load average after: {benchlib.load_average()}; "
+                f"peak memory of this process {benchlib.peak_rss_mb():.0f} MB"
+            )
 
     if not args.skip_gl:
         print(f"\n[2] General Ledger {args.year}-01-01 .. {args.year}-12-31: {args.rounds} rounds per path")
@@ -525,7 +453,11 @@ def main():
                 line += f"; ratio OCA/Atlas = {medians['oca'] / medians['atlas']:.1f}"
             verdicts += [medians["atlas"] < TARGET_GL_MS, same]
             print(line + f"; period debit and credit {'agree' if same else 'DIFFER'}")
-        print(f"  load average after: {load_average()}; peak memory of this process {peak_rss_mb():.0f} MB", flush=True)
+        print(
+            f"  load average after: {benchlib.load_average()}; "
+            f"peak memory of this process {benchlib.peak_rss_mb():.0f} MB",
+            flush=True,
+        )
     return 0 if all(verdicts) else 1
 
 

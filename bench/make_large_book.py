@@ -46,6 +46,7 @@ import random
 import sys
 import time
 
+import benchlib
 import psycopg2
 
 import odoo
@@ -110,14 +111,6 @@ def step(message):
 # --------------------------------------------------------------------------------------
 # 1. The template, through the ORM
 # --------------------------------------------------------------------------------------
-
-
-def next_request(env):
-    """End a request as its commit would (flush + pre-commit hooks) and start a new ORM
-    transaction object, so environments and caches don't pile up (see bench/README.md)."""
-    env.cr.flush()
-    env.cr.transaction = None
-    return api.Environment(env.cr, env.uid, env.context)
 
 
 def setup(env, n_customers):
@@ -288,12 +281,12 @@ def build_template(registry, n):
         env = api.Environment(cr, admin.id, {"lang": "en_US", "tz": "UTC", "tracking_disable": True})
         assert not env["account.move"].search_count([]), "the database already has journal entries"
         fx = setup(env, n)
-        env = next_request(env)
+        env = benchlib.next_request(env)
         invoices = {}
         events = template_events(n)
         for count, event in enumerate(events, 1):
             run_event(env, fx, invoices, event)
-            env = next_request(env)
+            env = benchlib.next_request(env)
             fx = {key: value.with_env(env) if hasattr(value, "with_env") else value for key, value in fx.items()}
             if count % 200 == 0:
                 cr.commit()
@@ -675,10 +668,7 @@ def validate(cnx, tables, n_invoices):
 
 def main():
     args = parse_args()
-    odoo_args = ["-c", args.config, f"--log-level={args.log_level}", "--max-cron-threads=0"]
-    if args.logfile:
-        odoo_args.append(f"--logfile={args.logfile}")
-    odoo.tools.config.parse_config(odoo_args)
+    benchlib.start_odoo(args.config, args.log_level, args.logfile)
     started = time.perf_counter()
     n_copies = args.invoices // args.customers
     step(f"[1/3] template through the ORM: {args.customers} customers and invoices in {args.database}")

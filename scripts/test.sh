@@ -3,6 +3,7 @@
 #   1. lint: ruff, then pylint-odoo (any message fails the run)
 #   2. the addon's Odoo tests with pytest-odoo, on a fresh database where the addon was just installed
 #   3. end-to-end tests over XML-RPC against a real Odoo server on a free local port
+#   4. the wheel: built, and the addon installed from it on a throw-away database
 # Every part runs even when an earlier one failed; the exit code is non-zero if any failed.
 set -uo pipefail
 source "$(dirname "$0")/lib.sh"
@@ -92,6 +93,29 @@ else
     rc=${PIPESTATUS[0]}
     record "end-to-end tests" $rc "$(pytest_summary "$LOG_DIR/e2e-tests.out")"
 fi
+
+# --- Wheel install test (packaging) ---------------------------------------------------
+# The addon as administrators get it: a wheel built by whool, unpacked with pip into a
+# folder of its own, installed from there (the checkout is not on that addons path) on a
+# throw-away database. A file left out of the wheel or a broken manifest fails here.
+part "Wheel: build it, install atlas_invoicing from it on a throw-away database"
+WHEEL_DIR="$LOG_DIR/wheel"; WHEEL_DB="${TEMPLATE_DB}_wheel"
+(
+    set -e
+    "$PYTHON" -m pip wheel -q --no-deps -w "$WHEEL_DIR/dist" ./atlas_invoicing
+    "$PYTHON" -m pip install -q --no-deps --target "$WHEEL_DIR/site" "$WHEEL_DIR"/dist/odoo_addon_atlas_invoicing-*.whl
+    odoo_bin -c "$CONFIG" -d "$WHEEL_DB" --without-demo=all --stop-after-init --log-level=info \
+        --addons-path="$ODOO_PATH/addons,$ODOO_PATH/odoo/addons,$OCA_DIR/odoo/addons,$WHEEL_DIR/site/odoo/addons" \
+        -i atlas_invoicing --logfile="$WHEEL_DIR/install.log" 2>/dev/null
+    grep -q "Modules loaded" "$WHEEL_DIR/install.log"
+    [ "$(psql -d "$WHEEL_DB" -tAc "SELECT state FROM ir_module_module WHERE name = 'atlas_invoicing'")" = installed ]
+)
+rc=$?
+psql -q -d postgres -c "DROP DATABASE IF EXISTS \"$WHEEL_DB\" WITH (FORCE)" >/dev/null 2>&1
+rm -rf "$LOCAL_DIR/filestore/filestore/$WHEEL_DB"
+[ $rc = 0 ] || tail -n 40 "$WHEEL_DIR/install.log" 2>/dev/null
+record "wheel install" $rc "$([ $rc = 0 ] && echo "installed from $(basename "$WHEEL_DIR"/dist/*.whl)" || echo "FAILED (see $WHEEL_DIR)")"
+# --- end of the wheel install test ----------------------------------------------------
 
 part "Summary (logs: $LOG_DIR)"
 printf '%s\n' "${SUMMARY[@]}"

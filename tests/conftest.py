@@ -163,6 +163,24 @@ def create_user(admin, login, *group_xmlids):
     )
 
 
+def create_invoice(client, partner_id, lines, **values):
+    """A draft customer invoice made over XML-RPC by ``client`` (its rights apply).
+
+    ``lines`` are the invoice lines' values (name, account_id, quantity, price_unit,
+    tax_ids...), one dict each; ``values`` are more fields of the invoice (invoice_date...).
+    """
+    return client.call(
+        "account.move",
+        "create",
+        {
+            "move_type": "out_invoice",
+            "partner_id": partner_id,
+            **values,
+            "invoice_line_ids": [(0, 0, line) for line in lines],
+        },
+    )
+
+
 @pytest.fixture(scope="session")
 def smtp_server():
     server = LocalSmtpServer()

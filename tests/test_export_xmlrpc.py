@@ -9,7 +9,7 @@ import xmlrpc.client
 
 import pytest
 import requests
-from conftest import create_user
+from conftest import create_invoice, create_user
 
 XERO_HEADER = (
     "*ContactName,EmailAddress,POAddressLine1,POAddressLine2,POAddressLine3,POAddressLine4,POCity,PORegion,"
@@ -52,28 +52,20 @@ def world(odoo_server, database, admin):
 
 
 def _draft(world, price, discount=0.0):
-    return world["bella"].call(
-        "account.move",
-        "create",
-        {
-            "move_type": "out_invoice",
-            "partner_id": world["customer"],
-            "invoice_date": "2026-03-02",
-            "invoice_line_ids": [
-                (
-                    0,
-                    0,
-                    {
-                        "name": "Managed services",
-                        "account_id": world["revenue"]["id"],
-                        "quantity": 2,
-                        "price_unit": price,
-                        "discount": discount,
-                        "tax_ids": [(6, 0, [world["tax_id"]])],
-                    },
-                )
-            ],
-        },
+    return create_invoice(
+        world["bella"],
+        world["customer"],
+        [
+            {
+                "name": "Managed services",
+                "account_id": world["revenue"]["id"],
+                "quantity": 2,
+                "price_unit": price,
+                "discount": discount,
+                "tax_ids": [(6, 0, [world["tax_id"]])],
+            }
+        ],
+        invoice_date="2026-03-02",
     )
 
 

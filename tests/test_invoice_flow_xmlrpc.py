@@ -12,7 +12,7 @@ import xmlrpc.client
 from datetime import date, timedelta
 
 import pytest
-from conftest import create_user
+from conftest import create_invoice, create_user
 from PyPDF2 import PdfReader
 
 
@@ -73,29 +73,21 @@ def _customer(client, world, name, email="billing@northwind.example"):
 
 
 def _draft_invoice(client, world, customer_id, lines=((2, 150.0, True), (1, 100.0, False))):
-    return client.call(
-        "account.move",
-        "create",
-        {
-            "move_type": "out_invoice",
-            "partner_id": customer_id,
-            "invoice_date": date.today().isoformat(),
-            "invoice_payment_term_id": world["term_id"],
-            "invoice_line_ids": [
-                (
-                    0,
-                    0,
-                    {
-                        "name": f"Service {i}",
-                        "account_id": world["revenue_id"],
-                        "quantity": qty,
-                        "price_unit": price,
-                        "tax_ids": [(6, 0, [world["tax_id"]] if taxed else [])],
-                    },
-                )
-                for i, (qty, price, taxed) in enumerate(lines, start=1)
-            ],
-        },
+    return create_invoice(
+        client,
+        customer_id,
+        [
+            {
+                "name": f"Service {i}",
+                "account_id": world["revenue_id"],
+                "quantity": qty,
+                "price_unit": price,
+                "tax_ids": [(6, 0, [world["tax_id"]] if taxed else [])],
+            }
+            for i, (qty, price, taxed) in enumerate(lines, start=1)
+        ],
+        invoice_date=date.today().isoformat(),
+        invoice_payment_term_id=world["term_id"],
     )
 
 

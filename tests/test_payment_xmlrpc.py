@@ -6,7 +6,7 @@ import threading
 import xmlrpc.client
 
 import pytest
-from conftest import create_user
+from conftest import create_invoice, create_user
 
 RETRYABLE = ("could not serialize", "concurrent update", "deadlock")
 
@@ -37,16 +37,8 @@ def world(odoo_server, database, admin):
 def _sent_invoice(world, price, name="Payer Inc"):
     paula = world["paula"]
     customer = paula.call("res.partner", "create", {"name": name, "email": "ap@payer.example"})
-    invoice_id = paula.call(
-        "account.move",
-        "create",
-        {
-            "move_type": "out_invoice",
-            "partner_id": customer,
-            "invoice_line_ids": [
-                (0, 0, {"name": "Work", "account_id": world["revenue_id"], "price_unit": price, "tax_ids": []})
-            ],
-        },
+    invoice_id = create_invoice(
+        paula, customer, [{"name": "Work", "account_id": world["revenue_id"], "price_unit": price, "tax_ids": []}]
     )
     paula.call("account.move", "action_atlas_mark_sent", [invoice_id])
     return invoice_id

@@ -11,7 +11,7 @@ import xmlrpc.client
 from pathlib import Path
 
 import pytest
-from conftest import _env, create_user, start_odoo, stop_odoo
+from conftest import _env, create_invoice, create_user, start_odoo, stop_odoo
 
 
 @pytest.fixture(scope="module")
@@ -30,14 +30,8 @@ def test_send_without_pdf_changes_nothing(server_without_pdf_engine, database, d
     bea = server_without_pdf_engine.login(database, login, f"{login}-pw-2026")
     customer_id = bea.call("res.partner", "create", {"name": "PDF Less Ltd", "email": "ap@pdfless.example"})
     revenue_id = admin.call("account.account", "search", [("account_type", "=", "income")], limit=1)[0]
-    invoice_id = bea.call(
-        "account.move",
-        "create",
-        {
-            "move_type": "out_invoice",
-            "partner_id": customer_id,
-            "invoice_line_ids": [(0, 0, {"name": "Work", "account_id": revenue_id, "quantity": 1, "price_unit": 80})],
-        },
+    invoice_id = create_invoice(
+        bea, customer_id, [{"name": "Work", "account_id": revenue_id, "quantity": 1, "price_unit": 80}]
     )
     with pytest.raises(xmlrpc.client.Fault) as refused:
         bea.call("account.move", "atlas_send", [invoice_id], delivery)

@@ -3,7 +3,7 @@
 import xmlrpc.client
 
 import pytest
-from conftest import create_user
+from conftest import create_invoice, create_user
 
 
 def _shown_menus(client):
@@ -68,20 +68,10 @@ def test_bookkeeper_logs_in_and_works_over_xmlrpc(odoo_server, database, admin):
         [("account_type", "=", "income"), ("company_ids", "in", [admin.ref("base.main_company")])],
         limit=1,
     )[0]
-    invoice_id = bella.call(
-        "account.move",
-        "create",
-        {
-            "move_type": "out_invoice",
-            "partner_id": customer_id,
-            "invoice_line_ids": [
-                (
-                    0,
-                    0,
-                    {"name": "Setup fee", "account_id": revenue_id, "quantity": 2, "price_unit": 60.0, "tax_ids": []},
-                )
-            ],
-        },
+    invoice_id = create_invoice(
+        bella,
+        customer_id,
+        [{"name": "Setup fee", "account_id": revenue_id, "quantity": 2, "price_unit": 60.0, "tax_ids": []}],
     )
     [invoice] = bella.call("account.move", "read", [invoice_id], ["state", "amount_total", "partner_id"])
     assert invoice["state"] == "draft"

@@ -1,4 +1,4 @@
-"""Export formats (SPEC §7). Each module turns invoices into file bytes; the rules (who may
+"""Export formats. Each module turns invoices into file bytes; the rules (who may
 export, which invoices, the status and the log) live in models/account_move_export.py."""
 
 from . import csv_generic, quickbooks, ubl, xero

@@ -3,8 +3,8 @@ from . import account_move_delivery
 from . import account_move_export
 from . import account_move_payment
 from . import account_payment
-from . import atlas_demo
 from . import atlas_export_log
+from . import atlas_chunked_commit_mixin
 from . import atlas_invoice_batch
 from . import ir_actions_report
 from . import account_payment_method

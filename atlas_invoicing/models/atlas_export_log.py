@@ -8,7 +8,7 @@ from ..export import EXPORT_FORMATS
 
 class AtlasExportLog(models.Model):
     """One export of invoices to external accounting software: who, when, which format,
-    which invoices, and the very file they got (SPEC §7).
+    which invoices, and the very file they got.
 
     Accountants read it; nobody writes it by hand: account.move.atlas_export creates it (as
     superuser, after its own checks), so a log always tells what really left the system.

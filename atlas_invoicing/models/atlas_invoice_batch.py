@@ -1,12 +1,12 @@
-"""Invoice batches (seed 001): one named run that invoices many contracts at once.
+"""Invoice batches: one named run that invoices many contracts at once.
 
 Generation reuses OCA `contract` (`_recurring_create_invoice`), which creates the invoice
 and moves the contract's next invoice date on in the same transaction. The batch works
-through the due contracts in chunks and commits after each one, so an interrupted run
-(a killed server) loses at most the chunk in progress, and that chunk leaves no trace:
-its invoices and its date changes roll back together. Running Generate again resumes,
-because a contract that was invoiced is no longer due. The unique index on (contract,
-period start) in account_move_contract.py is the last guard against a duplicate.
+through the due contracts in chunks and commits after each one (atlas.chunked.commit.mixin),
+so an interrupted run (a killed server) loses at most the chunk in progress, and that chunk
+leaves no trace: its invoices and its date changes roll back together. Running Generate
+again resumes, because a contract that was invoiced is no longer due. The unique index on
+(contract, period start) in account_move_contract.py is the last guard against a duplicate.
 """
 
 import base64
@@ -15,10 +15,9 @@ from collections import Counter
 
 from psycopg2 import errors as pg_errors
 
-from odoo import api, fields, models, modules, tools
+from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.osv import expression
-from odoo.tools import split_every
 from odoo.tools.safe_eval import safe_eval
 
 from .ir_actions_report import ATLAS_INVOICE_REPORT
@@ -26,7 +25,7 @@ from .ir_actions_report import ATLAS_INVOICE_REPORT
 _logger = logging.getLogger(__name__)
 
 DEFAULT_CHUNK_SIZE = 100
-# Send all renders a PDF per invoice (about a second each): a commit every few invoices.
+# Send all renders a PDF per invoice, its slow part: a commit every few invoices.
 SEND_CHUNK_SIZE = 20
 # A contract far behind is billed period by period up to the batch date; this bounds the
 # periods one contract may get in one batch (ten years of monthly invoices).
@@ -36,7 +35,7 @@ MAX_PERIODS_PER_CONTRACT = 120
 class AtlasInvoiceBatch(models.Model):
     _name = "atlas.invoice.batch"
     _description = "Invoice Batch"
-    _inherit = ["mail.thread"]
+    _inherit = ["mail.thread", "atlas.chunked.commit.mixin"]
     _order = "date desc, id desc"
     _check_company_auto = True
 
@@ -216,12 +215,9 @@ class AtlasInvoiceBatch(models.Model):
         if not drafts:
             raise UserError(self.env._("This batch has no draft invoices; there is nothing to post."))
         posted = []
-        for ids in split_every(max(self[:1].chunk_size, 1), drafts.ids):
-            chunk = self.env["account.move"].browse(ids)
+        for chunk in self._atlas_chunks(drafts, self[:1].chunk_size):
             chunk.action_post()
             posted += [{"id": move.id, "name": move.name, "status": move.atlas_status} for move in chunk]
-            self._atlas_commit()
-            self.env.invalidate_all()
         return {"invoices": posted}
 
     def atlas_send(self):
@@ -248,13 +244,9 @@ class AtlasInvoiceBatch(models.Model):
             )
         sent_per_batch = Counter(move.atlas_batch_id.id for move in invoices)
         summary = []
-        for ids in split_every(SEND_CHUNK_SIZE, invoices.ids):
-            chunk = self.env["account.move"].browse(ids)
+        for chunk in self._atlas_chunks(invoices, SEND_CHUNK_SIZE):
             chunk._atlas_send("email")
             summary += chunk._atlas_summary()
-            self._atlas_commit()
-            # The chunk's PDFs and mails are not needed by the next one: memory stays flat.
-            self.env.invalidate_all()
         for batch in self:
             batch.message_post(
                 body=self.env._(
@@ -378,21 +370,6 @@ class AtlasInvoiceBatch(models.Model):
             }
         )
 
-    def _atlas_can_commit(self):
-        # Tests run in one transaction that must not be committed (as Odoo's own account does).
-        return not (
-            tools.config["test_enable"]
-            or modules.module.current_test
-            or self.env.registry.in_test_mode()
-            or self.env.context.get("atlas_batch_no_commit")
-        )
-
-    def _atlas_commit(self):
-        if self._atlas_can_commit():
-            self.env.cr.commit()  # pylint: disable=invalid-commit
-        else:
-            self.env.flush_all()
-
     def _atlas_lock(self):
         """Lock the batch row for this transaction; False when another worker holds it."""
         self.env.cr.execute(
@@ -435,9 +412,7 @@ class AtlasInvoiceBatch(models.Model):
             self.env["ir.cron"]._notify_progress(
                 done=self.contract_done, remaining=max(self.contract_total - self.contract_done, 0)
             )
-            self._atlas_commit()
-            # What a chunk loaded is not needed by the next one: memory stays flat.
-            self.env.invalidate_all()
+            self._atlas_end_chunk()
             chunks += 1
             if max_chunks and chunks >= max_chunks:
                 return False

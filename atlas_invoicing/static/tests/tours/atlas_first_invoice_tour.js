@@ -6,46 +6,17 @@
  */
 import { registry } from "@web/core/registry";
 import { stepUtils } from "@web_tour/tour_service/tour_utils";
+import { openApp, openMenu, statusIs } from "@atlas_invoicing/../tests/tours/tour_utils";
 
 const CUSTOMER = "Tour Customer Ltd";
 const LINES = "div[name=invoice_line_ids]";
 const ROW = `${LINES} .o_selected_row`;
 
-function openMenu(sectionXmlid, itemXmlid, breadcrumb) {
-    return [
-        {
-            content: `Open the menu ${sectionXmlid}`,
-            trigger: `.o_main_navbar button[data-menu-xmlid="${sectionXmlid}"]`,
-            run: "click",
-        },
-        {
-            content: `Open ${itemXmlid}`,
-            trigger: `.dropdown-item[data-menu-xmlid="${itemXmlid}"]`,
-            run: "click",
-        },
-        {
-            content: `Wait for the ${breadcrumb} list`,
-            trigger: `.o_breadcrumb .active:contains("${breadcrumb}")`,
-        },
-    ];
-}
-
-function statusIs(value, label) {
-    return {
-        content: `The status bar shows "${label}" as the current status`,
-        trigger: `.o_form_view .o_statusbar_status button.o_arrow_button_current[data-value="${value}"]:contains("${label}")`,
-    };
-}
-
 registry.category("web_tour.tours").add("atlas_first_invoice", {
     url: "/odoo",
     steps: () => [
         // --- Open the app ---------------------------------------------------------
-        ...stepUtils.goToAppSteps("atlas_invoicing.menu_atlas_root", "Open Atlas Invoicing"),
-        {
-            content: "The Atlas Invoicing app is open",
-            trigger: '.o_main_navbar .o_menu_brand:contains("Atlas Invoicing")',
-        },
+        ...openApp(),
 
         // --- Step 1: a customer ---------------------------------------------------
         ...openMenu("atlas_invoicing.menu_atlas_contacts", "atlas_invoicing.menu_atlas_customers", "Customers"),

@@ -6,36 +6,10 @@
  * ledger afterwards.
  */
 import { registry } from "@web/core/registry";
-import { stepUtils } from "@web_tour/tour_service/tour_utils";
+import { openApp, openMenu, statusIs } from "@atlas_invoicing/../tests/tours/tour_utils";
 
 const CUSTOMER = "Payment Tour Customer";
 const WIZARD = ".modal .o_form_view";
-
-function openMenu(sectionXmlid, itemXmlid, breadcrumb) {
-    return [
-        {
-            content: `Open the menu ${sectionXmlid}`,
-            trigger: `.o_main_navbar button[data-menu-xmlid="${sectionXmlid}"]`,
-            run: "click",
-        },
-        {
-            content: `Open ${itemXmlid}`,
-            trigger: `.dropdown-item[data-menu-xmlid="${itemXmlid}"]`,
-            run: "click",
-        },
-        {
-            content: `Wait for the ${breadcrumb} list`,
-            trigger: `.o_breadcrumb .active:contains("${breadcrumb}")`,
-        },
-    ];
-}
-
-function statusIs(value, label) {
-    return {
-        content: `The status bar shows "${label}" as the current status`,
-        trigger: `.o_form_view .o_statusbar_status button.o_arrow_button_current[data-value="${value}"]:contains("${label}")`,
-    };
-}
 
 function openWizard(balanceDue) {
     return [
@@ -95,11 +69,7 @@ registry.category("web_tour.tours").add("atlas_record_payment", {
     url: "/odoo",
     steps: () => [
         // --- Open the sent invoice -----------------------------------------------
-        ...stepUtils.goToAppSteps("atlas_invoicing.menu_atlas_root", "Open Atlas Invoicing"),
-        {
-            content: "The Atlas Invoicing app is open",
-            trigger: '.o_main_navbar .o_menu_brand:contains("Atlas Invoicing")',
-        },
+        ...openApp(),
         ...openMenu("atlas_invoicing.menu_atlas_invoicing", "atlas_invoicing.menu_atlas_invoices", "Invoices"),
         {
             content: `Open the invoice of ${CUSTOMER}`,

@@ -6,7 +6,7 @@
  * tests/test_report_tour.py, which posts the invoice (1,234.50, 40 days past due).
  */
 import { registry } from "@web/core/registry";
-import { stepUtils } from "@web_tour/tour_service/tour_utils";
+import { openApp } from "@atlas_invoicing/../tests/tours/tour_utils";
 
 const CUSTOMER = "Tour Aging Customer";
 const CUSTOMER_ROW = `.o_atlas_report_table tr.o_atlas_report_line:has(td:contains("${CUSTOMER}"))`;
@@ -14,7 +14,7 @@ const CUSTOMER_ROW = `.o_atlas_report_table tr.o_atlas_report_line:has(td:contai
 registry.category("web_tour.tours").add("atlas_report_ar_aging", {
     url: "/odoo",
     steps: () => [
-        ...stepUtils.goToAppSteps("atlas_invoicing.menu_atlas_root", "Open Atlas Invoicing"),
+        ...openApp(),
         {
             content: "Open the Reports menu",
             trigger: '.o_main_navbar button[data-menu-xmlid="atlas_invoicing.menu_atlas_reports"]',

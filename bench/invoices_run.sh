@@ -2,7 +2,7 @@
 # Runs the invoice benchmarks (bench/bench_invoices.py): vanilla Odoo vs atlas_invoicing.
 #   atlas_bench_vanilla  only `account` installed (created once)
 #   atlas_bench_atlas    atlas_invoicing installed (created once, then updated to this checkout)
-# Extra arguments go to the script, e.g.: bench/run.sh -n 100 --rounds 5 --skip-send
+# Extra arguments go to the script, e.g.: bench/invoices_run.sh -n 100 --rounds 5 --skip-send
 set -euo pipefail
 source "$(dirname "$0")/../scripts/lib.sh"
 cd "$REPO_DIR"

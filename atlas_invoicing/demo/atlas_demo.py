@@ -91,7 +91,7 @@ class AtlasDemo(models.AbstractModel):
 
     @api.model
     def _create_demo_contracts(self, northwind, bluebird):
-        """Recurring customers (seed 001): monthly and quarterly contracts from the first of
+        """Recurring customers: monthly and quarterly contracts from the first of
         this month, and this month's batch generated from them. OCA's daily cron invoices
         the next periods when they fall due."""
         first_of_month = fields.Date.context_today(self).replace(day=1)
