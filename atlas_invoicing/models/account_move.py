@@ -3,7 +3,7 @@ import re
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
-# Seed 001's statuses plus Cancelled (SPEC §3). "Posted" is the honest name for an invoice
+# Atera's billing statuses plus Cancelled. "Posted" is the honest name for an invoice
 # confirmed outside the Atlas flow (Odoo's own Confirm button, action_post over XML-RPC):
 # it has a journal entry but was never delivered, so it is neither Draft nor Sent.
 ATLAS_STATUSES = [

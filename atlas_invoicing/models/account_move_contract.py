@@ -1,4 +1,4 @@
-"""The contract behind an Atlas invoice (seed 001: "an invoice is defined by its contract").
+"""The contract behind an Atlas invoice.
 
 OCA `contract` links each invoice line to its contract line. Atlas also keeps, on the
 invoice itself, the contract and the first day of the period it bills: the invoice list

@@ -1,4 +1,4 @@
-"""Export of invoices to external accounting software (seed 001 Exported, SPEC §7).
+"""Export of invoices to external accounting software.
 
 The file formats live in ../export/; here are the rules: who may export (Accountant, the
 Export wizard's access rights), which invoices (posted customer invoices and credit notes of

@@ -1,4 +1,4 @@
-"""Record Payment and Refund of an Atlas invoice (seed 000 step 4, seed 001 Refunded).
+"""Record Payment and Refund of an Atlas invoice.
 
 Payments are Odoo's own (account.payment.register creates and reconciles them); Atlas
 adds the checks a bookkeeper expects, its payment methods, a row lock so concurrent

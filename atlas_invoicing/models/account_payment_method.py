@@ -1,6 +1,6 @@
 from odoo import api, models
 
-# Seed 000's payment methods: code -> label.
+# The payment methods of Atlas's Record Payment: code -> label.
 ATLAS_PAYMENT_METHODS = {
     "check": "Check",
     "ach": "ACH",

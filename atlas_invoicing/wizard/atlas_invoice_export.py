@@ -4,7 +4,7 @@ from ..export import EXPORT_FORMATS
 
 
 class AtlasInvoiceExport(models.TransientModel):
-    """Export (seed 001): collects the selection and the format; the invoices do the export
+    """Export: collects the selection and the format; the invoices do the export
     (account.move._atlas_export). Its access rights (Accountant) are the export's."""
 
     _name = "atlas.invoice.export"

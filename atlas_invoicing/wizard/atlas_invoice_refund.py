@@ -4,7 +4,7 @@ from ..models.account_payment_method import ATLAS_PAYMENT_METHODS
 
 
 class AtlasInvoiceRefund(models.TransientModel):
-    """Refund (seed 001): collects input only; the invoice makes the credit note and the refund payment."""
+    """Refund: collects input only; the invoice makes the credit note and the refund payment."""
 
     _name = "atlas.invoice.refund"
     _description = "Refund Invoice"

@@ -4,7 +4,7 @@ from ..models.account_payment_method import ATLAS_PAYMENT_METHODS
 
 
 class AtlasPaymentRecord(models.TransientModel):
-    """Record Payment (seed 000 step 4). Collects input only; the invoice records the payment."""
+    """Record Payment. Collects input only; the invoice records the payment."""
 
     _name = "atlas.payment.record"
     _description = "Record Payment"
