@@ -96,7 +96,7 @@ registry.category("web_tour.tours").add("atlas_report_ar_aging", {
 registry.category("web_tour.tours").add("atlas_report_general_ledger_bookkeeper", {
     url: "/odoo",
     steps: () => [
-        ...stepUtils.goToAppSteps("atlas_invoicing.menu_atlas_root", "Open Atlas Invoicing"),
+        ...openApp(),
         {
             content: "Open the Reports menu",
             trigger: '.o_main_navbar button[data-menu-xmlid="atlas_invoicing.menu_atlas_reports"]',
