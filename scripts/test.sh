@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Runs every test of atlas_invoicing, in order:
 #   1. lint: ruff, then pylint-odoo (any message fails the run)
-#   2. the addon's Odoo tests with pytest-odoo, on a fresh database where the addon was just installed
+#   2. the addon's Odoo tests with pytest-odoo, on a fresh database where the addon was just installed,
+#      then Odoo's whole `account` test suite with Odoo's own runner (odoo-bin --test-tags /account)
+#      on a copy of it
 #   3. end-to-end tests over XML-RPC against a real Odoo server on a free local port
 #   4. the wheel: built, and the addon installed from it on a throw-away database
 # Every part runs even when an earlier one failed; the exit code is non-zero if any failed.
@@ -18,13 +20,6 @@ PG_WAS_RUNNING=0
 pg_env
 as_pg "$PG_BIN/pg_ctl" -D "$PG_DATA" status >/dev/null 2>&1 && PG_WAS_RUNNING=1
 ensure_postgres
-
-# Odoo's own tests that must keep passing with the addon installed.
-ODOO_ACCOUNT_TESTS=(
-    "$ODOO_PATH/addons/account/tests/test_account_move_out_invoice.py"
-    "$ODOO_PATH/addons/account/tests/test_account_move_send.py"
-    "$ODOO_PATH/addons/account/tests/test_account_payment_register.py"
-)
 
 RUN_ID="$(date +%Y%m%d%H%M%S)_$$"
 TEMPLATE_DB="atlas_test_$RUN_ID"
@@ -51,6 +46,22 @@ record() {  # $1 = part name, $2 = exit code, $3 = summary line
 
 # pytest's own closing line (e.g. "12 passed in 3.1s"), taken from its output.
 pytest_summary() { grep -E '^=+ .*(passed|failed|error|skipped|no tests ran).* =+$' "$1" | tail -n 1 | sed -E 's/^=+ //; s/ =+$//'; }
+
+free_port() { "$PYTHON" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
+
+# Odoo's test runner ends with "<F> failed, <E> error(s) of <N> tests when loading database
+# '<db>'"; skipped tests are logged one by one. Prints "<P> passed, <F+E> failed[, <S> skipped]"
+# (pytest's words, so the closing line can add it up), or nothing if the run never got there.
+odoo_tests_summary() {
+    local line run failed errors skipped
+    line="$(grep -oE '[0-9]+ failed, [0-9]+ error\(s\) of [0-9]+ tests when loading database' "$1" | tail -n 1)"
+    [ -n "$line" ] || return 0
+    read -r failed errors run < <(grep -oE '[0-9]+' <<<"$line" | tr '\n' ' ')
+    skipped=$(grep -cE '^[0-9-]+ [0-9:,]+ [0-9]+ INFO [^ ]+ odoo\.addons\.[^ ]+: skipped ' "$1")
+    printf '%d passed, %d failed' $((run - failed - errors - skipped)) $((failed + errors))
+    [ "$skipped" = 0 ] || printf ', %d skipped' "$skipped"
+    echo
+}
 
 # --- 1. Lint --------------------------------------------------------------------------
 part "Lint: ruff"
@@ -79,11 +90,69 @@ else
         && cp -r "$LOCAL_DIR/filestore/filestore/$TEMPLATE_DB" "$LOCAL_DIR/filestore/filestore/$E2E_TEMPLATE"
     trap 'psql -q -d postgres -c "DROP DATABASE IF EXISTS \"$E2E_TEMPLATE\" WITH (FORCE)" >/dev/null 2>&1; rm -rf "$LOCAL_DIR/filestore/filestore/$E2E_TEMPLATE"; cleanup' EXIT
 
-    part "Odoo tests (pytest-odoo): the addon's, and Odoo's own account tests with the addon installed"
+    # Odoo's whole account suite gets a copy of its own, so that what its runner leaves behind
+    # (asset bundles generated for its tours) can't change the database the addon's tests use.
+    ACCOUNT_DB="${TEMPLATE_DB}_account"
+    psql -q -d postgres -c "CREATE DATABASE \"$ACCOUNT_DB\" TEMPLATE \"$TEMPLATE_DB\""
+    [ -d "$LOCAL_DIR/filestore/filestore/$TEMPLATE_DB" ] \
+        && cp -r "$LOCAL_DIR/filestore/filestore/$TEMPLATE_DB" "$LOCAL_DIR/filestore/filestore/$ACCOUNT_DB"
+    trap 'for db in "$E2E_TEMPLATE" "$ACCOUNT_DB"; do psql -q -d postgres -c "DROP DATABASE IF EXISTS \"$db\" WITH (FORCE)" >/dev/null 2>&1; rm -rf "$LOCAL_DIR/filestore/filestore/$db"; done; cleanup' EXIT
+    # Odoo's account tour (TestUi.test_01_account_tour) expects the admin of a community
+    # database, whose Invoicing app opens on the invoice list. The Atlas Administrator role,
+    # which admin gets on install, includes Odoo's full accounting features, and Invoicing then
+    # opens on the journals' dashboard. In this copy admin is given back Odoo's own groups.
+    psql -q -d "$ACCOUNT_DB" -c "
+        DELETE FROM res_groups_users_rel
+         WHERE uid = (SELECT res_id FROM ir_model_data WHERE module = 'base' AND name = 'user_admin')
+           AND gid IN (SELECT res_id FROM ir_model_data
+                        WHERE model = 'res.groups'
+                          AND (module = 'atlas_invoicing'
+                               OR (module = 'account'
+                                   AND name IN ('group_account_user', 'group_account_basic', 'group_account_readonly'))))"
+
+    # A test file of account's that its tests/__init__.py doesn't import never runs under Odoo's
+    # runner (today: test_account_move_duplicate.py); pytest-odoo runs it with the addon's.
+    ACCOUNT_TESTS_DIR="$ODOO_PATH/addons/account/tests"
+    UNLOADED_ACCOUNT_TESTS=()
+    for file in "$ACCOUNT_TESTS_DIR"/test_*.py; do
+        grep -qE "^from \. import $(basename "$file" .py)\$" "$ACCOUNT_TESTS_DIR/__init__.py" \
+            || UNLOADED_ACCOUNT_TESTS+=("$file")
+    done
+
+    part "Odoo tests (pytest-odoo): the addon's, and account's test files Odoo's runner doesn't load"
     .venv/bin/pytest -p no:cacheprovider --odoo-config="$CONFIG" --odoo-database="$TEMPLATE_DB" --odoo-http \
-        --odoo-log-level=warn atlas_invoicing/tests "${ODOO_ACCOUNT_TESTS[@]}" 2>&1 | tee "$LOG_DIR/odoo-tests.out"
+        --odoo-log-level=warn atlas_invoicing/tests "${UNLOADED_ACCOUNT_TESTS[@]}" 2>&1 | tee "$LOG_DIR/odoo-tests.out"
     rc=${PIPESTATUS[0]}
     record "odoo tests" $rc "$(pytest_summary "$LOG_DIR/odoo-tests.out")"
+
+    # Odoo's own runner, as Odoo runs its tests: at_install tests while the modules load,
+    # post_install ones (most of them, tours included) with every installed module, the addon
+    # among them; standalone scripts (all_l10n) stay out, as in Odoo's own runs.
+    part "Odoo's account tests with the addon installed (odoo-bin --test-tags /account)"
+    ACCOUNT_LOG="$LOG_DIR/odoo-account-tests.log"
+    # Three of account's tests fail on this Odoo 18 tree with or without the addon (checked on a
+    # database with the same modules minus atlas_invoicing); they are listed, not hidden:
+    # the community build has no "In Payment" state for bills, the chart's bank journal has no
+    # payment method without an outstanding account, and the tax-group tour's total does not
+    # update in Debian's headless Chromium.
+    ODOO_FAILING_WITHOUT_ADDON=(
+        "TestAccountMoveInInvoiceOnchanges.test_in_invoice_payment_register_wizard"
+        "TestAccountMoveReconcile.test_partial_payments_auto_validation"
+        "TestUi.test_01_account_tax_groups_tour"
+    )
+    ACCOUNT_TAGS="/account"
+    for test in "${ODOO_FAILING_WITHOUT_ADDON[@]}"; do
+        echo "not run (fails on this Odoo tree without the addon too): $test"
+        ACCOUNT_TAGS+=",-/account:$test"
+    done
+    odoo_bin -c "$CONFIG" -d "$ACCOUNT_DB" --test-tags "$ACCOUNT_TAGS" --stop-after-init \
+        --http-interface=127.0.0.1 --http-port="$(free_port)" --log-level=info --logfile="$ACCOUNT_LOG" 2>/dev/null
+    rc=$?
+    grep -E ' (ERROR|CRITICAL) ' "$ACCOUNT_LOG" | grep -E ': (ERROR|FAIL): |CRITICAL' | sed -E 's/^[0-9-]+ [0-9:,]+ [0-9]+ //'
+    account_summary="$(odoo_tests_summary "$ACCOUNT_LOG")"
+    echo "${account_summary:-no test report (see $ACCOUNT_LOG)}" | tee "$LOG_DIR/odoo-account-tests.out"
+    [ -n "$account_summary" ] && ! grep -qE '[1-9][0-9]* failed' <<<"$account_summary" || rc=1
+    record "odoo account tests" $rc "${account_summary:-FAILED (see $ACCOUNT_LOG)}"
 
     # --- 3. End-to-end ------------------------------------------------------------------
     part "End-to-end tests (XML-RPC against a live server)"
@@ -121,9 +190,10 @@ part "Summary (logs: $LOG_DIR)"
 printf '%s\n' "${SUMMARY[@]}"
 # One closing line over both pytest parts, in the form CI reads.
 passed=0; failed=0
-for out in "$LOG_DIR"/odoo-tests.out "$LOG_DIR"/e2e-tests.out; do
+for out in "$LOG_DIR"/odoo-tests.out "$LOG_DIR"/odoo-account-tests.out "$LOG_DIR"/e2e-tests.out; do
     [ -f "$out" ] || continue
     line="$(pytest_summary "$out")"
+    [ -n "$line" ] || line="$(tail -n 1 "$out")"  # Odoo's runner: already "N passed, N failed"
     p=$(grep -oE '[0-9]+ passed' <<<"$line" | grep -oE '[0-9]+' || true)
     f=$(grep -oE '[0-9]+ (failed|errors?)' <<<"$line" | awk '{s += $1} END {print s + 0}')
     passed=$((passed + ${p:-0})); failed=$((failed + ${f:-0}))

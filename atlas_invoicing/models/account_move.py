@@ -3,6 +3,8 @@ import re
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
+from odoo.addons.base.models.ir_model import MODULE_UNINSTALL_FLAG
+
 # Atera's billing statuses plus Cancelled. "Posted" is the honest name for an invoice
 # confirmed outside the Atlas flow (Odoo's own Confirm button, action_post over XML-RPC):
 # it has a journal entry but was never delivered, so it is neither Draft nor Sent.
@@ -277,12 +279,22 @@ class AccountMove(models.Model):
 
     def unlink(self):
         # Checked before Odoo's own rules, whose message speaks of journal items, not invoices.
-        self._atlas_check_only_drafts_deleted()
+        # Like those rules (ondelete at_uninstall=False), not when a module is uninstalled or a
+        # company's chart of accounts is reloaded, which delete the company's entries wholesale.
+        if not self.env.context.get(MODULE_UNINSTALL_FLAG):
+            self._atlas_check_only_drafts_deleted()
         return super().unlink()
 
     def _atlas_check_only_drafts_deleted(self):
+        # A draft that was posted before keeps its number: deleting it would leave a gap, so
+        # Atlas's roles may not. A user without an Atlas role works in Odoo's own Invoicing and
+        # keeps Odoo's rule (only the last number of the sequence, unless Billing
+        # Administrator, whose journal dashboard then warns about the gap).
+        numbered_drafts_kept = self.env.user.has_group("atlas_invoicing.group_atlas_viewer")
         for move in self:
-            if move.move_type == "out_invoice" and (move.state != "draft" or move.posted_before):
+            if move.move_type == "out_invoice" and (
+                move.state != "draft" or (move.posted_before and numbered_drafts_kept)
+            ):
                 raise UserError(
                     self.env._(
                         "Invoice %(name)s has a journal entry, so it can't be deleted. Refund it instead "

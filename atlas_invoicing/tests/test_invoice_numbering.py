@@ -1,5 +1,6 @@
 from odoo.exceptions import UserError, ValidationError
 from odoo.tests import tagged
+from odoo.tests.common import new_test_user
 
 from .common import AtlasTestCommon
 
@@ -44,3 +45,30 @@ class TestInvoiceNumbering(AtlasTestCommon):
         with self.assertRefused(UserError, "Refund it instead"):
             sent.with_user(self.users["bookkeeper"]).unlink()
         self.assertTrue(sent.exists())
+
+    def test_numbered_draft_stays_for_every_atlas_role(self):
+        first, second = self._post(), self._post()
+        first.button_draft()  # reset to draft: the number stays on the draft
+        for role in ("bookkeeper", "accountant", "admin"):
+            with self.assertRefused(UserError, "Refund it instead"):
+                first.with_user(self.users[role]).unlink()
+        self.assertTrue(first.exists())
+        self.assertEqual(second.state, "posted")
+
+    def test_user_without_atlas_role_keeps_odoo_delete_rule(self):
+        # Odoo's own Billing Administrator, outside Atlas's roles: Odoo lets them delete a
+        # numbered draft, and its journal dashboard then shows the gap in the sequence.
+        billing_admin = new_test_user(
+            self.env,
+            login="odoo_billing_admin",
+            groups="base.group_user,account.group_account_manager",
+            company_id=self.company_data["company"].id,
+            company_ids=[self.company_data["company"].id],
+        )
+        first, second = self._post(), self._post()
+        first.button_draft()
+        first.with_user(billing_admin).unlink()
+        self.assertFalse(first.exists())
+        self.assertTrue(second.journal_id._query_has_sequence_holes())
+        with self.assertRefused(UserError, "Refund it instead"):  # a posted invoice never goes
+            second.with_user(billing_admin).unlink()
