@@ -15,3 +15,4 @@ from . import test_report_general_ledger
 from . import test_report_access
 from . import test_report_tour
 from . import test_contract_batch
+from . import test_ledger_model
