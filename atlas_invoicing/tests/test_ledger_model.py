@@ -88,7 +88,7 @@ class LedgerMachine(RuleBasedStateMachine):
         Odoo's own wizards run in a savepoint, as the web client's request would be rolled
         back; Atlas's actions run without one, so a refusal must leave nothing behind.
         """
-        before = self.case._snapshot(self.start)
+        before = None if odoo else self.case._snapshot(self.start)
         try:
             if odoo:
                 with self.env.cr.savepoint():
@@ -96,10 +96,11 @@ class LedgerMachine(RuleBasedStateMachine):
             else:
                 result = action()
         except UserError as error:
-            self.env.invalidate_all()
-            after = self.case._snapshot(self.start)
             assert not must_succeed, f"{what}: refused although the documentation allows it: {error}"
-            assert before == after, f"{what}: refused ({error}) but the ledger changed"
+            if before is not None:
+                self.env.invalidate_all()  # flushes first: what the refused call wrote is in the tables
+                after = self.case._snapshot(self.start)
+                assert before == after, f"{what}: refused ({error}) but the ledger changed"
             return None
         self.case._touch()
         return result
@@ -108,7 +109,8 @@ class LedgerMachine(RuleBasedStateMachine):
     # Rules
     # -------------------------------------------------------------------------
 
-    @precondition(lambda self: len(self.invoice_ids) < 8)
+    # A few invoices per example, so that several steps meet on the same one.
+    @precondition(lambda self: len(self.invoice_ids) < 5)
     @rule(
         target=invoices,
         customer=st.sampled_from(("northwind", "bluebird")),
@@ -669,8 +671,15 @@ class TestLedgerModel(AtlasTestCommon):
         return ", ".join(f"{key} {_money(fact[key])}" for key in keys)
 
     def _check_money_back(self, start, facts):
-        """Money paid back never exceeds money received: per invoice and per customer."""
+        """Money paid back never exceeds money received: per invoice and per customer.
+
+        Per invoice for posted ones only: cancelling (Odoo resets the invoice to draft first)
+        unmatches its payments, so a cancelled invoice no longer says what was received on it;
+        the customer's totals still do.
+        """
         for fact in facts.values():
+            if fact["state"] != "posted":
+                continue
             assert fact["paid_back"] <= fact["received"], (
                 f"{fact['name']}: paid back {fact['paid_back']} to the customer, received {fact['received']} "
                 f"({self._brief(fact)})"
