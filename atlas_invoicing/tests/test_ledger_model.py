@@ -18,12 +18,15 @@ Bounds: ``ATLAS_HYPOTHESIS_EXAMPLES`` (default 30) examples of at most
 
 import logging
 import os
+import tempfile
 from collections import defaultdict
 from datetime import date, timedelta
+from pathlib import Path
 
 from hypothesis import HealthCheck, settings
 from hypothesis import seed as hypothesis_seed
 from hypothesis import strategies as st
+from hypothesis.configuration import set_hypothesis_home_dir
 from hypothesis.stateful import Bundle, RuleBasedStateMachine, invariant, precondition, rule, run_state_machine_as_test
 
 from odoo import Command
@@ -409,6 +412,10 @@ class TestLedgerModel(AtlasTestCommon):
         _logger.info(
             "Ledger model: %s examples of up to %s steps, seed %s (ATLAS_HYPOTHESIS_SEED)", examples, steps, run_seed
         )
+        if not os.environ.get("HYPOTHESIS_STORAGE_DIRECTORY"):
+            # Hypothesis caches what it learns from the source beside the working directory:
+            # keep the checkout clean (no example database either: database=None).
+            set_hypothesis_home_dir(Path(tempfile.gettempdir()) / "atlas-hypothesis")
         machine = type("BoundLedgerMachine", (LedgerMachine,), {"case": self})
         machine = hypothesis_seed(run_seed)(machine)
         try:
