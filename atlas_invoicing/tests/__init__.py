@@ -17,3 +17,4 @@ from . import test_report_access
 from . import test_report_tour
 from . import test_contract_batch
 from . import test_ledger_edges
+from . import test_ledger_model

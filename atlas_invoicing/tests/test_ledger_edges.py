@@ -370,6 +370,46 @@ class TestLedgerEdges(AtlasTestCommon):
         self.assertRecordValues(refund, [{"journal_id": self.bank.id, "amount": 100.0}])
         self.assertEqual(invoice.atlas_status, "refunded")
 
+    def test_branch_exchange_difference_stays_in_the_branch(self):
+        """A branch's EUR invoice settled by a credit note at another rate: the exchange
+        difference is booked in the branch, so its receivable balance is what is open (nothing)."""
+        parent = self.company_data["company"]
+        branch = self.env["res.company"].create({"name": "Atlas FX Branch", "parent_id": parent.id})
+        self.cr.precommit.run()  # the branch's accounting setup
+        self.env.user.company_ids |= branch
+        eur = self.setup_other_currency("EUR", rates=[("2026-01-01", 2.0), ("2026-02-01", 4.0)])
+        env = self.env(context=dict(self.env.context, allowed_company_ids=[branch.id, parent.id]))
+        invoice = env["account.move"].create(
+            dict(self._invoice_vals(price=200.0), company_id=branch.id, currency_id=eur.id, invoice_date="2026-01-15")
+        )
+        invoice.action_post()
+        credit_note = env["account.move"].create(
+            dict(
+                self._invoice_vals(price=200.0),
+                company_id=branch.id,
+                currency_id=eur.id,
+                invoice_date="2026-02-15",
+                move_type="out_refund",
+            )
+        )
+        credit_note.action_post()
+        self._apply(invoice, credit_note)
+
+        exchange = (invoice | credit_note).line_ids.matched_debit_ids.exchange_move_id
+        self.assertTrue(exchange, "200 EUR at 2.0 against 200 EUR at 4.0 leaves a 50.00 difference")
+        self.assertEqual(exchange.company_id, branch)
+        branch_receivable = self.env["account.move.line"].search(
+            [
+                ("company_id", "=", branch.id),
+                ("account_id.account_type", "=", "asset_receivable"),
+                ("parent_state", "=", "posted"),
+            ]
+        )
+        self.assertAlmostEqual(sum(branch_receivable.mapped("balance")), 0.0)
+        aging = self.env["atlas.report.ar.aging"].with_company(branch).get_report_data({"company_id": branch.id})
+        self.assertAlmostEqual(aging["totals"]["total"], 0.0)
+        self.assertTrue(all(check["ok"] for check in aging["checks"]), aging["checks"])
+
     def test_journal_of_an_unrelated_company_is_refused(self):
         other = self.setup_other_company(name="Unrelated Co")
         self.env.user.company_ids |= other["company"]

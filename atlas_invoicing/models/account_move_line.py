@@ -1,0 +1,21 @@
+from odoo import models
+
+
+class AccountMoveLine(models.Model):
+    _inherit = "account.move.line"
+
+    def _prepare_exchange_difference_move_vals(self, amounts_list, company=None, exchange_date=None, **kwargs):
+        # EXTENDS account: the exchange difference belongs to the company of the items it fixes.
+        # Odoo leaves the entry's company to its journal, and a branch books in its parent's
+        # exchange journal, so a branch's difference would land in the parent's books: the
+        # branch's receivable would keep a balance although nothing is open on it.
+        values = super()._prepare_exchange_difference_move_vals(
+            amounts_list, company=company, exchange_date=exchange_date, **kwargs
+        )
+        if not values:
+            return values
+        owner = ((self.move_id.filtered(lambda m: m.is_invoice(True)) or self.move_id).company_id or company)[:1]
+        journal = self.env["account.journal"].browse(values["move_values"].get("journal_id"))
+        if owner and journal and journal.company_id != owner and journal.company_id in owner.parent_ids:
+            values["move_values"]["company_id"] = owner.id
+        return values
