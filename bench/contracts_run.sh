@@ -7,7 +7,7 @@
 # Extra arguments go to the `bench` step, e.g.: bench/contracts_run.sh --sizes 2000 --rounds 3
 # ATLAS_BENCH_CONTRACTS=N makes the snapshot with N contracts (default 2000; only when it is created).
 set -euo pipefail
-source "$(dirname "$0")/../scripts/lib.sh"
+source "$(dirname "$0")/lib.sh"
 cd "$REPO_DIR"
 
 require_odoo
@@ -20,21 +20,12 @@ LOG_DIR="$LOCAL_DIR/logs/bench-contracts"
 mkdir -p "$LOG_DIR"
 write_odoo_config "$CONFIG"
 
-db_exists() { psql -d postgres -tAc "SELECT 1 FROM pg_database WHERE datname = '$1'" | grep -q 1; }
-
-prepare_db() {  # odoo-bin arguments (-i/-u)
-    local logfile="$LOG_DIR/$DB.log"
-    odoo_bin -c "$CONFIG" -d "$DB" "$@" --stop-after-init --without-demo=all \
-        --max-cron-threads=0 --log-level=warn --logfile="$logfile" \
-        || die "odoo-bin $* on $DB failed (see $logfile)"
-}
-
 if db_exists "$DB"; then
     log "Updating atlas_invoicing in $DB to this checkout"
-    prepare_db -u atlas_invoicing -i contract
+    bench_odoo "$DB" "$DB" -u atlas_invoicing -i contract
 else
     log "Creating $DB with atlas_invoicing and contract (about 3 min)"
-    prepare_db -i atlas_invoicing,contract
+    bench_odoo "$DB" "$DB" -i atlas_invoicing,contract
 fi
 
 run_script() {

@@ -4,7 +4,7 @@
 #   atlas_bench_atlas    atlas_invoicing installed (created once, then updated to this checkout)
 # Extra arguments go to the script, e.g.: bench/invoices_run.sh -n 100 --rounds 5 --skip-send
 set -euo pipefail
-source "$(dirname "$0")/../scripts/lib.sh"
+source "$(dirname "$0")/lib.sh"
 cd "$REPO_DIR"
 
 require_odoo
@@ -19,29 +19,19 @@ LOG_DIR="$LOCAL_DIR/logs/bench"
 mkdir -p "$LOG_DIR"
 write_odoo_config "$CONFIG"
 
-db_exists() { psql -d postgres -tAc "SELECT 1 FROM pg_database WHERE datname = '$1'" | grep -q 1; }
-
-prepare_db() {  # $1 = database, $2.. = odoo-bin arguments (-i/-u)
-    local db="$1"; shift
-    local logfile="$LOG_DIR/$db.log"
-    odoo_bin -c "$CONFIG" -d "$db" "$@" --stop-after-init --without-demo=all \
-        --max-cron-threads=0 --log-level=warn --logfile="$logfile" \
-        || die "odoo-bin $* on $db failed (see $logfile)"
-}
-
 if db_exists "$VANILLA_DB"; then
     log "$VANILLA_DB exists (account only)"
 else
     log "Creating $VANILLA_DB with account only (about 2 min)"
-    prepare_db "$VANILLA_DB" -i account
+    bench_odoo "$VANILLA_DB" "$VANILLA_DB" -i account
 fi
 
 if db_exists "$ATLAS_DB"; then
     log "Updating atlas_invoicing in $ATLAS_DB to this checkout"
-    prepare_db "$ATLAS_DB" -u atlas_invoicing
+    bench_odoo "$ATLAS_DB" "$ATLAS_DB" -u atlas_invoicing
 else
     log "Creating $ATLAS_DB with atlas_invoicing (about 2 min)"
-    prepare_db "$ATLAS_DB" -i atlas_invoicing
+    bench_odoo "$ATLAS_DB" "$ATLAS_DB" -i atlas_invoicing
 fi
 
 log "Running bench/bench_invoices.py (Odoo log: $LOG_DIR/run.log)"

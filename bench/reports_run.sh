@@ -9,7 +9,7 @@
 #   ATLAS_BENCH_REGENERATE=1 bench/reports_run.sh    builds the book again (ignores the dump)
 #   ATLAS_BENCH_PREPARE_ONLY=1 bench/reports_run.sh  prepares the database, runs no benchmark
 set -euo pipefail
-source "$(dirname "$0")/../scripts/lib.sh"
+source "$(dirname "$0")/lib.sh"
 cd "$REPO_DIR"
 
 require_odoo
@@ -34,13 +34,7 @@ BOOK_KEY="$( (cat bench/make_large_book.py bench/requirements-reports.txt; grep 
 ADDON_KEY="$(cd "$REPO_DIR" && find atlas_invoicing -type f \( -name '*.py' -o -name '*.xml' -o -name '*.csv' \) \
     -print0 | sort -z | xargs -0 sha1sum | sha1sum | cut -c1-12)"
 
-db_exists() { psql -d postgres -tAc "SELECT 1 FROM pg_database WHERE datname = '$1'" | grep -q 1; }
 db_comment() { psql -d postgres -tAc "SELECT shobj_description(oid, 'pg_database') FROM pg_database WHERE datname = '$1'"; }
-odoo_run() {  # $1 = log name, $2.. = odoo-bin arguments
-    local logfile="$LOG_DIR/$1.log"; shift
-    odoo_bin -c "$CONFIG" -d "$DB" "$@" --stop-after-init --without-demo=all --max-cron-threads=0 \
-        --log-level=warn --logfile="$logfile" || die "odoo-bin $* on $DB failed (see $logfile)"
-}
 seconds_since() { echo $(( $(date +%s) - $1 )); }
 
 if db_exists "$DB" && [ "$(db_comment "$DB" | cut -d' ' -f1)" = "book:$BOOK_KEY" ] && [ -z "${ATLAS_BENCH_REGENERATE:-}" ]; then
@@ -60,7 +54,7 @@ else
     else
         log "Generating the book in $DB (about 15 min; cached in ${DUMP#"$REPO_DIR"/} afterwards)"
         start=$(date +%s)
-        odoo_run "$DB-install" -i atlas_invoicing,account_financial_report
+        bench_odoo "$DB" "$DB-install" -i atlas_invoicing,account_financial_report
         PYTHONPATH="$ODOO_PATH${PYTHONPATH:+:$PYTHONPATH}" "$PYTHON" bench/make_large_book.py \
             -c "$CONFIG" -d "$DB" --logfile "$LOG_DIR/$DB-generate.log" \
             || die "bench/make_large_book.py failed (see $LOG_DIR/$DB-generate.log)"
@@ -80,7 +74,7 @@ fi
 if [ "$(db_comment "$DB")" != "book:$BOOK_KEY addon:$ADDON_KEY" ]; then
     log "Updating atlas_invoicing in $DB to this checkout"
     start=$(date +%s)
-    odoo_run "$DB-update" -u atlas_invoicing
+    bench_odoo "$DB" "$DB-update" -u atlas_invoicing
     psql -q -d postgres -c "COMMENT ON DATABASE \"$DB\" IS 'book:$BOOK_KEY addon:$ADDON_KEY'"
     log "Updated in $(seconds_since "$start") s"
 fi
