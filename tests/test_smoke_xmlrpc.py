@@ -45,7 +45,7 @@ def test_bookkeeper_logs_in_and_works_over_xmlrpc(odoo_server, database, admin):
     assert bella.call("res.users", "has_group", [uid], "atlas_invoicing.group_atlas_bookkeeper")
     assert not bella.call("res.users", "has_group", [uid], "atlas_invoicing.group_atlas_accountant")
 
-    # Her menu is the Atlas app without Configuration.
+    # Her menu is the Atlas app without Configuration; the General Ledger is hers too.
     assert _atlas_menu_tree(bella) == {
         "Contacts",
         "Contacts/Customers",
@@ -57,6 +57,7 @@ def test_bookkeeper_logs_in_and_works_over_xmlrpc(odoo_server, database, admin):
         "Reports/AR Aging",
         "Reports/Profit & Loss",
         "Reports/Cash Flow",
+        "Reports/General Ledger",
         "Reports/Invoice Analysis",
     }
 
