@@ -27,6 +27,7 @@
         "wizard/atlas_invoice_export_views.xml",
         "views/account_move_views.xml",
         "views/res_partner_views.xml",
+        "views/account_tax_views.xml",
         "views/atlas_actions.xml",
         "views/atlas_export_log_views.xml",
         "views/atlas_invoice_batch_views.xml",
