@@ -43,6 +43,8 @@
     "assets": {
         "web.assets_backend": [
             "atlas_invoicing/static/src/report/*",
+            "atlas_invoicing/static/src/batch/*",
+            "atlas_invoicing/static/src/invoice_line/*",
         ],
         "web.assets_tests": [
             "atlas_invoicing/static/tests/tours/*.js",

@@ -16,3 +16,4 @@ from . import res_partner
 from . import account_move_contract
 from . import contract_contract
 from . import account_tax
+from . import contract_line
