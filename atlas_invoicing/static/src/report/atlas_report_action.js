@@ -20,7 +20,7 @@ import { useSetupAction } from "@web/search/action_hook";
 import { Layout } from "@web/search/layout";
 import { standardActionServiceProps } from "@web/webclient/actions/action_service";
 
-const NUMERIC = new Set(["monetary", "number"]);
+const NUMERIC = new Set(["monetary", "number", "percent"]);
 const BOLD_KINDS = new Set(["section", "subtotal", "total"]);
 
 /** The same period one year earlier: the comparison a P&L reader expects by default. */
@@ -189,7 +189,11 @@ export class AtlasReportAction extends Component {
                 folded: foldable && this.isFolded(line, detailParents),
                 // Zeros read better blank under a heading (empty aging buckets, a zero debit);
                 // headings, totals and top lines such as "Opening cash" keep their 0.00.
-                blankZeros: !BOLD_KINDS.has(line.kind) && Boolean(line.parent || detailParents.has(line.key)),
+                // A report of amounts side by side (a P&L and its comparison) keeps every 0.00.
+                blankZeros:
+                    this.state.report.blank_zeros !== false &&
+                    !BOLD_KINDS.has(line.kind) &&
+                    Boolean(line.parent || detailParents.has(line.key)),
             });
         }
         return visible;
@@ -264,6 +268,9 @@ export class AtlasReportAction extends Component {
         }
         if (type === "number" && typeof value === "number") {
             return formatFloat(value, { digits: [69, 0] });
+        }
+        if (type === "percent" && typeof value === "number") {
+            return `${formatFloat(value, { digits: [69, 1] })}${nbsp}%`;
         }
         if (type === "date") {
             const date = deserializeDate(value);
