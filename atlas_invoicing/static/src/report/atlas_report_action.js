@@ -60,10 +60,14 @@ export class AtlasReportAction extends Component {
                 options: this.state.options,
                 toggled: [...this.state.toggled],
                 labels: this.state.labels,
+                loaded: this.loadedItems(),
             }),
         });
         onWillStart(async () => {
             await this.load();
+            // The report is read again (a drill-down may have changed the books); the lines
+            // that were open are loaded again, as many as there were.
+            await this.reloadItems(saved.loaded || {});
             await this.loadFilterChoices();
         });
     }
@@ -79,6 +83,38 @@ export class AtlasReportAction extends Component {
             this.state.report = report;
         } finally {
             this.state.loading = false;
+        }
+    }
+
+    /** {parent key: items loaded} of the lines open on screen: what a return restores. */
+    loadedItems() {
+        const loaded = {};
+        if (!this.state.report) {
+            return loaded;
+        }
+        for (const { line } of this.visibleLines) {
+            if (line.kind === "detail" && line.parent) {
+                loaded[line.parent] = (loaded[line.parent] || 0) + 1;
+            }
+        }
+        return loaded;
+    }
+
+    async reloadItems(loaded) {
+        for (const [parent, count] of Object.entries(loaded)) {
+            let offset = -1;
+            for (;;) {
+                const lines = this.state.report.lines;
+                const more = lines.find((l) => l.kind === "more" && l.parent === parent);
+                const have = lines.filter((l) => l.kind === "detail" && l.parent === parent).length;
+                // Stop when the line is gone from the report or a page brought nothing new:
+                // its "Show items" link is still there to click.
+                if (!more || have >= count || more.values.offset <= offset) {
+                    break;
+                }
+                offset = more.values.offset;
+                await this.loadMore(more);
+            }
         }
     }
 
