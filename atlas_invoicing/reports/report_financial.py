@@ -79,9 +79,11 @@ class ReportAtlasFinancial(models.AbstractModel):
                 if blank_zeros and value == 0 and column["type"] == "monetary" and column["key"] != last_key:
                     value = None  # as on screen: empty buckets and zero debits blank, totals keep 0.00
                 numeric = column["type"] in NUMERIC_TYPES
+                # As on screen: a change in percent of a zero comparison reads as a dash.
+                no_percent = column["type"] == "percent" and value is None and line.get("kind") != "section"
                 cells.append(
                     {
-                        "text": report._format_report_cell(value, column["type"], currency_id),
+                        "text": "—" if no_percent else report._format_report_cell(value, column["type"], currency_id),
                         "colspan": 1,
                         "numeric": numeric,
                         "indent": level if own_text and index == 0 else 0,

@@ -124,7 +124,7 @@ class TestReportProfitLoss(ReportBooksCommon):
         [other_income_row] = [row for row in rows if row["cells"][0]["text"].endswith(self.other_income.name)]
         self.assertEqual(
             [cell["text"].replace("\xa0", " ") for cell in other_income_row["cells"][1:]],
-            ["$ 250.00", "$ 0.00", "$ 250.00", ""],
+            ["$ 250.00", "$ 0.00", "$ 250.00", "—"],
         )
 
     def test_without_comparison_and_drilldown(self):

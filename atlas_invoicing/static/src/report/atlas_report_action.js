@@ -280,13 +280,15 @@ export class AtlasReportAction extends Component {
             if (blankZeros && value === 0 && column.type === "monetary" && column.key !== lastKey) {
                 value = false;
             }
+            // A change in percent of a zero comparison has no value: a dash, not a blank.
+            const noPercent = column.type === "percent" && value === null && line.kind !== "section";
             const isLabel = ownText && index === 0 && !isSet(value);
             if (isLabel) {
                 value = line.label;
             }
             cells.push({
                 key: column.key,
-                text: this.formatValue(value, isLabel ? "char" : column.type),
+                text: noPercent ? "—" : this.formatValue(value, isLabel ? "char" : column.type),
                 colspan: 1,
                 numeric: NUMERIC.has(column.type),
                 isLabel: isLabel || (ownText && index === 0),
