@@ -27,6 +27,7 @@
         "wizard/atlas_invoice_export_views.xml",
         "views/account_move_views.xml",
         "views/res_partner_views.xml",
+        "views/account_tax_views.xml",
         "views/atlas_actions.xml",
         "views/atlas_export_log_views.xml",
         "views/atlas_invoice_batch_views.xml",
@@ -42,6 +43,8 @@
     "assets": {
         "web.assets_backend": [
             "atlas_invoicing/static/src/report/*",
+            "atlas_invoicing/static/src/batch/*",
+            "atlas_invoicing/static/src/invoice_line/*",
         ],
         "web.assets_tests": [
             "atlas_invoicing/static/tests/tours/*.js",

@@ -39,7 +39,13 @@ def world(odoo_server, database, admin):
     tax_id = admin.call(
         "account.tax",
         "create",
-        {"name": "Sales Tax 15%", "amount": 15.0, "amount_type": "percent", "type_tax_use": "sale"},
+        {
+            "name": "Sales Tax 15%",
+            "amount": 15.0,
+            "amount_type": "percent",
+            "type_tax_use": "sale",
+            "atlas_xero_tax_type": "Sales Tax on Services",
+        },
     )
     customer = bella.call("res.partner", "create", {"name": "Harbour Lights Ltd", "email": "ap@harbour.example"})
     return {
@@ -112,8 +118,9 @@ def test_xero_and_quickbooks_files_of_two_posted_invoices(world):
         (r["*InvoiceNumber"], r["*InvoiceDate"], r["*Quantity"], r["*UnitAmount"], r["Discount"], r["*TaxType"])
         for r in rows
     ] == [
-        (first["name"], "02/03/2026", "2.00", "100.00", "", "Sales Tax 15%"),
-        (second["name"], "02/03/2026", "2.00", "250.00", "20.00", "Sales Tax 15%"),
+        # A US organisation (or, without a country, US English): month first.
+        (first["name"], "03/02/2026", "2.00", "100.00", "", "Sales Tax on Services"),
+        (second["name"], "03/02/2026", "2.00", "250.00", "20.00", "Sales Tax on Services"),
     ]
     assert {r["*ContactName"] for r in rows} == {"Harbour Lights Ltd"}
     assert {r["*AccountCode"] for r in rows} == {world["revenue"]["code"]}

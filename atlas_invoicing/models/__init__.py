@@ -15,3 +15,5 @@ from . import res_config_settings
 from . import res_partner
 from . import account_move_contract
 from . import contract_contract
+from . import account_tax
+from . import contract_line

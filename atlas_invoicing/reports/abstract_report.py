@@ -43,6 +43,9 @@ class AtlasReport(models.AbstractModel):
     _report_role = "Viewer"
     # The options this report reads (besides company_id).
     _report_options = ()
+    # Zeros under a heading read better blank (an empty aging bucket, a zero debit); a report
+    # whose every figure is an amount of its own (a P&L beside its comparison) shows 0.00.
+    _report_blank_zeros = True
 
     # -------------------------------------------------------------------------
     # Public API (XML-RPC)
@@ -358,6 +361,7 @@ class AtlasReport(models.AbstractModel):
             "currency": self._currency_info(company),
             "options": self._echo_options(options),
             "columns": self._report_columns(options),
+            "blank_zeros": self._report_blank_zeros,
         }
 
     def _format_date(self, date, date_format=False):

@@ -98,6 +98,8 @@ class AtlasReport(models.AbstractModel):
             return formatLang(self.env, value, currency_obj=self.env["res.currency"].browse(currency_id))
         if column_type == "number" and isinstance(value, int | float):
             return formatLang(self.env, value, digits=0)
+        if column_type == "percent" and isinstance(value, int | float):
+            return f"{formatLang(self.env, value, digits=1)} %"
         if column_type == "date":
             try:
                 return format_date(self.env, value)

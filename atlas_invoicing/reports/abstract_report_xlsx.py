@@ -11,9 +11,11 @@ import xlsxwriter
 from odoo.fields import Date
 
 # How wide each kind of column is, in characters.
-COLUMN_WIDTHS = {"char": 18, "date": 12, "monetary": 16, "number": 10}
+COLUMN_WIDTHS = {"char": 18, "date": 12, "monetary": 16, "number": 10, "percent": 10}
 LABEL_WIDTH = 42
 BOLD_KINDS = {"section", "subtotal", "total"}
+# Figures, right-aligned: amounts, counts and percentages (12.5 for 12.5 %).
+NUMERIC_TYPES = ("monetary", "number", "percent")
 
 
 def currency_number_format(currency):
@@ -32,7 +34,7 @@ def leading_text_columns(columns):
     """How many columns at the left hold text (dates, entry, partner...) before the figures."""
     count = 0
     for column in columns:
-        if column["type"] in ("monetary", "number"):
+        if column["type"] in NUMERIC_TYPES:
             break
         count += 1
     return max(count, 1)
@@ -90,6 +92,8 @@ class ReportXlsxWriter:
                 props["num_format"] = "yyyy-mm-dd"
             elif column_type == "number":
                 props["num_format"] = "#,##0"
+            elif column_type == "percent":
+                props["num_format"] = "0.0%"
             elif level:
                 props["indent"] = level
             self._formats[key] = self.workbook.add_format(props)
@@ -112,7 +116,7 @@ class ReportXlsxWriter:
         heading = self.workbook.add_format({"bold": True, "bottom": 1, "text_wrap": True})
         heading_right = self.workbook.add_format({"bold": True, "bottom": 1, "align": "right", "text_wrap": True})
         for index, column in enumerate(self.columns):
-            right = column["type"] in ("monetary", "number")
+            right = column["type"] in NUMERIC_TYPES
             sheet.write_string(4, index, column["label"] or "", heading_right if right else heading)
         sheet.freeze_panes(5, 0)
         self.row = 5
@@ -126,9 +130,11 @@ class ReportXlsxWriter:
             if not is_set(value):
                 continue
             ctype = "char" if is_label else column["type"]
-            if ctype in ("monetary", "number") and isinstance(value, int | float):
-                # Numbers stay numbers: the accountant sums and pivots them.
-                self.sheet.write_number(self.row, index, value, self.fmt(kind, ctype))
+            if ctype in NUMERIC_TYPES and isinstance(value, int | float):
+                # Numbers stay numbers: the accountant sums and pivots them (a percentage
+                # as the fraction a spreadsheet formats with %).
+                number = value / 100.0 if ctype == "percent" else value
+                self.sheet.write_number(self.row, index, number, self.fmt(kind, ctype))
             elif ctype == "date" and self._to_date(value):
                 self.sheet.write_datetime(self.row, index, self._to_date(value), self.fmt(kind, "date"))
             else:

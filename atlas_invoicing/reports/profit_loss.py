@@ -2,7 +2,9 @@
 
 Accrual basis: an invoice's revenue falls in the period of its accounting date, whether or
 not it was paid. One SQL statement sums the posted journal items of both periods (the
-period and the optional comparison) per account.
+period and the optional comparison) per account. With a comparison, each line also shows
+the change (period − comparison) and the change in percent of the comparison's amount
+(none when the comparison is zero).
 """
 
 from odoo import api, models
@@ -19,6 +21,7 @@ class AtlasReportProfitLoss(models.AbstractModel):
 
     _report_key = "profit_loss"
     _report_options = ("date_from", "comparison")
+    _report_blank_zeros = False
 
     def _report_title(self):
         return self.env._("Profit & Loss")
@@ -45,13 +48,15 @@ class AtlasReportProfitLoss(models.AbstractModel):
         ]
         if options["comparison"]:
             comparison = options["comparison"]
-            columns.append(
+            columns += [
                 {
                     "key": "comparison",
                     "label": self._period_text(comparison["date_from"], comparison["date_to"]),
                     "type": "monetary",
-                }
-            )
+                },
+                {"key": "change", "label": self.env._("Change"), "type": "monetary"},
+                {"key": "change_percent", "label": self.env._("%"), "type": "percent"},
+            ]
         return columns
 
     def _balances_query(self, options):
@@ -94,7 +99,11 @@ class AtlasReportProfitLoss(models.AbstractModel):
         keys = ("balance", "comparison") if with_comparison else ("balance",)
 
         def values_of(amounts):
-            return {key: self._round(options, amounts[key]) for key in keys}
+            values = {key: self._round(options, amounts[key]) for key in keys}
+            if with_comparison:
+                values["change"] = self._round(options, values["balance"] - values["comparison"])
+                values["change_percent"] = self._change_percent(values["change"], values["comparison"])
+            return values
 
         lines, totals = [], {}
         sections = [
@@ -117,6 +126,19 @@ class AtlasReportProfitLoss(models.AbstractModel):
                 type_rows = [row for row in section_rows if row["account_type"] == account_type]
                 if not type_rows:
                     continue
+                if account_type != types[0]:
+                    # The section's heading names its first type; the others (Other Income,
+                    # Cost of Revenue, Depreciation) get their own, above their accounts.
+                    lines.append(
+                        self._line(
+                            f"heading-{account_type}",
+                            type_labels.get(account_type, account_type),
+                            {},
+                            kind="section",
+                            parent=section_key,
+                            level=1,
+                        )
+                    )
                 for row in type_rows:
                     lines.append(
                         self._line(
@@ -155,3 +177,11 @@ class AtlasReportProfitLoss(models.AbstractModel):
                 comparison_net_profit=self._round(options, net["comparison"]),
             )
         return {"lines": lines, "checks": [], "totals": result_totals}
+
+    @staticmethod
+    def _change_percent(change, comparison):
+        """The change in percent of the comparison's amount, one decimal; None when the
+        comparison is zero (no percentage of nothing), 0.0 when neither moved."""
+        if not comparison:
+            return 0.0 if not change else None
+        return round(100.0 * change / abs(comparison), 1) + 0.0

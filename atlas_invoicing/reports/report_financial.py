@@ -1,6 +1,6 @@
 from odoo import api, models
 
-from .abstract_report_xlsx import BOLD_KINDS, is_set, leading_text_columns
+from .abstract_report_xlsx import BOLD_KINDS, NUMERIC_TYPES, is_set, leading_text_columns
 
 ROW_CLASSES = {
     "section": "o_atlas_bold o_atlas_section",
@@ -58,8 +58,10 @@ class ReportAtlasFinancial(models.AbstractModel):
                 continue
             values = line.get("values") or {}
             level = int(line.get("level") or 0)
-            blank_zeros = line.get("kind") not in BOLD_KINDS and (
-                line.get("parent") or line.get("key") in detail_parents
+            blank_zeros = (
+                envelope.get("blank_zeros", True)
+                and line.get("kind") not in BOLD_KINDS
+                and (line.get("parent") or line.get("key") in detail_parents)
             )
             own_text = line.get("kind") == "detail" and any(
                 is_set(values.get(column["key"])) for column in columns[:span]
@@ -76,10 +78,12 @@ class ReportAtlasFinancial(models.AbstractModel):
                     value = line.get("label")
                 if blank_zeros and value == 0 and column["type"] == "monetary" and column["key"] != last_key:
                     value = None  # as on screen: empty buckets and zero debits blank, totals keep 0.00
-                numeric = column["type"] in ("monetary", "number")
+                numeric = column["type"] in NUMERIC_TYPES
+                # As on screen: a change in percent of a zero comparison reads as a dash.
+                no_percent = column["type"] == "percent" and value is None and line.get("kind") != "section"
                 cells.append(
                     {
-                        "text": report._format_report_cell(value, column["type"], currency_id),
+                        "text": "—" if no_percent else report._format_report_cell(value, column["type"], currency_id),
                         "colspan": 1,
                         "numeric": numeric,
                         "indent": level if own_text and index == 0 else 0,

@@ -16,5 +16,6 @@ from . import test_report_branches
 from . import test_report_access
 from . import test_report_tour
 from . import test_contract_batch
+from . import test_batch_tour
 from . import test_ledger_edges
 from . import test_ledger_model

@@ -154,6 +154,19 @@ class TestContractBatch(AtlasTestCommon):
         self.assertEqual(behind.invoice_count, 3)
         self.assertEqual(self.customer.contract_ids, monthly | quarterly | yearly | behind | supplier)
 
+    def test_contract_line_markers_are_explained_and_filled_in_on_the_invoice(self):
+        contract = self._contract("Managed IT services,", "monthly", date(2026, 1, 1))
+        self.assertEqual(contract.contract_line_ids.name, "Managed IT services, #START# - #END#")
+        # The contract form explains its markers...
+        help_text = self.env["contract.line"]._fields["name"].help
+        for marker in ("#START#", "#END#", "#INVOICEMONTHNAME#"):
+            self.assertIn(marker, help_text)
+        # ... which the invoice line reads filled in, after the product's name.
+        self._batch().atlas_generate()
+        line = self._invoices(contract).invoice_line_ids
+        self.assertEqual(line.name, "Managed IT services, 01/01/2026 - 01/31/2026")
+        self.assertEqual(line.product_id, self.service)
+
     def test_generate_again_makes_nothing_new(self):
         contracts = self._contract("A", "monthly", date(2026, 1, 1)) | self._contract(
             "B", "quarterly", date(2025, 12, 1)

@@ -129,6 +129,9 @@ class TestExport(AtlasTestCommon):
                 self.assertNotIn(b"\n", content.replace(b"\r\n", b""))
 
     def test_xero_rows(self):
+        # A New Zealand organisation, whose GST rate is named as in its Xero.
+        self.company_data["company"].country_id = self.env.ref("base.nz")
+        self.vat_15.atlas_xero_tax_type = "15% GST on Income"
         invoice = self._sent_invoice()
         first, second = self._lines(invoice)
         _result, content = self._export(invoice, "xero")
@@ -147,7 +150,7 @@ class TestExport(AtlasTestCommon):
             self.assertEqual(row["*InvoiceDate"], "15/01/2026")  # DD/MM/YYYY
             self.assertEqual(row["*DueDate"], "14/02/2026")  # 30 days
             self.assertEqual(row["*AccountCode"], self.revenue.code)
-            self.assertEqual(row["*TaxType"], "GST on Income 15%")
+            self.assertEqual(row["*TaxType"], "15% GST on Income")
             self.assertEqual(row["Currency"], invoice.currency_id.name)
         # Xero recomputes amounts from quantity, tax-exclusive unit amount and discount %.
         self.assertEqual(
@@ -159,6 +162,69 @@ class TestExport(AtlasTestCommon):
             discount = float(row["Discount"] or 0)
             xero_subtotal = round(float(row["*Quantity"]) * float(row["*UnitAmount"]) * (1 - discount / 100), 2)
             self.assertAlmostEqual(xero_subtotal, line.price_subtotal)
+
+    def _xero_rows(self, invoices):
+        _result, content = self._export(invoices, "xero")
+        header, *rows = self._csv_rows(content)
+        return [dict(zip(header, row, strict=True)) for row in rows]
+
+    def test_xero_dates_in_the_organisation_format(self):
+        company = self.company_data["company"]
+        invoice = self._sent_invoice()
+        # A US organisation reads dates month first, whatever the customer's country.
+        company.country_id = self.env.ref("base.us")
+        [row, _second] = self._xero_rows(invoice)
+        self.assertEqual((row["*InvoiceDate"], row["*DueDate"]), ("01/15/2026", "02/14/2026"))
+        # Any other region, day first.
+        for country in ("base.nz", "base.au", "base.uk"):
+            with self.subTest(country=country):
+                company.country_id = self.env.ref(country)
+                [row, _second] = self._xero_rows(invoice)
+                self.assertEqual((row["*InvoiceDate"], row["*DueDate"]), ("15/01/2026", "14/02/2026"))
+        # Without a country, the company's language says: US English writes the month first.
+        company.country_id = False
+        company.partner_id.lang = "en_US"
+        [row, _second] = self._xero_rows(invoice)
+        self.assertEqual((row["*InvoiceDate"], row["*DueDate"]), ("01/15/2026", "02/14/2026"))
+
+    def test_xero_tax_type_is_the_xero_tax_rate(self):
+        zero = self.env["account.tax"].create(
+            {"name": "0%", "amount_type": "percent", "amount": 0.0, "type_tax_use": "sale"}
+        )
+        invoice = self._invoice()
+        first, second = self._lines(invoice)
+        second.tax_ids = zero
+        untaxed = self._invoice()
+        untaxed.invoice_line_ids.tax_ids = False
+        (invoice | untaxed).action_atlas_mark_sent()
+        # Without a mapping: Xero's default rate names, never Odoo's tax name.
+        rows = self._xero_rows(invoice | untaxed)
+        self.assertEqual([row["*TaxType"] for row in rows], ["Tax on Sales", "Tax Exempt", "Tax Exempt", "Tax Exempt"])
+        # The tax's Xero Tax Type wins.
+        self.vat_15.atlas_xero_tax_type = "Sales Tax (CA)"
+        zero.atlas_xero_tax_type = "Zero Rated"
+        rows = self._xero_rows(invoice)
+        self.assertEqual([row["*TaxType"] for row in rows], ["Sales Tax (CA)", "Zero Rated"])
+        self.assertEqual(first.tax_ids, self.vat_15)
+
+    def test_xero_refuses_two_tax_rates_on_a_line(self):
+        county = self.env["account.tax"].create(
+            {"name": "County tax 1%", "amount_type": "percent", "amount": 1.0, "type_tax_use": "sale"}
+        )
+        self.vat_15.atlas_xero_tax_type = "State Tax"
+        county.atlas_xero_tax_type = "County Tax"
+        invoice = self._invoice()
+        first, _second = self._lines(invoice)
+        first.tax_ids = self.vat_15 | county
+        invoice.action_atlas_mark_sent()
+        with self.assertRefused(UserError, r"Xero takes one tax rate per line.*\(State Tax, County Tax\)"):
+            self._export(invoice, "xero")
+        self.assertFalse(invoice.atlas_exported_date)
+        self.assertFalse(self.env["atlas.export.log"].search([("invoice_ids", "in", invoice.ids)]))
+        # One combined rate in Xero: the line exports.
+        county.atlas_xero_tax_type = "State Tax"
+        [row, _second] = self._xero_rows(invoice)
+        self.assertEqual(row["*TaxType"], "State Tax")
 
     def test_quickbooks_rows(self):
         invoice = self._sent_invoice()

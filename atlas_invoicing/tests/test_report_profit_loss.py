@@ -1,5 +1,6 @@
 from collections import defaultdict
 
+from odoo import Command
 from odoo.exceptions import UserError
 from odoo.tests import tagged
 
@@ -50,7 +51,9 @@ class TestReportProfitLoss(ReportBooksCommon):
         net = data["lines"][-1]
         self.assertEqual((net["kind"], net["label"]), ("total", "Net Profit"))
         self.assertAmount(net["values"]["balance"], income - expense)
-        self.assertEqual([c["key"] for c in data["columns"]], ["account", "balance", "comparison"])
+        self.assertEqual(
+            [c["key"] for c in data["columns"]], ["account", "balance", "comparison", "change", "change_percent"]
+        )
 
         # By hand: revenue 1000 + 250 + 1000 (500 EUR at 2.0) + 800 − 100 (April credit note)
         # − 100 (40 EUR at 2.5) = 2850; the exchange gain of 100 USD is other income; expenses
@@ -64,6 +67,65 @@ class TestReportProfitLoss(ReportBooksCommon):
         gain = self.company.income_currency_exchange_account_id
         self.assertEqual(accounts[f"account-{gain.id}"]["values"]["balance"], 100.0, "the exchange gain")
         self.assertEqual(subtotals[f"type-{gain.account_type}"], 2950.0 if gain.account_type == "income" else 100.0)
+
+    def test_comparison_has_change_columns_and_other_income_its_heading(self):
+        options = {
+            "date_from": "2026-01-01",
+            "date_to": "2026-06-30",
+            "comparison": {"date_from": "2025-07-01", "date_to": "2025-12-31"},
+        }
+        # Interest received in May: other income.
+        interest = self.env["account.account"].create(
+            {"name": "Interest Income", "code": "790100", "account_type": "income_other"}
+        )
+        bank = self.company_data["default_journal_bank"].default_account_id
+        entry = self.env["account.move"].create(
+            {
+                "move_type": "entry",
+                "date": "2026-05-10",
+                "journal_id": self.company_data["default_journal_misc"].id,
+                "line_ids": [
+                    Command.create({"account_id": bank.id, "debit": 40.0}),
+                    Command.create({"account_id": interest.id, "credit": 40.0}),
+                ],
+            }
+        )
+        entry.action_post()
+        report = self.env["atlas.report.profit.loss"]
+        data = report.get_report_data(options)
+        self.assertEqual(
+            [(c["key"], c["label"], c["type"]) for c in data["columns"]][3:],
+            [("change", "Change", "monetary"), ("change_percent", "%", "percent")],
+        )
+        lines = {line["key"]: line for line in data["lines"]}
+        keys = [line["key"] for line in data["lines"]]
+        # Other income under its own heading, between the income accounts' total and its accounts.
+        heading = lines["heading-income_other"]
+        self.assertEqual((heading["kind"], heading["label"], heading["parent"]), ("section", "Other Income", "income"))
+        self.assertLess(keys.index("type-income"), keys.index("heading-income_other"))
+        self.assertLess(keys.index("heading-income_other"), keys.index(f"account-{interest.id}"))
+        self.assertEqual(lines[f"account-{interest.id}"]["parent"], "income")
+        self.assertNotIn("heading-income", lines, "the section's heading names its first type")
+        # Change = period − comparison; % of the comparison, none when it was zero.
+        self.assertEqual(
+            lines[f"account-{self.revenue.id}"]["values"],
+            {"balance": 2600.0, "comparison": 120.0, "change": 2480.0, "change_percent": 2066.7},
+        )
+        self.assertEqual(
+            lines[f"account-{self.other_income.id}"]["values"],
+            {"balance": 250.0, "comparison": 0.0, "change": 250.0, "change_percent": None},
+        )
+        net = lines["net_profit"]["values"]
+        self.assertEqual((net["balance"], net["comparison"]), (2665.0, 120.0))
+        self.assertEqual((net["change"], net["change_percent"]), (2545.0, 2120.8))
+        # Zeros read 0.00 in every column (screen and PDF), not blank beside a 0.00.
+        self.assertFalse(data["blank_zeros"])
+        rows = list(self.env["report.atlas_invoicing.report_financial"]._get_rows(report, data, data["lines"]))
+        [other_income_row] = [row for row in rows if row["cells"][0]["text"].endswith(self.other_income.name)]
+        self.assertEqual(
+            [cell["text"].replace("\xa0", " ") for cell in other_income_row["cells"][1:]],
+            ["$ 250.00", "$ 0.00", "$ 250.00", "—"],
+        )
 
     def test_without_comparison_and_drilldown(self):
         data = self.env["atlas.report.profit.loss"].get_report_data(

@@ -20,7 +20,7 @@ import { useSetupAction } from "@web/search/action_hook";
 import { Layout } from "@web/search/layout";
 import { standardActionServiceProps } from "@web/webclient/actions/action_service";
 
-const NUMERIC = new Set(["monetary", "number"]);
+const NUMERIC = new Set(["monetary", "number", "percent"]);
 const BOLD_KINDS = new Set(["section", "subtotal", "total"]);
 
 /** The same period one year earlier: the comparison a P&L reader expects by default. */
@@ -60,10 +60,14 @@ export class AtlasReportAction extends Component {
                 options: this.state.options,
                 toggled: [...this.state.toggled],
                 labels: this.state.labels,
+                loaded: this.loadedItems(),
             }),
         });
         onWillStart(async () => {
             await this.load();
+            // The report is read again (a drill-down may have changed the books); the lines
+            // that were open are loaded again, as many as there were.
+            await this.reloadItems(saved.loaded || {});
             await this.loadFilterChoices();
         });
     }
@@ -79,6 +83,38 @@ export class AtlasReportAction extends Component {
             this.state.report = report;
         } finally {
             this.state.loading = false;
+        }
+    }
+
+    /** {parent key: items loaded} of the lines open on screen: what a return restores. */
+    loadedItems() {
+        const loaded = {};
+        if (!this.state.report) {
+            return loaded;
+        }
+        for (const { line } of this.visibleLines) {
+            if (line.kind === "detail" && line.parent) {
+                loaded[line.parent] = (loaded[line.parent] || 0) + 1;
+            }
+        }
+        return loaded;
+    }
+
+    async reloadItems(loaded) {
+        for (const [parent, count] of Object.entries(loaded)) {
+            let offset = -1;
+            for (;;) {
+                const lines = this.state.report.lines;
+                const more = lines.find((l) => l.kind === "more" && l.parent === parent);
+                const have = lines.filter((l) => l.kind === "detail" && l.parent === parent).length;
+                // Stop when the line is gone from the report or a page brought nothing new:
+                // its "Show items" link is still there to click.
+                if (!more || have >= count || more.values.offset <= offset) {
+                    break;
+                }
+                offset = more.values.offset;
+                await this.loadMore(more);
+            }
         }
     }
 
@@ -189,7 +225,11 @@ export class AtlasReportAction extends Component {
                 folded: foldable && this.isFolded(line, detailParents),
                 // Zeros read better blank under a heading (empty aging buckets, a zero debit);
                 // headings, totals and top lines such as "Opening cash" keep their 0.00.
-                blankZeros: !BOLD_KINDS.has(line.kind) && Boolean(line.parent || detailParents.has(line.key)),
+                // A report of amounts side by side (a P&L and its comparison) keeps every 0.00.
+                blankZeros:
+                    this.state.report.blank_zeros !== false &&
+                    !BOLD_KINDS.has(line.kind) &&
+                    Boolean(line.parent || detailParents.has(line.key)),
             });
         }
         return visible;
@@ -240,13 +280,15 @@ export class AtlasReportAction extends Component {
             if (blankZeros && value === 0 && column.type === "monetary" && column.key !== lastKey) {
                 value = false;
             }
+            // A change in percent of a zero comparison has no value: a dash, not a blank.
+            const noPercent = column.type === "percent" && value === null && line.kind !== "section";
             const isLabel = ownText && index === 0 && !isSet(value);
             if (isLabel) {
                 value = line.label;
             }
             cells.push({
                 key: column.key,
-                text: this.formatValue(value, isLabel ? "char" : column.type),
+                text: noPercent ? "—" : this.formatValue(value, isLabel ? "char" : column.type),
                 colspan: 1,
                 numeric: NUMERIC.has(column.type),
                 isLabel: isLabel || (ownText && index === 0),
@@ -264,6 +306,9 @@ export class AtlasReportAction extends Component {
         }
         if (type === "number" && typeof value === "number") {
             return formatFloat(value, { digits: [69, 0] });
+        }
+        if (type === "percent" && typeof value === "number") {
+            return `${formatFloat(value, { digits: [69, 1] })}${nbsp}%`;
         }
         if (type === "date") {
             const date = deserializeDate(value);

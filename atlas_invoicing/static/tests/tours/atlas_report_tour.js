@@ -1,8 +1,9 @@
 /** @odoo-module **/
 /*
  * Atlas → Reports → AR Aging, as a Viewer reads it: the customer's line with its overdue
- * amount in the right bucket, the total and its tie-out, then the drill-down to the
- * journal items behind the customer and to the journal entry behind one item. Run by
+ * amount in the right bucket, the total and its tie-out, the customer unfolded, then the
+ * drill-down to the journal items behind the customer and, back on the report (still
+ * unfolded, its items loaded), to the journal entry behind one item. Run by
  * tests/test_report_tour.py, which posts the invoice (1,234.50, 40 days past due).
  */
 import { registry } from "@web/core/registry";
@@ -50,6 +51,15 @@ registry.category("web_tour.tours").add("atlas_report_ar_aging", {
             trigger: ".o_atlas_report_checks li.o_atlas_check_ok:contains('Receivable') .fa-check-circle",
         },
         {
+            content: "Unfold the customer",
+            trigger: `${CUSTOMER_ROW} .o_atlas_report_fold`,
+            run: "click",
+        },
+        {
+            content: "Its invoice is listed under it",
+            trigger: '.o_atlas_report_table tr.o_atlas_report_detail td.o_atlas_report_label:contains("INV/")',
+        },
+        {
             content: "Drill down: the customer's journal items",
             trigger: `${CUSTOMER_ROW} td.o_atlas_report_label`,
             run: "click",
@@ -72,9 +82,9 @@ registry.category("web_tour.tours").add("atlas_report_ar_aging", {
             run: "click",
         },
         {
-            content: "Unfold the customer",
-            trigger: `${CUSTOMER_ROW} .o_atlas_report_fold`,
-            run: "click",
+            content: "Back on the report, the customer is still unfolded with its invoice (no 'Show items' link)",
+            trigger:
+                '.o_atlas_report_table:not(:has(tr.o_atlas_report_more)) tr.o_atlas_report_detail td.o_atlas_report_label:contains("INV/")',
         },
         {
             content: "Open the journal entry of the invoice",
