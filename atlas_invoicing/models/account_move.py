@@ -59,6 +59,14 @@ class AccountMove(models.Model):
         help="Money received through payments, net of what was paid back (credit notes, write-offs and "
         "early-payment discounts excluded), in the invoice's currency.",
     )
+    atlas_amount_due = fields.Monetary(
+        string="Amount Due (Atlas)",
+        compute="_compute_atlas_amount_due",
+        store=True,
+        currency_field="currency_id",
+        help="What the customer still owes, in the invoice's currency: nothing on a cancelled "
+        "invoice (Odoo keeps the residual of its lines).",
+    )
     atlas_delivery_state = fields.Selection(
         selection=[
             ("none", "Not emailed"),
@@ -127,6 +135,11 @@ class AccountMove(models.Model):
             ledger = move._atlas_ledger()
             move.atlas_amount_paid = ledger["received"] - ledger["paid_back"]
             move.atlas_status = move._atlas_status_from_ledger(ledger)
+
+    @api.depends("state", "amount_residual")
+    def _compute_atlas_amount_due(self):
+        for move in self:
+            move.atlas_amount_due = 0.0 if move.state == "cancel" else move.amount_residual
 
     def _atlas_ledger(self):
         """What settled this customer document, read from its reconciliations, in its currency.

@@ -173,13 +173,19 @@ class TestInvoiceScreens(AtlasTestCommon):
         cancelled.button_cancel()
         self.assertEqual(cancelled.atlas_status, "cancelled")
         arch = self._arch("atlas_invoicing.view_atlas_invoice_list", "list")
-        due = [node for node in arch.iterfind("field") if node.get("name") in ("amount_residual", "invoice_date_due")]
+        due = [node for node in arch.iterfind("field") if node.get("name") in ("atlas_amount_due", "invoice_date_due")]
         self.assertEqual(len(due), 2)
         for node in due:
             self.assertFalse(self._visible(node, cancelled), node.get("name"))
         sent = self._create_invoice(price=70.0)
         sent.action_atlas_mark_sent()
         self.assertTrue(all(self._visible(node, sent) for node in due))
+        # Nor does it count in the list's totals (the status groups' sums).
+        self.assertRecordValues((cancelled + sent), [{"atlas_amount_due": 0.0}, {"atlas_amount_due": 70.0}])
+        groups = self.env["account.move"].read_group(
+            [("id", "in", (cancelled + sent).ids)], ["atlas_amount_due:sum"], ["atlas_status"]
+        )
+        self.assertEqual({g["atlas_status"]: g["atlas_amount_due"] for g in groups}, {"sent": 70.0, "cancelled": 0.0})
 
     def test_search_has_each_filter_and_group_once(self):
         arch = self._arch("atlas_invoicing.view_atlas_invoice_search", "search")
