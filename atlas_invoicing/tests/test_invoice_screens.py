@@ -154,6 +154,16 @@ class TestInvoiceScreens(AtlasTestCommon):
         self.assertEqual(action["res_id"], payment_entry.id)
         self.assertEqual(action["views"], [(self.env.ref("account.view_move_form").id, "form")])
 
+    def test_invoices_of_a_batch_or_an_export_open_in_the_atlas_form(self):
+        for model, view in (
+            ("atlas.invoice.batch", "atlas_invoicing.view_atlas_invoice_batch_form"),
+            ("atlas.export.log", "atlas_invoicing.atlas_export_log_view_form"),
+        ):
+            arch = etree.fromstring(self.env[model].get_view(self.env.ref(view).id, "form")["arch"])
+            [field] = arch.xpath("//field[@name='invoice_ids']")
+            context = safe_eval(field.get("context") or "{}")
+            self.assertEqual(context.get("form_view_ref"), "atlas_invoicing.view_atlas_invoice_form", model)
+
     # --- the invoice list and its search ---------------------------------------------------
 
     def test_list_shows_invoice_and_due_dates_and_no_upload(self):
