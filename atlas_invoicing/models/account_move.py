@@ -33,6 +33,7 @@ class AccountMove(models.Model):
         index=True,
         tracking=True,
         copy=False,
+        group_expand="_read_group_atlas_status",
         help="Derived from the ledger: Refunded > Paid > Partially Paid > Exported > Sent > Posted > Draft.",
     )
     atlas_exported_date = fields.Datetime(
@@ -58,6 +59,14 @@ class AccountMove(models.Model):
         help="Money received through payments, net of what was paid back (credit notes, write-offs and "
         "early-payment discounts excluded), in the invoice's currency.",
     )
+    atlas_amount_due = fields.Monetary(
+        string="Amount Due (Atlas)",
+        compute="_compute_atlas_amount_due",
+        store=True,
+        currency_field="currency_id",
+        help="What the customer still owes, in the invoice's currency: nothing on a cancelled "
+        "invoice (Odoo keeps the residual of its lines).",
+    )
     atlas_delivery_state = fields.Selection(
         selection=[
             ("none", "Not emailed"),
@@ -75,9 +84,32 @@ class AccountMove(models.Model):
         compute="_compute_atlas_delivery_state",
     )
 
+    # === Credit notes and refunds === #
+    atlas_credit_note_ids = fields.Many2many(
+        comodel_name="account.move",
+        string="Credit Notes",
+        compute="_compute_atlas_credit_notes",
+        help="The credit notes of this invoice (made with Refund).",
+    )
+    atlas_credit_note_count = fields.Integer(compute="_compute_atlas_credit_notes")
+    atlas_refund_payment_ids = fields.Many2many(
+        comodel_name="account.payment",
+        string="Refund Payments",
+        compute="_compute_atlas_credit_notes",
+        help="The money paid back to the customer through this invoice's credit notes.",
+    )
+    atlas_refund_payment_count = fields.Integer(compute="_compute_atlas_credit_notes")
+
     # -------------------------------------------------------------------------
     # Status
     # -------------------------------------------------------------------------
+
+    @api.model
+    def _read_group_atlas_status(self, statuses, domain):
+        # Status groups follow the invoice's life (Draft → … → Refunded, Cancelled), not the
+        # alphabetical order of the stored keys; only the statuses that have invoices.
+        order = [status for status, _label in ATLAS_STATUSES]
+        return sorted(statuses, key=order.index)
 
     @api.depends(
         "state",
@@ -103,6 +135,11 @@ class AccountMove(models.Model):
             ledger = move._atlas_ledger()
             move.atlas_amount_paid = ledger["received"] - ledger["paid_back"]
             move.atlas_status = move._atlas_status_from_ledger(ledger)
+
+    @api.depends("state", "amount_residual")
+    def _compute_atlas_amount_due(self):
+        for move in self:
+            move.atlas_amount_due = 0.0 if move.state == "cancel" else move.amount_residual
 
     def _atlas_ledger(self):
         """What settled this customer document, read from its reconciliations, in its currency.
@@ -186,6 +223,73 @@ class AccountMove(models.Model):
         if self.is_move_sent:
             return "sent"
         return "posted"
+
+    # -------------------------------------------------------------------------
+    # Credit notes and refunds: the links between an invoice and its credit notes
+    # -------------------------------------------------------------------------
+
+    @api.depends("reversal_move_ids.state", "reversal_move_ids.payment_state")
+    def _compute_atlas_credit_notes(self):
+        for move in self:
+            credit_notes = move.reversal_move_ids.filtered(lambda m: m.move_type == "out_refund")
+            move.atlas_credit_note_ids = credit_notes
+            move.atlas_credit_note_count = len(credit_notes)
+            refund_payments = credit_notes.filtered(lambda m: m.state == "posted")._get_reconciled_payments()
+            move.atlas_refund_payment_ids = refund_payments
+            move.atlas_refund_payment_count = len(refund_payments)
+
+    def action_atlas_open_credit_notes(self):
+        """Credit Notes (smart button of an invoice): its credit notes, in the Atlas form."""
+        self.ensure_one()
+        return self.atlas_credit_note_ids._atlas_document_action()
+
+    def action_atlas_open_refunded_invoice(self):
+        """Invoice (smart button of a credit note): the invoice it credits, in the Atlas form."""
+        self.ensure_one()
+        return self.reversed_entry_id._atlas_document_action()
+
+    def action_atlas_open_refund_payments(self):
+        """Refund Payment (smart button of an invoice): the money paid back to the customer.
+        (A credit note lists it among its own payments, Odoo's Payments button.)"""
+        self.ensure_one()
+        return self.atlas_refund_payment_ids._get_records_action(
+            name=self.env._("Refund Payments"), context={"create": False}
+        )
+
+    def action_atlas_open_document(self):
+        """The document behind a journal entry an Atlas screen links to (a report's
+        drill-down): customer invoices and credit notes in the Atlas form, any other entry in
+        Odoo's journal entry form."""
+        self.ensure_one()
+        if self.move_type in ("out_invoice", "out_refund"):
+            return self._atlas_document_action()
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.display_name,
+            "res_model": "account.move",
+            "res_id": self.id,
+            "views": [(self.env.ref("account.view_move_form").id, "form")],
+            "context": {"create": False},
+        }
+
+    def _atlas_document_action(self):
+        """The Atlas Invoices or Credit Notes action, on these customer documents (all of one
+        kind): the form for one, the list for several."""
+        xmlid = (
+            "atlas_invoicing.action_atlas_credit_notes"
+            if self[:1].move_type == "out_refund"
+            else "atlas_invoicing.action_atlas_invoices"
+        )
+        action = self.env["ir.actions.act_window"]._for_xml_id(xmlid)
+        if len(self) == 1:
+            action.update(
+                res_id=self.id,
+                view_mode="form",
+                views=[(self.env.ref("atlas_invoicing.view_atlas_invoice_form").id, "form")],
+            )
+        else:
+            action["domain"] = [("id", "in", self.ids)]
+        return action
 
     # -------------------------------------------------------------------------
     # Email delivery (what the mail queue says about the invoice's emails)

@@ -41,8 +41,24 @@ class AccountMove(models.Model):
         }
 
     def action_atlas_preview_pdf(self):
-        """Preview PDF / Print: the Atlas invoice PDF, one document for all selected invoices."""
-        return self.env.ref("atlas_invoicing.action_report_atlas_invoice").report_action(self, config=False)
+        """Preview PDF: the Atlas invoice PDF (one document for all selected invoices) in the
+        browser's PDF viewer, in a new tab. Odoo's report route serves it inline, where a
+        report action would download it."""
+        return {
+            "type": "ir.actions.act_url",
+            "url": f"/report/pdf/{ATLAS_INVOICE_REPORT}/{','.join(map(str, self.ids))}",
+            "target": "new",
+        }
+
+    def _atlas_report_base_filename(self):
+        """The invoice PDF's file name without extension (Odoo's report download adds .pdf):
+        Odoo's name of the document (INV_2026_00044, Draft Invoice INV_2026_00044); a draft
+        that has no number yet is told apart by its id (Draft Invoice (44))."""
+        self.ensure_one()
+        name = self._get_report_base_filename().strip()
+        if not self.name or self.name == "/":
+            name = f"{name} ({self.id})"
+        return name.replace("/", "_")
 
     def action_atlas_mark_sent(self):
         """Mark as Sent: post (if draft) without emailing, e.g. after handing the invoice over."""
@@ -97,7 +113,7 @@ class AccountMove(models.Model):
         if not self:
             raise UserError(self.env._("Select at least one invoice to print."))
         content, _type = self.env["ir.actions.report"]._render_qweb_pdf(ATLAS_INVOICE_REPORT, self.ids)
-        filename = self._get_invoice_report_filename() if len(self) == 1 else self.env._("Invoices.pdf")
+        filename = f"{self._atlas_report_base_filename()}.pdf" if len(self) == 1 else self.env._("Invoices.pdf")
         return {
             "filename": filename,
             "mimetype": "application/pdf",

@@ -104,5 +104,5 @@ class TestInvoiceSend(AtlasTestCommon):
         invoices = self._create_invoice(price=10.0) + self._create_invoice(price=20.0)
         invoices.action_atlas_mark_sent()
         action = invoices.action_atlas_preview_pdf()
-        self.assertEqual(action["report_name"], "atlas_invoicing.report_atlas_invoice")
-        self.assertEqual(action["context"]["active_ids"], invoices.ids)
+        ids = ",".join(map(str, invoices.ids))
+        self.assertEqual(action["url"], f"/report/pdf/atlas_invoicing.report_atlas_invoice/{ids}")

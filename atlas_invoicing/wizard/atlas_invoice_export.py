@@ -45,11 +45,13 @@ class AtlasInvoiceExport(models.TransientModel):
             wizard.draft_count = len(wizard.invoice_ids.filtered(lambda move: move.state == "draft"))
 
     def action_export(self):
-        """Export, then download the file (it stays attached to the export log)."""
+        """Export, then download the file (it stays attached to the export log). The dialog
+        closes and the screen behind reloads (the invoices now say Exported), as after Odoo's
+        Send & Print download."""
         self.ensure_one()
         log = self.invoice_ids._atlas_export(self.export_format, post_drafts=self.post_drafts)
         return {
             "type": "ir.actions.act_url",
             "url": f"/web/content/{log.attachment_id.id}?download=true",
-            "target": "download",
+            "close": True,
         }

@@ -65,5 +65,12 @@ class AtlasInvoiceSend(models.TransientModel):
         partners = self.partner_ids if len(self.move_ids) == 1 else None
         self.move_ids._atlas_send(self.delivery, partners=partners)
         if self.delivery == "download":
-            return self.move_ids.action_atlas_preview_pdf()
+            # The PDF just attached to the invoices (the one a customer gets), as Odoo's Send &
+            # Print downloads it: the dialog closes and the invoice form reloads (now Sent).
+            attachments = self.move_ids.invoice_pdf_report_id
+            return {
+                "type": "ir.actions.act_url",
+                "url": f"/account/download_invoice_attachments/{','.join(map(str, attachments.ids))}",
+                "close": True,
+            }
         return {"type": "ir.actions.act_window_close"}

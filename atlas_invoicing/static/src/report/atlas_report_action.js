@@ -354,14 +354,11 @@ export class AtlasReportAction extends Component {
         }
     }
 
-    openMove(line) {
-        return this.actionService.doAction({
-            type: "ir.actions.act_window",
-            res_model: "account.move",
-            res_id: line.move_id,
-            views: [[false, "form"]],
-            target: "current",
-        });
+    async openMove(line) {
+        // The server picks the form: the Atlas invoice form for invoices and credit notes,
+        // Odoo's journal entry form for any other entry.
+        const action = await this.orm.call("account.move", "action_atlas_open_document", [[line.move_id]]);
+        return this.actionService.doAction(action);
     }
 
     openJournalItems(line) {

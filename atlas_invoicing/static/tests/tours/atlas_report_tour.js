@@ -92,7 +92,12 @@ registry.category("web_tour.tours").add("atlas_report_ar_aging", {
             run: "click",
         },
         {
-            content: "The journal entry is open",
+            content: "The invoice opens in the Atlas form: its status bar, no Print & Send",
+            trigger:
+                '.o_form_view:not(:has(button[name="action_invoice_sent"])) .o_field_widget[name=atlas_status] .o_arrow_button_current:contains("Posted")',
+        },
+        {
+            content: "The Atlas form shows the invoice",
             trigger: '.o_form_view .o_field_widget[name=name]:contains("INV/")',
         },
     ],
