@@ -244,17 +244,37 @@ class AccountMove(models.Model):
                 move.currency_id = partner_currency
         return res
 
+    @api.depends("invoice_date", "invoice_payment_term_id")
+    def _compute_invoice_date_due(self):
+        # EXTENDS account: a customer document without payment terms is due on its invoice date.
+        # Odoo keeps whatever due date it had (the day the draft was made, by default), so an
+        # invoice dated later, or whose date was changed, read "due" before it was issued.
+        # With payment terms (the customer's by default) Odoo computes it from the invoice date.
+        res = super()._compute_invoice_date_due()
+        for move in self:
+            if (
+                move.state == "draft"
+                and move.invoice_date
+                and not move.invoice_payment_term_id
+                and move.is_sale_document(include_receipts=True)
+            ):
+                move.invoice_date_due = move.invoice_date
+        return res
+
     def _atlas_custom_prefix(self):
         """The company's invoice prefix when it replaces Odoo's own '<journal code>/'.
 
-        With the default prefix (the sales journal's code, INV/) numbering is Odoo's own,
-        untouched. A different prefix starts its own gap-free series.
+        With the default prefix (the sales journal's code, INV/) numbering is Odoo's own. A
+        different prefix starts its own gap-free series.
         """
         self.ensure_one()
-        if self.move_type != "out_invoice" or self.journal_id.type != "sale":
+        if not self._atlas_numbered_by_prefix():
             return None
         prefix = self.company_id._atlas_effective_invoice_prefix()
         return None if prefix == f"{self.journal_id.code}/" else prefix
+
+    def _atlas_numbered_by_prefix(self):
+        return self.move_type == "out_invoice" and self.journal_id.type == "sale"
 
     def _get_starting_sequence(self):
         # EXTENDS account
@@ -266,11 +286,22 @@ class AccountMove(models.Model):
 
     def _get_last_sequence_domain(self, relaxed=False):
         # EXTENDS account: with a custom prefix, only that prefix's numbers continue the series.
+        # With the default one, Odoo's rule (the journal's last number sets the format) stands,
+        # except that the series of the other prefixes the company numbered with are not
+        # continued: back to INV/, the next number is INV/'s, whatever came in between.
         where_string, param = super()._get_last_sequence_domain(relaxed)
+        if not self._atlas_numbered_by_prefix():
+            return where_string, param
         prefix = self._atlas_custom_prefix()
         if prefix:
             where_string += " AND sequence_prefix ~ %(atlas_prefix_regex)s "
             param["atlas_prefix_regex"] = "^" + re.escape(prefix) + "[0-9]"
+            return where_string, param
+        default = self.company_id._atlas_effective_invoice_prefix()
+        others = set((self.company_id.atlas_invoice_prefixes_used or "").splitlines()) - {default}
+        if others:
+            where_string += " AND sequence_prefix !~ %(atlas_other_prefixes_regex)s "
+            param["atlas_other_prefixes_regex"] = "^(" + "|".join(map(re.escape, sorted(others))) + ")[0-9]"
         return where_string, param
 
     # -------------------------------------------------------------------------
