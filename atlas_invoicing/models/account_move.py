@@ -244,23 +244,6 @@ class AccountMove(models.Model):
                 move.currency_id = partner_currency
         return res
 
-    @api.depends("invoice_date", "invoice_payment_term_id")
-    def _compute_invoice_date_due(self):
-        # EXTENDS account: a customer document without payment terms is due on its invoice date.
-        # Odoo keeps whatever due date it had (the day the draft was made, by default), so an
-        # invoice dated later, or whose date was changed, read "due" before it was issued.
-        # With payment terms (the customer's by default) Odoo computes it from the invoice date.
-        res = super()._compute_invoice_date_due()
-        for move in self:
-            if (
-                move.state == "draft"
-                and move.invoice_date
-                and not move.invoice_payment_term_id
-                and move.is_sale_document(include_receipts=True)
-            ):
-                move.invoice_date_due = move.invoice_date
-        return res
-
     def _atlas_custom_prefix(self):
         """The company's invoice prefix when it replaces Odoo's own '<journal code>/'.
 
@@ -303,6 +286,45 @@ class AccountMove(models.Model):
             where_string += " AND sequence_prefix !~ %(atlas_other_prefixes_regex)s "
             param["atlas_other_prefixes_regex"] = "^(" + "|".join(map(re.escape, sorted(others))) + ")[0-9]"
         return where_string, param
+
+    # -------------------------------------------------------------------------
+    # Due date: it follows the invoice date and the payment terms
+    # -------------------------------------------------------------------------
+
+    # With payment terms (the customer's by default) Odoo computes the due date from the invoice
+    # date. Without, Odoo keeps whatever due date the invoice had, by default the day the draft
+    # was made: an invoice dated later, or whose date was changed, was "due" before it was
+    # issued. Here it is due on its invoice date, whenever that date or the terms change. A due
+    # date given with them (an import, an XML-RPC call) is a choice and stays.
+
+    @api.onchange("invoice_date", "invoice_payment_term_id")
+    def _onchange_atlas_due_date_follows_invoice_date(self):
+        self._atlas_due_on_invoice_date()
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        moves = super().create(vals_list)
+        for move, vals in zip(moves, vals_list, strict=True):
+            if "invoice_date_due" not in vals:
+                move._atlas_due_on_invoice_date()
+        return moves
+
+    def write(self, vals):
+        res = super().write(vals)
+        if ("invoice_date" in vals or "invoice_payment_term_id" in vals) and "invoice_date_due" not in vals:
+            self._atlas_due_on_invoice_date()
+        return res
+
+    def _atlas_due_on_invoice_date(self):
+        for move in self:
+            if (
+                move.state == "draft"
+                and move.invoice_date
+                and not move.invoice_payment_term_id
+                and move.is_sale_document(include_receipts=True)
+                and move.invoice_date_due != move.invoice_date
+            ):
+                move.invoice_date_due = move.invoice_date
 
     # -------------------------------------------------------------------------
     # Delete: drafts only

@@ -136,3 +136,13 @@ class TestInvoiceForm(AtlasTestCommon):
         invoice.action_post()
         receivable = invoice.line_ids.filtered(lambda line: line.display_type == "payment_term")
         self.assertEqual(receivable.date_maturity, date(2027, 1, 1))
+
+    def test_a_due_date_given_with_the_invoice_date_stays_until_the_date_changes(self):
+        # An import says when its invoices are due: that choice stays...
+        invoice = self._create_invoice(price=700.0, invoice_date="2027-01-01", invoice_date_due="2027-01-20")
+        self.assertEqual(invoice.invoice_date_due, date(2027, 1, 20))
+        invoice.write({"invoice_date": "2027-01-05", "invoice_date_due": "2027-01-25"})
+        self.assertEqual(invoice.invoice_date_due, date(2027, 1, 25))
+        # ...until the invoice date changes alone: then the due date follows it.
+        invoice.write({"invoice_date": "2027-02-01"})
+        self.assertEqual(invoice.invoice_date_due, date(2027, 2, 1))
