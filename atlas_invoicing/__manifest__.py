@@ -36,6 +36,7 @@
         "views/atlas_menus.xml",
     ],
     "pre_init_hook": "pre_init_hook",
+    "post_init_hook": "post_init_hook",
     "uninstall_hook": "uninstall_hook",
     "demo": [
         "demo/atlas_demo.xml",

@@ -20,6 +20,16 @@ def pre_init_hook(env):
             )
 
 
+def post_init_hook(env):
+    """The companies Atlas is installed for get their default sales tax on new invoice lines.
+
+    Companies made later choose in Settings; it is not the field's default, since Odoo's own
+    flows (and its tests, which make companies of their own) expect lines without a product to
+    stay untaxed.
+    """
+    env["res.company"].search([]).atlas_sale_tax_on_lines = True
+
+
 def uninstall_hook(env):
     """Keep the Atlas payment methods that recorded payments use.
 

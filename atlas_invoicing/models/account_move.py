@@ -351,14 +351,17 @@ class AccountMove(models.Model):
     def _atlas_custom_prefix(self):
         """The company's invoice prefix when it replaces Odoo's own '<journal code>/'.
 
-        With the default prefix (the sales journal's code, INV/) numbering is Odoo's own,
-        untouched. A different prefix starts its own gap-free series.
+        With the default prefix (the sales journal's code, INV/) numbering is Odoo's own. A
+        different prefix starts its own gap-free series.
         """
         self.ensure_one()
-        if self.move_type != "out_invoice" or self.journal_id.type != "sale":
+        if not self._atlas_numbered_by_prefix():
             return None
         prefix = self.company_id._atlas_effective_invoice_prefix()
         return None if prefix == f"{self.journal_id.code}/" else prefix
+
+    def _atlas_numbered_by_prefix(self):
+        return self.move_type == "out_invoice" and self.journal_id.type == "sale"
 
     def _get_starting_sequence(self):
         # EXTENDS account
@@ -370,12 +373,62 @@ class AccountMove(models.Model):
 
     def _get_last_sequence_domain(self, relaxed=False):
         # EXTENDS account: with a custom prefix, only that prefix's numbers continue the series.
+        # With the default one, Odoo's rule (the journal's last number sets the format) stands,
+        # except that the series of the other prefixes the company numbered with are not
+        # continued: back to INV/, the next number is INV/'s, whatever came in between.
         where_string, param = super()._get_last_sequence_domain(relaxed)
+        if not self._atlas_numbered_by_prefix():
+            return where_string, param
         prefix = self._atlas_custom_prefix()
         if prefix:
             where_string += " AND sequence_prefix ~ %(atlas_prefix_regex)s "
             param["atlas_prefix_regex"] = "^" + re.escape(prefix) + "[0-9]"
+            return where_string, param
+        default = self.company_id._atlas_effective_invoice_prefix()
+        others = set((self.company_id.atlas_invoice_prefixes_used or "").splitlines()) - {default}
+        if others:
+            where_string += " AND sequence_prefix !~ %(atlas_other_prefixes_regex)s "
+            param["atlas_other_prefixes_regex"] = "^(" + "|".join(map(re.escape, sorted(others))) + ")[0-9]"
         return where_string, param
+
+    # -------------------------------------------------------------------------
+    # Due date: it follows the invoice date and the payment terms
+    # -------------------------------------------------------------------------
+
+    # With payment terms (the customer's by default) Odoo computes the due date from the invoice
+    # date. Without, Odoo keeps whatever due date the invoice had, by default the day the draft
+    # was made: an invoice dated later, or whose date was changed, was "due" before it was
+    # issued. Here it is due on its invoice date, whenever that date or the terms change. A due
+    # date given with them (an import, an XML-RPC call) is a choice and stays.
+
+    @api.onchange("invoice_date", "invoice_payment_term_id")
+    def _onchange_atlas_due_date_follows_invoice_date(self):
+        self._atlas_due_on_invoice_date()
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        moves = super().create(vals_list)
+        for move, vals in zip(moves, vals_list, strict=True):
+            if "invoice_date_due" not in vals:
+                move._atlas_due_on_invoice_date()
+        return moves
+
+    def write(self, vals):
+        res = super().write(vals)
+        if ("invoice_date" in vals or "invoice_payment_term_id" in vals) and "invoice_date_due" not in vals:
+            self._atlas_due_on_invoice_date()
+        return res
+
+    def _atlas_due_on_invoice_date(self):
+        for move in self:
+            if (
+                move.state == "draft"
+                and move.invoice_date
+                and not move.invoice_payment_term_id
+                and move.is_sale_document(include_receipts=True)
+                and move.invoice_date_due != move.invoice_date
+            ):
+                move.invoice_date_due = move.invoice_date
 
     # -------------------------------------------------------------------------
     # Delete: drafts only

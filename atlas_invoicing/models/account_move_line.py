@@ -19,3 +19,24 @@ class AccountMoveLine(models.Model):
         if owner and journal and journal.company_id != owner and journal.company_id in owner.parent_ids:
             values["move_values"]["company_id"] = owner.id
         return values
+
+    def _get_computed_taxes(self):
+        # EXTENDS account: Odoo takes a line's default taxes from its product, else its account,
+        # so a customer invoice line without a product gets no tax. The company's default sales
+        # tax applies to those lines when its Atlas setting says so (not for every company: the
+        # setting is Atlas's promise, Odoo's own flows keep Odoo's rule).
+        taxes = super()._get_computed_taxes()
+        move = self.move_id
+        company = move.company_id
+        if (
+            not taxes
+            and not self.product_id
+            and self.display_type == "product"
+            and move.is_sale_document(include_receipts=True)
+            and company.atlas_sale_tax_on_lines
+            and company.account_sale_tax_id
+        ):
+            taxes = company.account_sale_tax_id
+            if move.fiscal_position_id:
+                taxes = move.fiscal_position_id.map_tax(taxes)
+        return taxes

@@ -18,6 +18,16 @@ class ResCompany(models.Model):
         help="Customer invoices are numbered <prefix><year>/<number>, e.g. INV/2026/00001. "
         "A new prefix applies to invoices numbered after the change; numbers already given never change.",
     )
+    atlas_invoice_prefixes_used = fields.Char(
+        string="Invoice Number Prefixes Used",
+        readonly=True,
+        help="Every prefix the company has numbered with, one a line: their series are kept apart.",
+    )
+    atlas_sale_tax_on_lines = fields.Boolean(
+        string="Default Sales Tax on Lines Without a Product",
+        help="New customer invoice lines without a product get the default sales tax (lines with a "
+        "product get the product's taxes). An explicit empty tax list stays empty.",
+    )
 
     @api.constrains("atlas_invoice_prefix")
     def _check_atlas_invoice_prefix(self):
@@ -32,6 +42,17 @@ class ResCompany(models.Model):
                         prefix=prefix,
                     )
                 )
+
+    def write(self, vals):
+        # Remember each prefix set, so that going back to an earlier one (or to the default)
+        # does not continue the series of the prefix set in between.
+        if "atlas_invoice_prefix" in vals:
+            for company in self:
+                used = set((company.atlas_invoice_prefixes_used or "").splitlines())
+                new_prefix = vals["atlas_invoice_prefix"] or DEFAULT_INVOICE_PREFIX
+                used |= {company._atlas_effective_invoice_prefix(), new_prefix}
+                super(ResCompany, company).write({"atlas_invoice_prefixes_used": "\n".join(sorted(used))})
+        return super().write(vals)
 
     def _atlas_effective_invoice_prefix(self):
         self.ensure_one()

@@ -8,3 +8,7 @@ class ResConfigSettings(models.TransientModel):
         related="company_id.atlas_invoice_prefix",
         readonly=False,
     )
+    atlas_sale_tax_on_lines = fields.Boolean(
+        related="company_id.atlas_sale_tax_on_lines",
+        readonly=False,
+    )

@@ -2,6 +2,7 @@ from . import test_access
 from . import test_customer
 from . import test_invoice_numbering
 from . import test_invoice_send
+from . import test_invoice_form
 from . import test_invoice_status
 from . import test_invoice_screens
 from . import test_roles

@@ -277,6 +277,39 @@ class TestContractBatch(AtlasTestCommon):
             [{"atlas_contract_id": contract.id, "atlas_period_start": date(2026, 1, 1), "atlas_batch_id": False}],
         )
 
+    def test_future_batch_invoices_are_due_after_their_date_never_before(self):
+        # Made on 12/01/2026 for 01/01/2027: due on the invoice date without payment terms,
+        # on the terms' date with them (the contract's, else the customer's), never "today".
+        issued = date(2027, 1, 1)
+        net30 = self.env.ref("account.account_payment_term_30days")
+        no_terms = self._contract("Monthly support", "monthly", issued)
+        with_terms = self._contract("Monthly backup", "monthly", issued, partner=self.bluebird)
+        with_terms.payment_term_id = net30
+        self.bluebird.property_payment_term_id = net30
+        by_customer = self._contract("Monthly hosting", "monthly", issued, partner=self.bluebird)
+        by_customer.payment_term_id = False
+        batch = self._batch(date=issued)
+
+        batch.atlas_generate()
+
+        self.assertRecordValues(
+            self._invoices(no_terms) | self._invoices(with_terms) | self._invoices(by_customer),
+            [
+                {"invoice_date": issued, "invoice_payment_term_id": False, "invoice_date_due": issued},
+                {"invoice_date": issued, "invoice_payment_term_id": net30.id, "invoice_date_due": date(2027, 1, 31)},
+                {"invoice_date": issued, "invoice_payment_term_id": net30.id, "invoice_date_due": date(2027, 1, 31)},
+            ],
+        )
+        batch.atlas_post()
+        self.assertEqual(
+            self._invoices(no_terms).line_ids.filtered(lambda line: line.display_type == "payment_term").date_maturity,
+            issued,
+        )
+        # The OCA cron makes the same invoices as a batch does.
+        cron_made = self._contract("Quarterly audit", "quarterly", issued)
+        self.env["contract.contract"].cron_recurring_create_invoice(issued)
+        self.assertRecordValues(self._invoices(cron_made), [{"invoice_date": issued, "invoice_date_due": issued}])
+
     def test_generate_button_hands_the_work_to_the_cron(self):
         self._contract("Monthly support", "monthly", date(2026, 1, 1))
         batch = self._batch()

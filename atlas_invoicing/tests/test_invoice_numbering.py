@@ -29,6 +29,38 @@ class TestInvoiceNumbering(AtlasTestCommon):
         self.assertEqual(self._post().name, "ACME-2026/00002")
         self.assertEqual(before.name, old_name, "numbers already given never change")
 
+    def test_prefix_changed_and_back_numbers_with_what_settings_shows(self):
+        company = self.company_data["company"]
+
+        def set_prefix(prefix):
+            settings = self.env["res.config.settings"].create({})
+            settings.atlas_invoice_prefix = prefix
+            settings.execute()
+            self.assertEqual(self.env["res.config.settings"].create({}).atlas_invoice_prefix, prefix)
+
+        set_prefix("INV/")
+        first = self._post()
+        set_prefix("HLB-")
+        second = self._post()
+        set_prefix("INV/")
+        third = self._post()
+        set_prefix("HLB-")
+        fourth = self._post()
+        self.assertEqual(
+            (first + second + third + fourth).mapped("name"),
+            ["INV/2026/00001", "HLB-2026/00001", "INV/2026/00002", "HLB-2026/00002"],
+        )
+        # Each series is gap-free, and Odoo's own checks agree (no hole, names match the dates).
+        journal = first.journal_id
+        self.assertFalse(journal._query_has_sequence_holes())
+        self.assertEqual(company.atlas_invoice_prefix, "HLB-")
+        (first + second + third + fourth)._constrains_date_sequence()
+        # A draft shows its number once posted, and a second draft posted after it continues.
+        set_prefix("INV/")
+        draft = self._create_invoice(price=10.0)
+        draft.action_post()
+        self.assertEqual(draft.name, "INV/2026/00003")
+
     def test_invalid_prefix_is_refused(self):
         company = self.company_data["company"]
         with self.assertRaises(ValidationError) as refused:  # Odoo's assertRaises rolls the write back

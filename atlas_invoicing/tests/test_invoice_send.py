@@ -1,3 +1,5 @@
+from datetime import date
+
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import tagged
 
@@ -52,6 +54,14 @@ class TestInvoiceSend(AtlasTestCommon):
         self.assertEqual(result["pdf"]["filename"], invoice._get_invoice_report_filename())
         self.assertIn("downloaded as PDF", invoice.message_ids[0].body)
         self.assertFalse(self.env["mail.mail"].search([("model", "=", "account.move"), ("res_id", "=", invoice.id)]))
+
+    def test_email_says_the_due_date_of_the_invoice_date_and_terms(self):
+        # Issued in the future, without payment terms: due on its own date, not the day it was made.
+        invoice = self._create_invoice(price=100.0, invoice_date="2027-01-01")
+        invoice.atlas_send("email")
+        self.assertEqual(invoice.invoice_date_due, date(2027, 1, 1))
+        mail = self.env["mail.mail"].search([("model", "=", "account.move"), ("res_id", "=", invoice.id)])
+        self.assertIn("It is due on <strong>01/01/2027</strong>", mail.body_html)
 
     def test_customer_without_email_changes_nothing(self):
         no_email = self.env["res.partner"].create({"name": "Silent Partner Ltd"})

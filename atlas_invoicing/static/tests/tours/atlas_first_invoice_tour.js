@@ -89,6 +89,10 @@ registry.category("web_tour.tours").add("atlas_first_invoice", {
             trigger: `${ROW} td[name=price_unit] input`,
             run: "edit 50",
         },
+        {
+            content: "The new line has the company's default sales tax",
+            trigger: `${ROW} td[name=tax_ids] .o_tag`,
+        },
         ...stepUtils.saveForm(),
         {
             content: "The line is saved",
