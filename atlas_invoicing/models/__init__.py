@@ -1,4 +1,5 @@
 from . import account_move
+from . import account_move_report
 from . import account_move_line
 from . import account_move_delivery
 from . import account_move_export
