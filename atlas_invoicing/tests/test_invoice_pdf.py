@@ -33,8 +33,8 @@ class TestInvoicePdf(AtlasTestCommon, HttpCase):
         cls.bank.bank_account_id = cls.bank_account
         cls.terms = cls.env.ref("account.account_payment_term_30days")
 
-    def _sent_invoice(self, price=200.0):
-        invoice = self._create_invoice(price=price, taxes=self.tax, invoice_payment_term_id=self.terms.id)
+    def _sent_invoice(self, price=200.0, **values):
+        invoice = self._create_invoice(price=price, taxes=self.tax, invoice_payment_term_id=self.terms.id, **values)
         invoice.atlas_send("download")
         return invoice
 
@@ -132,6 +132,19 @@ class TestInvoicePdf(AtlasTestCommon, HttpCase):
         self.assertIn("Payment terms: 30 Days", text)
         self.assertIn(f"Payment reference: {invoice.payment_reference}", text)
         self.assertEqual(invoice.payment_reference, invoice.name)
+
+    def test_bank_account_of_the_invoice_else_of_the_bank_journal(self):
+        other = self.env["res.partner.bank"].create(
+            {"acc_number": "US-0099-8877-6655", "partner_id": self.company_data["company"].partner_id.id}
+        )
+        text = self._text(self._pdf(self._sent_invoice(partner_bank_id=other.id)))
+        self.assertIn("Bank account: US-0099-8877-6655", text)
+        self.assertNotIn("US-0012-3456-7890", text)
+
+        invoice = self._sent_invoice(partner_bank_id=False)
+        self.assertFalse(invoice.partner_bank_id)
+        text = self._text(self._pdf(invoice))
+        self.assertIn("Bank account: US-0012-3456-7890", text)
 
     def test_no_logo_placeholder(self):
         """Without a logo of its own the company prints none (Odoo's default logo is a
