@@ -4,6 +4,7 @@ column headers on every page, "Page N of M" and the print date at the foot of ev
 and the figures unchanged."""
 
 import base64
+import io
 import re
 import subprocess
 from datetime import timedelta
@@ -12,6 +13,7 @@ import pytz
 
 from odoo import Command, fields
 from odoo.tests import HttpCase, tagged
+from odoo.tools.pdf import PdfFileReader
 
 from .common import create_role_users
 
@@ -73,6 +75,19 @@ class TestReportPdfPages(HttpCase):
         self.assertTrue(match, f"{word} on page {page}")
         return round(float(match.group(1)))
 
+    def _assert_every_page_headed(self, pdf, columns, count):
+        """The column headers on every page, lined up, and the first words near the top
+        (no blank band)."""
+        header = r"\s+".join(re.escape(column["label"]) for column in columns)
+        lefts = set()
+        for page in range(1, count + 1):
+            with self.subTest(page=page):
+                page_text = pdftotext(pdf, "-layout", "-f", str(page), "-l", str(page))
+                self.assertRegex(page_text, header)
+                self.assertLess(self._first_word_top(pdf, page), 72)
+                lefts.add(self._word_left(pdf, page, "Label"))
+        self.assertEqual(len(lefts), 1, "the columns line up from page to page")
+
     def test_ledger_pages_are_numbered_dated_and_headed(self):
         user = self.users["bookkeeper"]
         model = "atlas.report.general.ledger"
@@ -93,16 +108,7 @@ class TestReportPdfPages(HttpCase):
         for day, time in printed:
             self.assertIn(day, days)
             self.assertIn(time[:5], minutes)
-        # The column headers on every page, and the first words near the top (no blank band).
-        header = r"\s+".join(re.escape(column["label"]) for column in data["columns"])
-        columns = set()
-        for page in range(1, count + 1):
-            with self.subTest(page=page):
-                page_text = pdftotext(pdf, "-layout", "-f", str(page), "-l", str(page))
-                self.assertRegex(page_text, header)
-                self.assertLess(self._first_word_top(pdf, page), 72)
-                columns.add(self._word_left(pdf, page, "Label"))
-        self.assertEqual(len(columns), 1, "the columns line up from page to page")
+        self._assert_every_page_headed(pdf, data["columns"], count)
         # The figures: every journal item of the invoice, the receivable of the whole invoice.
         for n in range(LINES):
             self.assertRegex(text, rf"Pdf pages item {n:03d}\s.*{1000 + n:,}\.00")
@@ -119,3 +125,17 @@ class TestReportPdfPages(HttpCase):
         self.assertRegex(text, r"Printed \d\d/\d\d/\d{4} \d\d:\d\d:\d\d \(")
         [customer] = [line for line in text.splitlines() if "Pdf Pages Customer" in line]
         self.assertEqual(customer.split()[-1], f"{self.invoice.amount_total:,.2f}")
+
+    def test_a4_paper_format_keeps_the_headers_on_every_page(self):
+        """An administrator sets the reports' paper format to A4: the pages are A4 and the
+        table is still cut where each A4 page ends."""
+        self.env.ref("atlas_invoicing.paperformat_atlas_report").format = "A4"
+        user = self.users["bookkeeper"]
+        model = "atlas.report.general.ledger"
+        data = self.env[model].with_user(user).get_report_data(PERIOD_OPTIONS)
+        pdf = self._render(model, PERIOD_OPTIONS, user)
+        page = PdfFileReader(io.BytesIO(pdf)).pages[0]
+        self.assertEqual((round(float(page.mediabox.width)), round(float(page.mediabox.height))), (842, 595))
+        count = int(re.search(r"Page 1 of (\d+)", pdftotext(pdf, "-layout")).group(1))
+        self.assertGreaterEqual(count, 3)
+        self._assert_every_page_headed(pdf, data["columns"], count)
