@@ -130,6 +130,10 @@ def test_general_ledger_files_for_a_bookkeeper_not_a_viewer(world):
     assert page.mediabox.width > page.mediabox.height, "the ledger is printed landscape"
     text = pdf_text(pdf)
     assert "General Ledger" in text
+    # Numbered and dated at the foot of each page (stamped after wkhtmltopdf).
+    count = len(PdfReader(io.BytesIO(pdf)).pages)
+    assert re.findall(r"Page (\d+) of (\d+)", text) == [(str(n), str(count)) for n in range(1, count + 1)]
+    assert len(re.findall(r"Printed \d\d/\d\d/\d{4} \d\d:\d\d:\d\d \(", text)) == count
     rows = xlsx_rows(bella.call("atlas.report.general.ledger", "get_report_xlsx", PERIOD))
     closing = [row for row in rows[HEADER_ROWS:] if row[0] == "Closing balance"]
     sections = [line for line in data["lines"] if line["kind"] == "subtotal"]

@@ -1,9 +1,13 @@
 import base64
+import io
 import tempfile
 
-from odoo import api, models
+from reportlab.pdfgen import canvas
+
+from odoo import api, fields, models
 from odoo.exceptions import UserError
-from odoo.tools import format_date, formatLang
+from odoo.tools import format_date, format_datetime, formatLang
+from odoo.tools.pdf import PdfFileReader, PdfFileWriter
 
 from .abstract_report_xlsx import is_set, report_filename, write_report_xlsx
 
@@ -11,6 +15,36 @@ FINANCIAL_REPORT = "atlas_invoicing.action_report_atlas_financial"
 # Reports whose columns need the width of a landscape page.
 LANDSCAPE_REPORTS = {"atlas.report.cash.flow", "atlas.report.general.ledger"}
 XLSX_MIMETYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+# Where the stamp sits: in the paper format's bottom margin, level with its side margins (pt).
+STAMP_BASELINE = 20
+STAMP_SIDE = 20
+
+
+def stamp_pages(pdf, left_text, page_label):
+    """The PDF with `left_text` and page_label(number, count) printed in the bottom margin
+    of every page. Debian's wkhtmltopdf ignores footer HTML (and its page counters), so the
+    footer is drawn with reportlab once the page count is known, and merged onto each page."""
+    reader = PdfFileReader(io.BytesIO(pdf), strict=False)
+    count = len(reader.pages)
+    overlay = io.BytesIO()
+    stamp = canvas.Canvas(overlay)
+    for number, page in enumerate(reader.pages, start=1):
+        width, height = float(page.mediabox.width), float(page.mediabox.height)
+        stamp.setPageSize((width, height))
+        stamp.setFont("Helvetica", 8)
+        stamp.setFillGray(0.3)
+        stamp.drawString(STAMP_SIDE, STAMP_BASELINE, left_text)
+        stamp.drawRightString(width - STAMP_SIDE, STAMP_BASELINE, page_label(number, count))
+        stamp.showPage()
+    stamp.save()
+    overlay_pages = PdfFileReader(overlay, strict=False).pages
+    writer = PdfFileWriter()
+    for page, footer in zip(reader.pages, overlay_pages, strict=True):
+        page.merge_page(footer)
+        writer.add_page(page)
+    output = io.BytesIO()
+    writer.write(output)
+    return output.getvalue()
 
 
 class AtlasReport(models.AbstractModel):
@@ -81,13 +115,29 @@ class AtlasReport(models.AbstractModel):
 
     @api.model
     def _render_report_pdf(self, options):
-        """(PDF bytes, envelope); the envelope also checks access before wkhtmltopdf starts."""
+        """(PDF bytes, envelope); the envelope also checks access before wkhtmltopdf starts.
+        The one place the report PDF is made, for XML-RPC and the download route alike."""
         envelope = self._get_report_envelope(options)
         reports = self.env["ir.actions.report"].with_context(landscape=self._name in LANDSCAPE_REPORTS)
-        pdf, _report_type = reports._render_qweb_pdf(
+        pdf, report_type = reports._render_qweb_pdf(
             FINANCIAL_REPORT, data={"report_model": self._name, "options": envelope["options"]}
         )
+        if report_type == "pdf":  # Odoo's test mode renders HTML, which has no pages to number
+            pdf = self._stamp_report_pdf(pdf)
         return pdf, envelope
+
+    @api.model
+    def _stamp_report_pdf(self, pdf):
+        """Page numbers ("Page 2 of 8") and the print date, in the user's time zone and
+        language, at the foot of every page."""
+        printed = self.env._(
+            "Printed %(datetime)s (%(tz)s)",
+            datetime=format_datetime(self.env, fields.Datetime.now(), dt_format=False),
+            tz=self.env.user.tz or "UTC",
+        )
+        return stamp_pages(
+            pdf, printed, lambda number, count: self.env._("Page %(number)s of %(count)s", number=number, count=count)
+        )
 
     @api.model
     def _format_report_cell(self, value, column_type, currency_id):

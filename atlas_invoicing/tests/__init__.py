@@ -21,3 +21,4 @@ from . import test_contract_batch
 from . import test_batch_tour
 from . import test_ledger_edges
 from . import test_ledger_model
+from . import test_report_pdf_pages
