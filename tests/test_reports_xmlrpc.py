@@ -98,7 +98,13 @@ def test_profit_loss(admin, world):
     domain = [("date", ">=", "2026-01-01"), ("date", "<=", "2026-12-31"), ("company_id", "=", data["company"]["id"])]
     income = -_sum(admin, [*domain, ("account_id.account_type", "in", ["income", "income_other"])])
     assert data["totals"]["income"] == income
-    assert [c["key"] for c in data["columns"]] == ["account", "balance", "comparison"]
+    assert [c["key"] for c in data["columns"]] == ["account", "balance", "comparison", "change", "change_percent"]
+    # Over XML-RPC too: a change in percent of a zero comparison has no value (False).
+    new_accounts = [
+        line for line in data["lines"] if line["values"].get("comparison") == 0 and line["values"]["balance"]
+    ]
+    assert new_accounts, "this year's income has no comparison in 2025"
+    assert all(line["values"]["change_percent"] is False for line in new_accounts)
 
 
 def test_cash_flow(admin, world):

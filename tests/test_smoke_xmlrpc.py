@@ -51,6 +51,7 @@ def test_bookkeeper_logs_in_and_works_over_xmlrpc(odoo_server, database, admin):
         "Contacts/Customers",
         "Invoicing",
         "Invoicing/Invoices",
+        "Invoicing/Credit Notes",
         "Invoicing/Contracts",
         "Invoicing/Batches",
         "Reports",

@@ -130,7 +130,7 @@ class ReportXlsxWriter:
             if not is_set(value):
                 continue
             ctype = "char" if is_label else column["type"]
-            if ctype in NUMERIC_TYPES and isinstance(value, int | float):
+            if ctype in NUMERIC_TYPES and isinstance(value, int | float) and not isinstance(value, bool):
                 # Numbers stay numbers: the accountant sums and pivots them (a percentage
                 # as the fraction a spreadsheet formats with %).
                 number = value / 100.0 if ctype == "percent" else value

@@ -180,8 +180,9 @@ class AtlasReportProfitLoss(models.AbstractModel):
 
     @staticmethod
     def _change_percent(change, comparison):
-        """The change in percent of the comparison's amount, one decimal; None when the
-        comparison is zero (no percentage of nothing), 0.0 when neither moved."""
+        """The change in percent of the comparison's amount, one decimal; False when the
+        comparison is zero (no percentage of nothing; False, not None, so that XML-RPC can
+        carry it), 0.0 when neither moved."""
         if not comparison:
-            return 0.0 if not change else None
+            return 0.0 if not change else False
         return round(100.0 * change / abs(comparison), 1) + 0.0

@@ -106,7 +106,7 @@ class ReportAtlasFinancial(models.AbstractModel):
                     value = None  # as on screen: empty buckets and zero debits blank, totals keep 0.00
                 numeric = column["type"] in NUMERIC_TYPES
                 # As on screen: a change in percent of a zero comparison reads as a dash.
-                no_percent = column["type"] == "percent" and value is None and line.get("kind") != "section"
+                no_percent = column["type"] == "percent" and value is False and line.get("kind") != "section"
                 cells.append(
                     {
                         "text": "—" if no_percent else report._format_report_cell(value, column["type"], currency_id),

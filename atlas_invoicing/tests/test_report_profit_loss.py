@@ -113,7 +113,7 @@ class TestReportProfitLoss(ReportBooksCommon):
         )
         self.assertEqual(
             lines[f"account-{self.other_income.id}"]["values"],
-            {"balance": 250.0, "comparison": 0.0, "change": 250.0, "change_percent": None},
+            {"balance": 250.0, "comparison": 0.0, "change": 250.0, "change_percent": False},
         )
         net = lines["net_profit"]["values"]
         self.assertEqual((net["balance"], net["comparison"]), (2665.0, 120.0))

@@ -281,7 +281,7 @@ export class AtlasReportAction extends Component {
                 value = false;
             }
             // A change in percent of a zero comparison has no value: a dash, not a blank.
-            const noPercent = column.type === "percent" && value === null && line.kind !== "section";
+            const noPercent = column.type === "percent" && value === false && line.kind !== "section";
             const isLabel = ownText && index === 0 && !isSet(value);
             if (isLabel) {
                 value = line.label;
