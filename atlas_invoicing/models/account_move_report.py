@@ -15,7 +15,8 @@ class AccountMove(models.Model):
         lines = []
         for tax, amount in totals.items():
             if tax.amount_type == "percent":
-                label = self.env._("Tax %(rate)s%%", rate=f"{tax.amount:g}")
+                rate = f"{tax.amount:g}"  # a plain name: Odoo's term extraction reads the call
+                label = self.env._("Tax %(rate)s%%", rate=rate)
             else:
                 label = self.env._("Tax (%(name)s)", name=tax.invoice_label or tax.name)
             lines.append({"label": label, "amount": amount})
