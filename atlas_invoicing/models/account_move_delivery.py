@@ -72,17 +72,7 @@ class AccountMove(models.Model):
 
     def action_atlas_reset_to_draft(self):
         """Back to Draft: only while nothing was paid or credited on the invoice."""
-        self._atlas_check_role("accountant", self.env._("Only an Atlas Accountant can reset an invoice to draft."))
-        for move in self:
-            settled = move.state == "posted" and move.payment_state not in (False, "not_paid")
-            if settled or move.atlas_amount_paid or move.reversal_move_ids.filtered(lambda m: m.state == "posted"):
-                raise UserError(
-                    self.env._(
-                        "Invoice %(name)s has payments or credit notes, so it can't go back to draft. "
-                        "Refund it instead.",
-                        name=move.name,
-                    )
-                )
+        self._atlas_check_resettable()
         self.button_draft()
         self.is_move_sent = False
         for move in self:
@@ -143,6 +133,30 @@ class AccountMove(models.Model):
                 )
             )
         return {"invoices": self._atlas_summary()}
+
+    def button_cancel(self):
+        # EXTENDS account: Odoo cancels a posted invoice by resetting it to draft first, which
+        # unmatches its payments and credit notes. For Atlas's roles that is Reset to Draft's
+        # rule, whoever calls it; users without an Atlas role keep Odoo's own rule.
+        posted = self.filtered(lambda m: m.state == "posted" and m.is_sale_document(include_receipts=True))
+        if posted and not self.env.su and self.env.user.has_group("atlas_invoicing.group_atlas_viewer"):
+            posted._atlas_check_resettable()
+        return super().button_cancel()
+
+    def _atlas_check_resettable(self):
+        """Reset to Draft is an Accountant's, and only while nothing (payment or credit note)
+        is reconciled with the invoice: going back to draft would unmatch them."""
+        self._atlas_check_role("accountant", self.env._("Only an Atlas Accountant can reset an invoice to draft."))
+        for move in self:
+            settled = move.state == "posted" and move.payment_state not in (False, "not_paid")
+            if settled or move.atlas_amount_paid or move.reversal_move_ids.filtered(lambda m: m.state == "posted"):
+                raise UserError(
+                    self.env._(
+                        "Invoice %(name)s has payments or credit notes, so it can't go back to draft. "
+                        "Refund it instead.",
+                        name=move.name,
+                    )
+                )
 
     def _atlas_check_role(self, role, message):
         """The manual status actions check the Atlas role on the server, whoever calls them (the

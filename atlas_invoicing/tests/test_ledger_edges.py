@@ -498,6 +498,26 @@ class TestLedgerEdges(AtlasTestCommon):
         invoice.with_user(self.users["accountant"]).atlas_set_status("draft")
         self.assertEqual(invoice.atlas_status, "draft")
 
+    def test_cancel_of_a_posted_invoice_follows_the_reset_rule(self):
+        """Odoo cancels a posted invoice by resetting it to draft first, which unmatches its
+        payments: for Atlas's roles that is Reset to Draft's rule, over XML-RPC too."""
+        invoice = self._sent_invoice(price=100.0)
+        invoice.atlas_record_payment(amount=40.0)
+        payment = invoice.matched_payment_ids
+        with self.assertRefused(AccessError, "Only an Atlas Accountant can reset an invoice to draft"):
+            invoice.with_user(self.users["bookkeeper"]).button_cancel()
+        with self.assertRefused(UserError, "has payments or credit notes, so it can't go back to draft"):
+            invoice.with_user(self.users["accountant"]).button_cancel()
+        self.assertRecordValues(invoice, [{"state": "posted", "atlas_status": "partial", "amount_residual": 60.0}])
+        self.assertEqual(invoice.matched_payment_ids, payment)
+        # Nothing settled: an Accountant cancels it; a Bookkeeper still cancels a draft.
+        unpaid = self._sent_invoice(price=100.0)
+        unpaid.with_user(self.users["accountant"]).button_cancel()
+        self.assertEqual(unpaid.atlas_status, "cancelled")
+        draft = self._create_invoice(price=10.0)
+        draft.with_user(self.users["bookkeeper"]).button_cancel()
+        self.assertEqual(draft.atlas_status, "cancelled")
+
     def test_portal_user_cannot_read_internal_fields(self):
         portal = new_test_user(
             self.env,
