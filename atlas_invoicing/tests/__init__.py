@@ -19,6 +19,7 @@ from . import test_report_access
 from . import test_report_tour
 from . import test_contract_batch
 from . import test_batch_tour
+from . import test_role_tours
 from . import test_ledger_edges
 from . import test_ledger_model
 from . import test_report_pdf_pages

@@ -52,3 +52,16 @@ class TestAccess(AtlasTestCommon):
         self.assertEqual(company.account_sale_tax_id, tax)
         with self.assertRaises(AccessError):
             self.env["res.config.settings"].with_user(self.users["accountant"]).create({})
+
+    def test_administrator_saves_settings_as_the_web_client_sends_them(self):
+        """The settings form sends every field it shows, Odoo's account ones too: the default
+        credit limit among them, which Odoo keeps as a default value (ir.default)."""
+        company = self.company_data["company"]
+        settings = self.env["res.config.settings"].with_user(self.users["admin"]).with_company(company)
+        # Save, as the form does: the values, and the record's name read back.
+        [saved] = settings.web_save(
+            {"atlas_invoice_prefix": "HLB-", "account_default_credit_limit": 0.0}, {"display_name": {}}
+        )
+        self.assertTrue(saved["display_name"])
+        settings.browse(saved["id"]).execute()
+        self.assertEqual(company.atlas_invoice_prefix, "HLB-")
