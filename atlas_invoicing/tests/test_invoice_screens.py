@@ -197,6 +197,26 @@ class TestInvoiceScreens(AtlasTestCommon):
         )
         self.assertEqual({g["atlas_status"]: g["atlas_amount_due"] for g in groups}, {"sent": 70.0, "cancelled": 0.0})
 
+    def test_cancelled_invoice_form_shows_no_amount_due(self):
+        """The form agrees with the list: a cancelled invoice owes nothing."""
+        cancelled = self._create_invoice(price=70.0)
+        cancelled.button_cancel()
+        self.assertEqual(cancelled.atlas_status, "cancelled")
+        sent = self._create_invoice(price=70.0)
+        sent.action_atlas_mark_sent()
+        arch = self._arch("atlas_invoicing.view_atlas_invoice_form", "form")
+        [due] = arch.iterfind(".//field[@name='amount_residual']")
+        self.assertFalse(self._visible(due, cancelled))
+        self.assertTrue(self._visible(due, sent))
+
+    def test_partially_paid_ribbon_has_the_colour_of_its_badge(self):
+        """Partially Paid is orange in the list's badge and on the PDF: the ribbon too, not
+        the green of Paid."""
+        arch = self._arch("atlas_invoicing.view_atlas_invoice_form", "form")
+        ribbons = {node.get("title"): node.get("bg_color") for node in arch.iterfind(".//widget[@name='web_ribbon']")}
+        self.assertEqual(ribbons["Partially Paid"], "text-bg-warning")
+        self.assertFalse(ribbons["Paid"])  # the ribbon's own green
+
     def test_search_has_each_filter_and_group_once(self):
         arch = self._arch("atlas_invoicing.view_atlas_invoice_search", "search")
         filters = [node.get("string") for node in arch.iter("filter") if not node.get("context")]
