@@ -161,6 +161,8 @@ else
         .venv/bin/pytest -p no:cacheprovider -p no:odoo tests 2>&1 | tee "$LOG_DIR/e2e-tests.out"
     rc=${PIPESTATUS[0]}
     record "end-to-end tests" $rc "$(pytest_summary "$LOG_DIR/e2e-tests.out")"
+    # tests/test_screenshots.py leaves a PNG of each main screen there, for a reviewer.
+    [ -d "$LOG_DIR/screenshots" ] && log "screenshots of each main screen: $LOG_DIR/screenshots/"
 fi
 
 # --- Wheel install test (packaging) ---------------------------------------------------
@@ -188,6 +190,7 @@ record "wheel install" $rc "$([ $rc = 0 ] && echo "installed from $(basename "$W
 
 part "Summary (logs: $LOG_DIR)"
 printf '%s\n' "${SUMMARY[@]}"
+[ -d "$LOG_DIR/screenshots" ] && printf '%-24s %s\n' "screenshots" "$LOG_DIR/screenshots/ ($(find "$LOG_DIR/screenshots" -name '*.png' | wc -l) PNG)"
 # One closing line over both pytest parts, in the form CI reads.
 passed=0; failed=0
 for out in "$LOG_DIR"/odoo-tests.out "$LOG_DIR"/odoo-account-tests.out "$LOG_DIR"/e2e-tests.out; do

@@ -1,0 +1,311 @@
+"""Screenshots of each main screen, for a reviewer to look at: in $ATLAS_LOG_DIR/screenshots/.
+
+Against a live server on a copy of the template database (the demo's users and invoices),
+with invoices in every status built over XML-RPC first by the roles that would make them.
+Each screen is opened in headless Chromium as the role that works there; the PDFs come from
+the same XML-RPC methods a client uses, turned into PNG by pdftoppm. Every image must exist
+and not be blank.
+"""
+
+import base64
+import io
+import os
+import struct
+import subprocess
+from datetime import date, timedelta
+from pathlib import Path
+
+import pytest
+from chromium import Chromium
+from conftest import create_invoice
+from PyPDF2 import PdfReader
+
+SHOTS = Path(os.environ.get("ATLAS_LOG_DIR", "/tmp")) / "screenshots"
+
+# File name → what it shows. The test at the end checks that each one was taken.
+EXPECTED = {
+    "01-invoice-list.png": "Invoices: number, invoice date, status badges, no amount due on the cancelled one",
+    "02-invoice-list-filters.png": "the Filters and Group By menus: each status once",
+    "03-invoice-list-by-status.png": "grouped by status, Draft → … → Refunded → Cancelled",
+    "04-invoice-draft.png": "a draft with the default sales tax on its lines",
+    "05-invoice-sent.png": "a sent invoice",
+    "06-invoice-partially-paid.png": "Partially Paid: ribbon, payment, amount due",
+    "07-invoice-paid.png": "Paid: ribbon, two payments",
+    "08-invoice-refunded.png": "Refunded: ribbon, Credit Notes and Refund Payment buttons, no Send Again",
+    "09-invoice-cancelled.png": "a cancelled invoice",
+    "10-invoice-exported.png": "Exported, with its export date",
+    "11-credit-note.png": "the credit note, with its link back to the invoice",
+    "12-credit-notes-list.png": "Invoicing → Credit Notes",
+    "13-send-wizard.png": "Send Invoice: email, recipients, subject",
+    "14-payment-wizard.png": "Record Payment: balance due, amount, deposit account, method",
+    "15-refund-wizard.png": "Refund: credit note and money paid back",
+    "16-report-ar-aging.png": "AR Aging, a customer unfolded, the tie-out",
+    "17-report-ar-aging-drill-down.png": "AR Aging → an invoice: the Atlas form, as the Viewer sees it",
+    "18-report-profit-loss.png": "Profit & Loss",
+    "19-report-cash-flow.png": "Cash Flow",
+    "20-report-general-ledger.png": "General Ledger",
+    "21-invoice-pdf-paid.png": "the paid invoice's PDF: tax rate, payments, PAID, payment details",
+    "22-invoice-pdf-partially-paid.png": "a partly paid invoice's PDF: payments, amount due",
+    "23-report-pdf-general-ledger-page-1.png": "General Ledger PDF, first page",
+    "24-report-pdf-general-ledger-page-2.png": "General Ledger PDF, second page: headers repeated, page number",
+}
+# A blank or nearly empty window makes a PNG of a few kilobytes; a screen with content more.
+MIN_BYTES = 20_000
+
+
+@pytest.fixture(scope="module")
+def shots_dir():
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    return SHOTS
+
+
+@pytest.fixture(scope="module")
+def browser():
+    with Chromium() as chromium:
+        yield chromium
+
+
+@pytest.fixture(scope="module")
+def books(odoo_server, database, admin, browser, smtp_server):
+    """Invoices in every status, made over XML-RPC by the demo's Bookkeeper and Accountant."""
+    bookkeeper = odoo_server.login(database, "bookkeeper", "bookkeeper")
+    accountant = odoo_server.login(database, "accountant", "accountant")
+    bank = admin.call("account.journal", "search", [("type", "=", "bank")], limit=1)[0]
+    revenue = admin.call("account.account", "search", [("account_type", "=", "income")], limit=1)[0]
+    today = date.today()
+
+    def customer(name, city):
+        return bookkeeper.call(
+            "res.partner",
+            "create",
+            {
+                "name": name,
+                "is_company": True,
+                "email": f"billing@{name.split()[0].lower()}.example",
+                "street": "48 Market Street",
+                "city": city,
+                "zip": "98101",
+                "customer_rank": 1,
+            },
+        )
+
+    def invoice(partner, days_ago, lines):
+        # Lines without tax_ids get the company's default sales tax.
+        return create_invoice(
+            bookkeeper,
+            partner,
+            [{"name": name, "account_id": revenue, "quantity": qty, "price_unit": price} for name, qty, price in lines],
+            invoice_date=(today - timedelta(days=days_ago)).isoformat(),
+        )
+
+    def pay(move, amount, method, days_ago):
+        bookkeeper.call(
+            "account.move",
+            "atlas_record_payment",
+            [move],
+            amount=amount,
+            journal_id=bank,
+            payment_method=method,
+            date=(today - timedelta(days=days_ago)).isoformat(),
+        )
+
+    cedar = customer("Cedar & Pine Architects", "Seattle")
+    harbor = customer("Harbor View Dental", "Tacoma")
+    moves = {}
+    moves["draft"] = invoice(cedar, 0, [("Design review", 3, 150.0), ("Site visit", 1, 200.0)])
+    moves["sent"] = invoice(harbor, 6, [("IT support retainer, monthly", 1, 980.0)])
+    bookkeeper.call("account.move", "atlas_send", [moves["sent"]], "email")
+    moves["partial"] = invoice(cedar, 28, [("Network audit", 1, 1600.0), ("Firewall setup", 2, 240.0)])
+    bookkeeper.call("account.move", "atlas_send", [moves["partial"]], "email")
+    pay(moves["partial"], 800.0, "check", 12)
+    moves["paid"] = invoice(harbor, 45, [("Workstation setup", 4, 175.0), ("Printer installation", 1, 120.0)])
+    bookkeeper.call("account.move", "atlas_send", [moves["paid"]], "email")
+    [total] = [r["amount_total"] for r in bookkeeper.call("account.move", "read", [moves["paid"]], ["amount_total"])]
+    pay(moves["paid"], 500.0, "check", 30)
+    pay(moves["paid"], total - 500.0, "ach", 20)
+    moves["refunded"] = invoice(cedar, 40, [("Training workshop (cancelled)", 1, 650.0)])
+    bookkeeper.call("account.move", "atlas_send", [moves["refunded"]], "email")
+    [refund_total] = [
+        r["amount_total"] for r in bookkeeper.call("account.move", "read", [moves["refunded"]], ["amount_total"])
+    ]
+    pay(moves["refunded"], refund_total, "card", 35)
+    accountant.call(
+        "account.move",
+        "atlas_refund",
+        [moves["refunded"]],
+        journal_id=bank,
+        payment_method="card",
+        reason="Workshop cancelled by the customer",
+    )
+    moves["cancelled"] = invoice(harbor, 3, [("Duplicate order", 1, 99.0)])
+    # Cancel has no XML-RPC method of its own (Odoo's button_cancel returns None, which
+    # XML-RPC can't carry back): the Bookkeeper clicks it.
+    browser.login(odoo_server.url, database, "bookkeeper", "bookkeeper")
+    browser.open(f"{odoo_server.url}/odoo/atlas-invoices/{moves['cancelled']}", "button[name=button_cancel]")
+    browser.click(
+        "button[name=button_cancel]",
+        then='.o_statusbar_status button.o_arrow_button_current[data-value="cancelled"]',
+    )
+    moves["exported"] = invoice(cedar, 15, [("Cloud backup, monthly", 1, 180.0)])
+    bookkeeper.call("account.move", "atlas_send", [moves["exported"]], "email")
+    accountant.call("account.move", "atlas_export", [moves["exported"]], "csv")
+    moves["credit_note"] = accountant.call(
+        "account.move", "search", [("reversed_entry_id", "=", moves["refunded"])], limit=1
+    )[0]
+
+    # The server under test runs no cron worker: the mail queue is sent now, through the test
+    # SMTP server, so that the forms show the emails delivered rather than queued.
+    admin.call("ir.cron", "method_direct_trigger", [admin.ref("mail.ir_cron_mail_scheduler_action")])
+
+    statuses = {
+        m["id"]: m["atlas_status"] for m in admin.call("account.move", "read", list(moves.values()), ["atlas_status"])
+    }
+    assert [statuses[moves[key]] for key in ("draft", "sent", "partial", "paid", "refunded")] == [
+        "draft",
+        "sent",
+        "partial",
+        "paid",
+        "refunded",
+    ]
+    assert statuses[moves["cancelled"]] == "cancelled"
+    assert statuses[moves["exported"]] == "exported"
+    return {"moves": moves, "customers": {"cedar": cedar, "harbor": harbor}, "admin": admin}
+
+
+def _as(browser, odoo_server, database, role):
+    browser.login(odoo_server.url, database, role, role)
+
+
+FORM = ".o_form_view .o_field_widget[name=atlas_status]"
+
+
+def test_invoice_list_screens(odoo_server, database, books, browser, shots_dir):
+    _as(browser, odoo_server, database, "accountant")
+    browser.open(f"{odoo_server.url}/odoo/atlas-invoices", ".o_list_view .o_data_row td[name=invoice_date]")
+    browser.screenshot(shots_dir / "01-invoice-list.png")
+    browser.click(".o_searchview_dropdown_toggler", then=".o_search_bar_menu")
+    browser.screenshot(shots_dir / "02-invoice-list-filters.png")
+    browser.click_text(
+        ".o_search_bar_menu .o_group_by_menu .o_menu_item", "Status", then=".o_list_view .o_group_header"
+    )
+    browser.click(".o_searchview_dropdown_toggler")
+    browser.wait(".o_list_view .o_group_header:not(.o_group_open)")
+    browser.screenshot(shots_dir / "03-invoice-list-by-status.png")
+
+
+FORMS = [
+    ("draft", "04-invoice-draft.png"),
+    ("sent", "05-invoice-sent.png"),
+    ("partial", "06-invoice-partially-paid.png"),
+    ("paid", "07-invoice-paid.png"),
+    ("refunded", "08-invoice-refunded.png"),
+    ("cancelled", "09-invoice-cancelled.png"),
+    ("exported", "10-invoice-exported.png"),
+]
+
+
+def test_invoice_form_in_each_status(odoo_server, database, books, browser, shots_dir):
+    _as(browser, odoo_server, database, "accountant")
+    for key, name in FORMS:
+        browser.open(f"{odoo_server.url}/odoo/atlas-invoices/{books['moves'][key]}", FORM)
+        browser.screenshot(shots_dir / name)
+    browser.open(
+        f"{odoo_server.url}/odoo/atlas-credit-notes/{books['moves']['credit_note']}",
+        ".o_form_view button[name=action_atlas_open_refunded_invoice]",
+    )
+    browser.screenshot(shots_dir / "11-credit-note.png")
+    browser.open(f"{odoo_server.url}/odoo/atlas-credit-notes", ".o_list_view .o_data_row")
+    browser.screenshot(shots_dir / "12-credit-notes-list.png")
+
+
+def test_wizards(odoo_server, database, books, browser, shots_dir):
+    moves = books["moves"]
+    _as(browser, odoo_server, database, "bookkeeper")
+    browser.open(f"{odoo_server.url}/odoo/atlas-invoices/{moves['draft']}", FORM)
+    browser.click("button[name=action_atlas_send]", then=".modal .o_field_widget[name=partner_ids] .o_tag")
+    browser.screenshot(shots_dir / "13-send-wizard.png")
+    browser.open(f"{odoo_server.url}/odoo/atlas-invoices/{moves['partial']}", FORM)
+    browser.click("button[name=action_atlas_record_payment]", then=".modal .o_field_widget[name=journal_id] input")
+    browser.screenshot(shots_dir / "14-payment-wizard.png")
+    _as(browser, odoo_server, database, "accountant")
+    browser.open(f"{odoo_server.url}/odoo/atlas-invoices/{moves['paid']}", FORM)
+    browser.click("button[name=action_atlas_refund]", then=".modal .o_field_widget[name=amount_to_credit]")
+    browser.screenshot(shots_dir / "15-refund-wizard.png")
+
+
+def _report(browser, odoo_server, path, report):
+    browser.open(f"{odoo_server.url}/odoo/{path}", f'.o_atlas_report[data-report="{report}"] .o_atlas_report_table')
+
+
+def test_report_screens(odoo_server, database, books, browser, shots_dir):
+    _as(browser, odoo_server, database, "viewer")
+    _report(browser, odoo_server, "atlas-ar-aging", "ar_aging")
+    # Unfold the customer with a partly paid invoice, then open that invoice from the report.
+    unfolded = browser.evaluate(
+        "(() => { const row = [...document.querySelectorAll('.o_atlas_report_table tr.o_atlas_report_line')]"
+        ".find((tr) => tr.textContent.includes('Cedar & Pine Architects'));"
+        " if (!row) return false; row.querySelector('.o_atlas_report_fold').click(); return true; })()"
+    )
+    assert unfolded, "AR Aging has no line for Cedar & Pine Architects"
+    browser.wait(".o_atlas_report_table tr.o_atlas_report_detail")
+    browser.screenshot(shots_dir / "16-report-ar-aging.png")
+    opened = browser.evaluate(
+        "(() => { const cell = [...document.querySelectorAll('.o_atlas_report_table tr.o_atlas_report_detail"
+        " td.o_atlas_report_label')].find((td) => td.textContent.trim().startsWith('INV/'));"
+        " if (!cell) return false; cell.click(); return true; })()"
+    )
+    assert opened, "AR Aging lists no invoice under the unfolded customer"
+    browser.wait(FORM)
+    browser.screenshot(shots_dir / "17-report-ar-aging-drill-down.png")
+    _report(browser, odoo_server, "atlas-profit-loss", "profit_loss")
+    browser.screenshot(shots_dir / "18-report-profit-loss.png")
+    _report(browser, odoo_server, "atlas-cash-flow", "cash_flow")
+    browser.screenshot(shots_dir / "19-report-cash-flow.png")
+    _as(browser, odoo_server, database, "bookkeeper")
+    _report(browser, odoo_server, "atlas-general-ledger", "general_ledger")
+    browser.screenshot(shots_dir / "20-report-general-ledger.png")
+
+
+def _pdf_page_png(content, page, path):
+    """One page of a PDF as PNG (pdftoppm, 100 dpi)."""
+    pdf = path.with_suffix(".pdf")
+    pdf.write_bytes(content)
+    stem = path.with_suffix("")
+    subprocess.run(
+        ["pdftoppm", "-png", "-r", "100", "-f", str(page), "-l", str(page), "-singlefile", str(pdf), str(stem)],
+        check=True,
+    )
+    pdf.unlink()
+    return path
+
+
+def test_pdf_pages(odoo_server, database, books, shots_dir):
+    bookkeeper = odoo_server.login(database, "bookkeeper", "bookkeeper")
+    for key, name in (("paid", "21-invoice-pdf-paid.png"), ("partial", "22-invoice-pdf-partially-paid.png")):
+        pdf = bookkeeper.call("account.move", "atlas_get_pdf", [books["moves"][key]])
+        _pdf_page_png(base64.b64decode(pdf["content"]), 1, shots_dir / name)
+    ledger = base64.b64decode(bookkeeper.call("atlas.report.general.ledger", "get_report_pdf", {})["content"])
+    pages = len(PdfReader(io.BytesIO(ledger)).pages)
+    assert pages >= 2, f"the General Ledger PDF has {pages} page: no second page to show its repeated headers"
+    _pdf_page_png(ledger, 1, shots_dir / "23-report-pdf-general-ledger-page-1.png")
+    _pdf_page_png(ledger, 2, shots_dir / "24-report-pdf-general-ledger-page-2.png")
+
+
+def _png_size(path):
+    header = path.read_bytes()[:24]
+    assert header[:8] == b"\x89PNG\r\n\x1a\n", f"{path.name} is not a PNG"
+    return struct.unpack(">II", header[16:24])
+
+
+def test_every_screenshot_is_there_and_not_blank(shots_dir):
+    problems = []
+    for name, what in EXPECTED.items():
+        path = shots_dir / name
+        if not path.is_file():
+            problems.append(f"{name} ({what}) is missing")
+            continue
+        width, height = _png_size(path)
+        if width < 600 or height < 600 or path.stat().st_size < MIN_BYTES:
+            problems.append(f"{name} ({what}) looks blank: {width}x{height}, {path.stat().st_size} bytes")
+    assert not problems, "\n".join(problems)
+    print(f"\n{len(EXPECTED)} screenshots in {shots_dir}")
