@@ -10,8 +10,8 @@ item up to date (``amount_residual`` = balance − all its partials), so
 
 and only two kinds of items can be open on D: those not reconciled today, and those with a
 partial dated after D. Both are found through indexes (Odoo's partial index on unreconciled
-posted items, and the partials' ``max_date``), so the report never reads the fully settled
-history of a large book.
+posted items, and the partials' ``max_date``, indexed by this addon), so the report never
+reads the fully settled history of a large book.
 
 Tie-out: a partial always matches two items of the same receivable account, and both are
 dated on or before its ``max_date``. When the partial is counted (max_date ≤ D) it lowers
@@ -26,6 +26,11 @@ customer line is followed by a ``more`` line and ``get_more_lines`` reads that c
 items page by page (Odoo's unreconciled index is on (account_id, partner_id)). The XLSX and
 the PDF read the whole report from ``_iter_report_lines``, one statement streamed through a
 server-side cursor.
+
+With ``details`` (every item in one answer: XML-RPC clients) the same statement is read at
+once, and tens of thousands of lines are built in Python: PostgreSQL does every sum, the
+bucketing, the rounding to the company currency and the sort, and sends floats and text,
+so each line is only assembled from a row (see ``_lines_of_rows``).
 """
 
 import gc
