@@ -270,7 +270,8 @@ class AtlasReportArAging(models.AbstractModel):
                 named=named,
             )
         # Each customer's row is numbered in screen order (by name: 500 names sorted, not one
-        # name per item), then its row (rank 0) and its items (rank 1) sort on that number.
+        # name per item); its items sort on that number, then on their due date (never NULL),
+        # date and id, after the customer's own row (no due date: NULLS FIRST).
         return SQL(
             """
             %(cte)s,
@@ -284,21 +285,21 @@ class AtlasReportArAging(models.AbstractModel):
                    item_count, item_ids, id, move_id, move_name, date, date_maturity, days_overdue, bucket,
                    foreign_currency, foreign_amount
               FROM (
-                SELECT position, 0 AS rank, NULL::date AS sort_due, NULL::date AS sort_date,
+                SELECT position, NULL::date AS sort_due, NULL::date AS sort_date,
                        kind, partner_id, partner_name, total, current, b_1_30, b_31_60, b_61_90, b_90_plus,
                        item_count, item_ids, NULL::int AS id, NULL::int AS move_id, NULL::varchar AS move_name,
                        NULL::text AS date, NULL::text AS date_maturity, NULL::int AS days_overdue,
                        NULL::text AS bucket, NULL::varchar AS foreign_currency, NULL::float8 AS foreign_amount
                   FROM named
                 UNION ALL
-                SELECT named.position, 1, b.date_maturity, b.date,
+                SELECT named.position, b.date_maturity, b.date,
                        'item', b.partner_id, NULL, b.open_amount::float8, NULL, NULL, NULL, NULL, NULL, NULL, NULL,
                        %(item_columns)s
                   FROM bucketed b
                   JOIN named ON named.is_total = 0 AND named.partner_key = COALESCE(b.partner_id, 0)
                   JOIN res_currency cur ON cur.id = b.currency_id
               ) report
-             ORDER BY position, rank, sort_due, sort_date, id
+             ORDER BY position, sort_due NULLS FIRST, sort_date, id
             """,
             cte=cte,
             named=named,
