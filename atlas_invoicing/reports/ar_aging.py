@@ -68,7 +68,7 @@ ROW_COLUMNS = (
 ITEM_COLUMNS = SQL(
     """b.id, b.move_id, b.move_name, b.date::text, b.date_maturity::text, b.days_overdue, b.bucket,
        CASE WHEN b.currency_id != b.company_currency_id THEN cur.name END,
-       ROUND(b.open_currency, cur.decimal_places)::float8"""
+       CASE WHEN b.currency_id != b.company_currency_id THEN ROUND(b.open_currency, cur.decimal_places)::float8 END"""
 )
 # Rows fetched at a time when the whole report is streamed (XLSX, PDF).
 STREAM_CHUNK = 2000
