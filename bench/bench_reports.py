@@ -7,7 +7,9 @@
    entries, receivable accounts, with the open items as Atlas shows them), its
    ``_prepare_report_data()`` passed through JSON as the web client passes it, then
    ``report.account_financial_report.aged_partner_balance._get_report_values(wizard ids, data)``.
-   Targets: Atlas under 1 s and at least 10 times faster than OCA.
+   Totals compared by bucket, in all and per customer. Targets: at least 10 times faster
+   than OCA, and Atlas under 1 s for the customers (the screen), under 0.5 s with every
+   open item.
 2. General Ledger for one year (default 2025): Atlas ``atlas.report.general_ledger``'s first
    screen, ``get_report_data({"date_from", "date_to", "company_id"})``, against OCA's General
    Ledger for the same year (wizard ``general.ledger.report.wizard`` with its defaults, then
@@ -37,6 +39,7 @@ from odoo import api
 from odoo.modules.registry import Registry
 
 TARGET_AGING_MS = 1000
+TARGET_AGING_ITEMS_MS = 500
 TARGET_AGING_RATIO = 10
 TARGET_GL_MS = 2000
 
@@ -142,17 +145,31 @@ AGING_BUCKETS = [
     ("b_90_plus", ["120_days", "older"]),
     ("total", ["residual"]),
 ]
+AGING_KEYS = [key for key, _oca in AGING_BUCKETS]
 
 
 def aging_atlas(env, args, company, details):
-    result = env["atlas.report.ar.aging"].get_report_data(
+    return env["atlas.report.ar.aging"].get_report_data(
         {"as_of_date": args.as_of, "company_id": company.id, "details": details}
     )
+
+
+def aging_atlas_summary(result):
+    """What is compared with OCA, read from the report after the timed call. Customers are
+    keyed by name (OCA's lines carry no partner id; "" for the items without a customer)."""
     totals = result["totals"]
+    customers = {}
+    for line in result["lines"]:
+        if line["kind"] == "line":
+            name = "" if line["key"] == "partner-0" else line["label"]
+            sums = customers.setdefault(name, dict.fromkeys(AGING_KEYS, 0.0))
+            for key in AGING_KEYS:
+                sums[key] += line["values"][key]
     return {
-        "totals": {key: totals.get(key) for key, _oca in AGING_BUCKETS},
-        "customers": sum(1 for line in result["lines"] if line.get("kind") == "line"),
-        "items": sum(1 for line in result["lines"] if line.get("kind") == "detail"),
+        "totals": {key: totals.get(key) for key in AGING_KEYS},
+        "per_customer": customers,
+        "customers": sum(1 for line in result["lines"] if line["kind"] == "line"),
+        "items": sum(1 for line in result["lines"] if line["kind"] == "detail"),
     }
 
 
@@ -169,14 +186,41 @@ def aging_oca_wizard(env, args, company, details):
 
 def aging_oca(env, wizard):
     data = as_client_sends(wizard._prepare_report_data())
-    values = env["report.account_financial_report.aged_partner_balance"]._get_report_values(wizard.ids, data)
+    return env["report.account_financial_report.aged_partner_balance"]._get_report_values(wizard.ids, data)
+
+
+def aging_oca_summary(values):
+    """OCA's figures folded into Atlas's buckets, in all and per customer (summed over the
+    receivable accounts, as Atlas's customer lines are)."""
     accounts = values["aged_partner_balance"]
-    totals = {key: sum(a[k] for a in accounts for k in oca) for key, oca in AGING_BUCKETS}
+    customers = {}
+    for account in accounts:
+        for partner in account["partners"]:
+            sums = customers.setdefault(partner["name"] or "", dict.fromkeys(AGING_KEYS, 0.0))
+            for key, oca in AGING_BUCKETS:
+                sums[key] += sum(partner[k] for k in oca)
     return {
-        "totals": totals,
+        "totals": {key: sum(a[k] for a in accounts for k in oca) for key, oca in AGING_BUCKETS},
+        "per_customer": customers,
         "customers": sum(len(a["partners"]) for a in accounts),
         "items": sum(len(p.get("move_lines", [])) for a in accounts for p in a["partners"]),
     }
+
+
+def compare_customers(outputs):
+    """Customers whose sums differ by a cent or more in some bucket (or that only one side
+    lists), as "name: key a vs b" texts; None when only one path ran."""
+    if len(outputs) != 2:
+        return None
+    atlas, oca = outputs["atlas"]["per_customer"], outputs["oca"]["per_customer"]
+    zero = dict.fromkeys(AGING_KEYS, 0.0)
+    differ = []
+    for name in sorted(set(atlas) | set(oca)):
+        mine, theirs = atlas.get(name, zero), oca.get(name, zero)
+        for key in AGING_KEYS:
+            if round(mine[key] - theirs[key], 2):
+                differ.append(f"{name or '(no customer)'}: {key} {money(mine[key])} vs {money(theirs[key])}")
+    return differ
 
 
 def bench_aging(registry, args, atlas_available, details):
@@ -197,7 +241,8 @@ def bench_aging(registry, args, atlas_available, details):
                         benchlib.maybe_profile(args.profile, f"aging_atlas{details * '_items'}", last),
                         benchlib.Measure(env.cr) as measure,
                     ):
-                        output = aging_atlas(env, args, company, details)
+                        result = aging_atlas(env, args, company, details)
+                    output = aging_atlas_summary(result)  # not timed: the benchmark's own reading
                 else:
                     wizard = aging_oca_wizard(env, args, company, details)  # the wizard form: a request of its own
                     env = api.Environment(env.cr, env.uid, env.context)
@@ -208,7 +253,8 @@ def bench_aging(registry, args, atlas_available, details):
                         benchlib.maybe_profile(args.profile, f"aging_oca{details * '_items'}", last),
                         benchlib.Measure(env.cr) as measure,
                     ):
-                        output = aging_oca(env, wizard)
+                        result = aging_oca(env, wizard)
+                    output = aging_oca_summary(result)
             outputs[path] = output
             if not warmup:
                 results[path].append(measure)
@@ -407,16 +453,25 @@ def main():
             results, outputs = bench_aging(registry, args, "atlas.report.ar.aging" not in missing, details)
             print(f"\nAR Aging as of {args.as_of}, {what} ({invoices} invoices; median of {args.rounds} rounds)")
             medians = print_timings(results)
-            same = print_totals(outputs, [key for key, _oca in AGING_BUCKETS])
+            same = print_totals(outputs, AGING_KEYS)
+            differ = compare_customers(outputs)
+            if differ is not None:
+                atlas_count, oca_count = (len(outputs[path]["per_customer"]) for path in ("atlas", "oca"))
+                print(
+                    f"  customers: Atlas {atlas_count}, OCA {oca_count}; their sums by bucket "
+                    + (f"differ on {len(differ)}: {'; '.join(differ[:5])}" if differ else "the same for every one")
+                )
+                same = same and not differ
+            target_ms = TARGET_AGING_ITEMS_MS if details else TARGET_AGING_MS
             if "atlas" in medians:
-                line = f"  Atlas {medians['atlas']:.0f} ms (target < {TARGET_AGING_MS} ms) "
-                line += "OK" if medians["atlas"] < TARGET_AGING_MS else "NOT MET"
+                line = f"  Atlas {medians['atlas']:.0f} ms (target < {target_ms} ms) "
+                line += "OK" if medians["atlas"] < target_ms else "NOT MET"
                 if "oca" in medians:
                     ratio = medians["oca"] / medians["atlas"]
                     line += f"; ratio OCA/Atlas = {ratio:.1f} (target ≥ {TARGET_AGING_RATIO}) "
                     line += "OK" if ratio >= TARGET_AGING_RATIO else "NOT MET"
                     verdicts.append(ratio >= TARGET_AGING_RATIO)
-                verdicts += [medians["atlas"] < TARGET_AGING_MS, same]
+                verdicts += [medians["atlas"] < target_ms, same]
                 print(line + f"; totals {'agree' if same else 'DIFFER'}")
             print(
                 f"  load average after: {benchlib.load_average()}; "

@@ -5,6 +5,7 @@ from . import account_move_delivery
 from . import account_move_export
 from . import account_move_payment
 from . import account_payment
+from . import account_partial_reconcile
 from . import atlas_export_log
 from . import atlas_chunked_commit_mixin
 from . import atlas_invoice_batch

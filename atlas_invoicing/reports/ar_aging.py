@@ -10,8 +10,8 @@ item up to date (``amount_residual`` = balance − all its partials), so
 
 and only two kinds of items can be open on D: those not reconciled today, and those with a
 partial dated after D. Both are found through indexes (Odoo's partial index on unreconciled
-posted items, and the partials' ``max_date``), so the report never reads the fully settled
-history of a large book.
+posted items, and the partials' ``max_date``, indexed by this addon), so the report never
+reads the fully settled history of a large book.
 
 Tie-out: a partial always matches two items of the same receivable account, and both are
 dated on or before its ``max_date``. When the partial is counted (max_date ≤ D) it lowers
@@ -26,8 +26,14 @@ customer line is followed by a ``more`` line and ``get_more_lines`` reads that c
 items page by page (Odoo's unreconciled index is on (account_id, partner_id)). The XLSX and
 the PDF read the whole report from ``_iter_report_lines``, one statement streamed through a
 server-side cursor.
+
+With ``details`` (every item in one answer: XML-RPC clients) the same statement is read at
+once, and tens of thousands of lines are built in Python: PostgreSQL does every sum, the
+bucketing, the rounding to the company currency and the sort, and sends floats and text,
+so each line is only assembled from a row (see ``_lines_of_rows``).
 """
 
+import gc
 import itertools
 from contextlib import contextmanager
 
@@ -36,10 +42,53 @@ from odoo.exceptions import UserError
 from odoo.tools import SQL
 
 BUCKETS = ("current", "b_1_30", "b_31_60", "b_61_90", "b_90_plus")
+# The columns of every row the report reads (customer, total and item rows alike), in order:
+# rows are read as tuples, a report of many items builds its lines in one tight loop.
+ROW_COLUMNS = (
+    # customer and total rows; an item row has its amount in total
+    "kind",
+    "partner_id",
+    "partner_name",
+    "total",
+    *BUCKETS,
+    "item_count",
+    "item_ids",
+    # item rows
+    "id",
+    "move_id",
+    "move_name",
+    "date",
+    "date_maturity",
+    "days_overdue",
+    "bucket",
+    "foreign_currency",
+    "foreign_amount",
+)
+# The item columns of ROW_COLUMNS, from an open item (bucketed b) and its currency (cur).
+ITEM_COLUMNS = SQL(
+    """b.id, b.move_id, b.move_name, b.date::text, b.date_maturity::text, b.days_overdue, b.bucket,
+       CASE WHEN b.currency_id != b.company_currency_id THEN cur.name END,
+       CASE WHEN b.currency_id != b.company_currency_id THEN ROUND(b.open_currency, cur.decimal_places)::float8 END"""
+)
 # Rows fetched at a time when the whole report is streamed (XLSX, PDF).
 STREAM_CHUNK = 2000
 # Names of the server-side cursors of the stream (unique within the process).
 _cursor_numbers = itertools.count(1)
+
+
+@contextmanager
+def _without_cyclic_gc():
+    """Build many lines that all live on (nothing to collect) without Python's cycle
+    collector: their allocations would otherwise set off collections that go through every
+    object of the process, each one or more times."""
+    if not gc.isenabled():
+        yield
+        return
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.enable()
 
 
 class AtlasReportArAging(models.AbstractModel):
@@ -170,7 +219,8 @@ class AtlasReportArAging(models.AbstractModel):
         )
 
     def _customers_query(self, options, account_ids, with_items=False):
-        """One row per customer with its sums by bucket and its item count, then the total.
+        """One row per customer with its sums by bucket and its item count, then the total,
+        in the columns of ``ROW_COLUMNS``.
 
         The sums are one GROUP BY ROLLUP over the open items (bucket sums by FILTER), so
         PostgreSQL adds every figure and no item row leaves the database. With
@@ -181,7 +231,7 @@ class AtlasReportArAging(models.AbstractModel):
             """
             SELECT CASE WHEN GROUPING(partner_id) = 1 THEN 'total' ELSE 'partner' END AS kind,
                    GROUPING(partner_id) AS is_total, partner_id,
-                   SUM(open_amount) AS total,
+                   COALESCE(SUM(open_amount), 0) AS total,
                    COALESCE(SUM(open_amount) FILTER (WHERE bucket = 'current'), 0) AS current,
                    COALESCE(SUM(open_amount) FILTER (WHERE bucket = 'b_1_30'), 0) AS b_1_30,
                    COALESCE(SUM(open_amount) FILTER (WHERE bucket = 'b_31_60'), 0) AS b_31_60,
@@ -194,9 +244,13 @@ class AtlasReportArAging(models.AbstractModel):
              GROUP BY ROLLUP (partner_id)
             """
         )
+        # The amounts leave PostgreSQL as floats (float8 is read in C, numeric through a
+        # Python function per value), already rounded to the company currency's decimals.
         named = SQL(
             """
-            SELECT c.*, COALESCE(partner.name, '') AS partner_name
+            SELECT c.kind, c.is_total, c.partner_id, COALESCE(partner.name, '') AS partner_name,
+                   c.total::float8, c.current::float8, c.b_1_30::float8, c.b_31_60::float8,
+                   c.b_61_90::float8, c.b_90_plus::float8, c.item_count, c.item_ids
               FROM (%s) c
               LEFT JOIN res_partner partner ON partner.id = c.partner_id
             """,
@@ -204,50 +258,69 @@ class AtlasReportArAging(models.AbstractModel):
         )
         cte = self._open_items_cte(options, account_ids)
         if not with_items:
-            return SQL("%s %s ORDER BY is_total, partner_name, partner_id", cte, named)
-        # Customer rows (rank 0) and item rows (rank 1) share the sort on the customer.
+            return SQL(
+                """
+                %(cte)s
+                SELECT kind, partner_id, partner_name, total, current, b_1_30, b_31_60, b_61_90, b_90_plus,
+                       item_count, item_ids, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL
+                  FROM (%(named)s) named
+                 ORDER BY is_total, partner_name, partner_id
+                """,
+                cte=cte,
+                named=named,
+            )
+        # Each customer's row is numbered in screen order (by name: 500 names sorted, not one
+        # name per item); its items sort on that number, then on their due date (never NULL),
+        # date and id, after the customer's own row (no due date: NULLS FIRST).
         return SQL(
             """
-            %(cte)s
-            SELECT kind, is_total, partner_id, partner_name, 0 AS rank, NULL::date AS sort_due,
-                   NULL::date AS sort_date, NULL::int AS id, NULL::int AS move_id, NULL::varchar AS move_name,
-                   NULL::text AS date, NULL::text AS date_maturity, NULL::int AS days_overdue,
-                   NULL::text AS bucket, total, NULL::varchar AS foreign_currency,
-                   NULL::numeric AS foreign_amount, current, b_1_30, b_31_60, b_61_90, b_90_plus,
-                   item_count, item_ids
-              FROM (%(named)s) named
-            UNION ALL
-            SELECT 'item', 0, b.partner_id, COALESCE(partner.name, ''), 1, b.date_maturity, b.date,
-                   b.id, b.move_id, b.move_name, b.date::text, b.date_maturity::text, b.days_overdue,
-                   b.bucket, b.open_amount,
-                   CASE WHEN b.currency_id != b.company_currency_id THEN cur.name END,
-                   ROUND(b.open_currency, cur.decimal_places),
-                   NULL, NULL, NULL, NULL, NULL, NULL, NULL
-              FROM bucketed b
-              JOIN res_currency cur ON cur.id = b.currency_id
-              LEFT JOIN res_partner partner ON partner.id = b.partner_id
-             ORDER BY is_total, partner_name, partner_id, rank, sort_due, sort_date, id
+            %(cte)s,
+            named AS (
+                SELECT named.*,
+                       COALESCE(named.partner_id, 0) AS partner_key,
+                       ROW_NUMBER() OVER (ORDER BY is_total, partner_name, partner_id) AS position
+                  FROM (%(named)s) named
+            )
+            SELECT kind, partner_id, partner_name, total, current, b_1_30, b_31_60, b_61_90, b_90_plus,
+                   item_count, item_ids, id, move_id, move_name, date, date_maturity, days_overdue, bucket,
+                   foreign_currency, foreign_amount
+              FROM (
+                SELECT position, NULL::date AS sort_due, NULL::date AS sort_date,
+                       kind, partner_id, partner_name, total, current, b_1_30, b_31_60, b_61_90, b_90_plus,
+                       item_count, item_ids, NULL::int AS id, NULL::int AS move_id, NULL::varchar AS move_name,
+                       NULL::text AS date, NULL::text AS date_maturity, NULL::int AS days_overdue,
+                       NULL::text AS bucket, NULL::varchar AS foreign_currency, NULL::float8 AS foreign_amount
+                  FROM named
+                UNION ALL
+                SELECT named.position, b.date_maturity, b.date,
+                       'item', b.partner_id, NULL, b.open_amount::float8, NULL, NULL, NULL, NULL, NULL, NULL, NULL,
+                       %(item_columns)s
+                  FROM bucketed b
+                  JOIN named ON named.is_total = 0 AND named.partner_key = COALESCE(b.partner_id, 0)
+                  JOIN res_currency cur ON cur.id = b.currency_id
+              ) report
+             ORDER BY position, sort_due NULLS FIRST, sort_date, id
             """,
             cte=cte,
             named=named,
+            item_columns=ITEM_COLUMNS,
         )
 
     def _items_page_query(self, options, account_ids, partner_id, offset, limit):
-        """A page of one customer's open items in screen order, with how many it has."""
+        """A page of one customer's open items in screen order (``ROW_COLUMNS``, with how
+        many items the customer has in ``item_count``)."""
         return SQL(
             """
             %(cte)s
-            SELECT 'item' AS kind, b.id, b.partner_id, b.move_id, b.move_name, b.date::text AS date,
-                   b.date_maturity::text AS date_maturity, b.days_overdue, b.bucket, b.open_amount AS total,
-                   CASE WHEN b.currency_id != b.company_currency_id THEN cur.name END AS foreign_currency,
-                   ROUND(b.open_currency, cur.decimal_places) AS foreign_amount,
-                   COUNT(*) OVER () AS item_count
+            SELECT 'item', b.partner_id, NULL, b.open_amount::float8, NULL, NULL, NULL, NULL, NULL,
+                   COUNT(*) OVER (), NULL, %(item_columns)s
               FROM bucketed b
               JOIN res_currency cur ON cur.id = b.currency_id
              ORDER BY b.date_maturity, b.date, b.id
              OFFSET %(offset)s LIMIT %(limit)s
             """,
             cte=self._open_items_cte(options, account_ids, partner_id),
+            item_columns=ITEM_COLUMNS,
             offset=offset,
             limit=limit,
         )
@@ -266,12 +339,14 @@ class AtlasReportArAging(models.AbstractModel):
         account_ids = self._receivable_account_ids(options)
         if not account_ids:
             return []
-        rows = self._query(self._items_page_query(options, account_ids, partner_id, offset, options["line_limit"]))
-        rnd = self._rounder(options)
+        with self._sql_settings():
+            self.env.cr.execute(self._items_page_query(options, account_ids, partner_id, offset, options["line_limit"]))
+            rows = self.env.cr.fetchall()
         partner_key = f"partner-{partner_id}"
-        lines = [self._detail_line(row, partner_key, rnd) for row in rows]
-        if rows and offset + len(rows) < rows[0]["item_count"]:
-            lines.append(self._more_items_line(partner_key, offset + len(rows), rows[0]["item_count"]))
+        lines = list(self._lines_of_rows(options, rows, account_ids, lazy=False, partner_key=partner_key))
+        item_count = rows[0][ROW_COLUMNS.index("item_count")] if rows else 0
+        if rows and offset + len(rows) < item_count:
+            lines.append(self._more_items_line(partner_key, offset + len(rows), item_count))
         return lines
 
     def _partner_of_key(self, options, key):
@@ -313,7 +388,7 @@ class AtlasReportArAging(models.AbstractModel):
         self._flush_accounting()
         account_ids = self._receivable_account_ids(options)
         if not account_ids:
-            yield self._total_line(options, None)
+            yield self._total_line(options)
             return
         rows = self._stream(self._customers_query(options, account_ids, with_items=True))
         yield from self._lines_of_rows(options, rows, account_ids, lazy=False)
@@ -324,12 +399,12 @@ class AtlasReportArAging(models.AbstractModel):
         currencies...) and memory stays bounded."""
         cr = self.env.cr
         name = SQL.identifier(f"atlas_ar_aging_{next(_cursor_numbers)}")
-        with self._big_sort():
+        with self._sql_settings():
             cr.execute(SQL("DECLARE %s NO SCROLL CURSOR FOR %s", name, query))
             try:
                 while True:
                     cr.execute(SQL("FETCH %s FROM %s", STREAM_CHUNK, name))
-                    rows = cr.dictfetchall()
+                    rows = cr.fetchall()
                     yield from rows
                     if len(rows) < STREAM_CHUNK:
                         break
@@ -337,52 +412,37 @@ class AtlasReportArAging(models.AbstractModel):
                 cr.execute(SQL("CLOSE %s", name))
 
     @contextmanager
-    def _big_sort(self):
-        """The items are sorted for the screen in one pass: give that sort memory instead of
-        letting it spill to disk on large books, for this transaction's statements only."""
+    def _sql_settings(self):
+        """Settings of the report's statements, for this transaction only, restored after:
+
+        - the items are sorted for the screen in one pass: give that sort memory instead of
+          letting it spill to disk on large books;
+        - no JIT compilation. PostgreSQL cannot know that receivable items are mostly
+          reconciled while other items never are, so it expects the unreconciled receivable
+          items of a large book to be ten times as many as they are; the estimated cost then
+          passes ``jit_above_cost`` and compiling the statement takes longer than running it.
+        """
         cr = self.env.cr
-        cr.execute("SELECT current_setting('work_mem')")
-        work_mem = cr.fetchone()[0]
-        cr.execute("SET LOCAL work_mem = '64MB'")
+        cr.execute("SELECT current_setting('work_mem'), current_setting('jit')")
+        work_mem, jit = cr.fetchone()
+        cr.execute("SET LOCAL work_mem = '64MB'; SET LOCAL jit = off")
         try:
             yield
         finally:
-            cr.execute(SQL("SELECT set_config('work_mem', %s, true)", work_mem))
+            cr.execute(SQL("SELECT set_config('work_mem', %s, true), set_config('jit', %s, true)", work_mem, jit))
 
     # -------------------------------------------------------------------------
     # Lines
     # -------------------------------------------------------------------------
 
-    def _bucket_values(self, row, rnd):
-        return {key: rnd(row[key]) for key in (*BUCKETS, "total")}
-
-    def _detail_line(self, row, partner_key, rnd):
-        amount = rnd(row["total"])
-        foreign = (
-            {"currency": row["foreign_currency"], "amount": float(row["foreign_amount"])}
-            if row["foreign_currency"]
-            else False
-        )
-        values = dict.fromkeys((*BUCKETS, "total"), 0.0)
-        values[row["bucket"]] = amount
-        values.update(
-            total=amount,
-            date=row["date"],
-            date_maturity=row["date_maturity"],
-            days_overdue=row["days_overdue"],
-            foreign=foreign,
-        )
-        return self._line(
-            f"item-{row['id']}",
-            row["move_name"],
-            values,
-            kind="detail",
-            parent=partner_key,
-            level=1,
-            drilldown=[("id", "=", row["id"])],
-            move_id=row["move_id"],
-            foreign=foreign,
-        )
+    def _amount_rounder(self, options):
+        """None when the amounts from SQL are already rounded as the company currency rounds
+        (its rounding is a power of ten: ``ROUND(x, decimal_places)`` gives the float
+        ``currency.round`` gives); else the currency's rounding (0.05...), for every amount."""
+        currency = self._currency(options)
+        if currency.rounding == 10**-currency.decimal_places:
+            return None
+        return self._rounder(options)
 
     def _more_items_line(self, partner_key, offset, count):
         remaining = count - offset
@@ -392,33 +452,94 @@ class AtlasReportArAging(models.AbstractModel):
             label = self.env._("Show 1 item") if remaining == 1 else self.env._("Show %s items", remaining)
         return self._more_line(partner_key, offset, remaining, label)
 
-    def _total_line(self, options, row, account_ids=()):
-        rnd = self._rounder(options)
-        values = self._bucket_values(row, rnd) if row else dict.fromkeys((*BUCKETS, "total"), 0.0)
+    def _total_line(self, options, values=None, account_ids=()):
+        values = values or dict.fromkeys((*BUCKETS, "total"), 0.0)
         domain = self._drilldown_domain(options, ("account_id", "in", list(account_ids)))
         return self._line("total", self.env._("Total"), values, kind="total", drilldown=domain)
 
-    def _lines_of_rows(self, options, rows, account_ids, lazy):
-        """Lines in screen order from the rows of ``_customers_query``: a customer line, then
-        its items (or, when ``lazy``, one ``more`` line to load them), ..., the total."""
-        rnd = self._rounder(options)
-        partner_key = None
-        for row in rows:
-            if row["kind"] == "item":
-                yield self._detail_line(row, partner_key, rnd)
-            elif row["kind"] == "partner":
-                partner_key = f"partner-{row['partner_id'] or 0}"
+    def _lines_of_rows(self, options, rows, account_ids, lazy, partner_key=None):
+        """Lines in screen order from rows (tuples of ``ROW_COLUMNS``): a customer line,
+        then its items (or, when ``lazy``, one ``more`` line to load them), ..., the total.
+        ``partner_key``: the customer line of items read without it (a page).
+
+        Every line has the shape of ``_line``, written out here: a report with every item
+        makes tens of thousands of them.
+        """
+        rnd = self._amount_rounder(options)
+        for (
+            kind,
+            partner_id,
+            partner_name,
+            total,
+            current,
+            b_1_30,
+            b_31_60,
+            b_61_90,
+            b_90_plus,
+            item_count,
+            item_ids,
+            item_id,
+            move_id,
+            move_name,
+            date,
+            date_maturity,
+            days_overdue,
+            bucket,
+            foreign_currency,
+            foreign_amount,
+        ) in rows:
+            if kind == "item":
+                if rnd:
+                    total = rnd(total)
+                foreign = {"currency": foreign_currency, "amount": foreign_amount} if foreign_currency else False
+                values = {
+                    "current": 0.0,
+                    "b_1_30": 0.0,
+                    "b_31_60": 0.0,
+                    "b_61_90": 0.0,
+                    "b_90_plus": 0.0,
+                    "total": total,
+                    "date": date,
+                    "date_maturity": date_maturity,
+                    "days_overdue": days_overdue,
+                    "foreign": foreign,
+                }
+                values[bucket] = total
+                yield {
+                    "key": f"item-{item_id}",
+                    "parent": partner_key,
+                    "level": 1,
+                    "kind": "detail",
+                    "label": move_name,
+                    "values": values,
+                    "drilldown": [("id", "=", item_id)],
+                    "move_id": move_id,
+                    "foreign": foreign,
+                }
+                continue
+            values = {
+                "current": current,
+                "b_1_30": b_1_30,
+                "b_31_60": b_31_60,
+                "b_61_90": b_61_90,
+                "b_90_plus": b_90_plus,
+                "total": total,
+            }
+            if rnd:
+                values = {key: rnd(amount) for key, amount in values.items()}
+            if kind == "partner":
+                partner_key = f"partner-{partner_id or 0}"
                 yield self._line(
                     partner_key,
-                    row["partner_name"] or self.env._("No customer"),
-                    self._bucket_values(row, rnd),
+                    partner_name or self.env._("No customer"),
+                    values,
                     # sorted here: array_agg(... ORDER BY) would stop PostgreSQL hashing the groups
-                    drilldown=[("id", "in", sorted(row["item_ids"]))],
+                    drilldown=[("id", "in", sorted(item_ids))],
                 )
                 if lazy:
-                    yield self._more_items_line(partner_key, 0, row["item_count"])
+                    yield self._more_items_line(partner_key, 0, item_count)
             else:
-                yield self._total_line(options, row, account_ids)
+                yield self._total_line(options, values, account_ids)
 
     @api.model
     def _compute_report(self, options):
@@ -426,15 +547,14 @@ class AtlasReportArAging(models.AbstractModel):
         account_ids = self._receivable_account_ids(options)
         lazy = not options["details"]
         if account_ids:
-            query = self._customers_query(options, account_ids, with_items=not lazy)
-            if lazy:
-                rows = self._query(query)
-            else:
-                with self._big_sort():
-                    rows = self._query(query)
-            lines = list(self._lines_of_rows(options, rows, account_ids, lazy))
+            with _without_cyclic_gc():
+                with self._sql_settings():
+                    self.env.cr.execute(self._customers_query(options, account_ids, with_items=not lazy))
+                    rows = self.env.cr.fetchall()
+                lines = list(self._lines_of_rows(options, rows, account_ids, lazy))
+                del rows  # freed now, the collector will not go through them once back
         else:
-            lines = [self._total_line(options, None)]
+            lines = [self._total_line(options)]
         receivable_balance = self._accounts_balance(options, account_ids, options["as_of_date"]) if account_ids else 0.0
         totals = {key: lines[-1]["values"][key] for key in (*BUCKETS, "total")}
         label = self.env._("Receivable accounts' balance on %s", self._format_date(options["as_of_date"]))

@@ -1,5 +1,6 @@
 from unittest.mock import patch
 
+from odoo import Command
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import tagged
 
@@ -110,6 +111,52 @@ class TestReportArAging(ReportBooksCommon):
         self.assertEqual(
             [line["move_id"] for line in other["lines"] if line["kind"] == "detail"], [self.inv_company_2.id]
         )
+
+    def test_currency_rounding_to_five_cents(self):
+        """A company whose currency rounds to 0.05: its items are in 0.05 steps (Odoo rounds
+        the invoices so) and every figure of the report is rounded the same way."""
+        currency = self.env["res.currency"].create({"name": "ZFR", "symbol": "Fr.", "rounding": 0.05})
+        company = self.setup_other_company(name="Atlas Five Cents Co", currency_id=currency.id)["company"]
+        self.assertEqual(company.currency_id, currency)
+
+        def invoice(price, due):
+            move = (
+                self.env["account.move"]
+                .with_company(company)
+                .create(
+                    {
+                        "move_type": "out_invoice",
+                        "company_id": company.id,
+                        "partner_id": self.fabrikam.id,
+                        "invoice_date": "2026-02-01",
+                        "invoice_date_due": due,
+                        "invoice_payment_term_id": False,
+                        "invoice_line_ids": [
+                            Command.create({"name": "Work", "quantity": 1, "price_unit": price, "tax_ids": []})
+                        ],
+                    }
+                )
+            )
+            move.action_post()
+            return move
+
+        old = invoice(10.02, "2026-03-01")  # 10.00: 121 days past due on 06/30
+        recent = invoice(7.48, "2026-06-20")  # 7.50: 10 days past due
+        data = self._report(company_id=company.id, as_of_date=AS_OF.isoformat())
+        [customer] = [line for line in data["lines"] if line["kind"] == "line"]
+        self.assertEqual(
+            customer["values"],
+            {"current": 0.0, "b_1_30": 7.5, "b_31_60": 0.0, "b_61_90": 0.0, "b_90_plus": 10.0, "total": 17.5},
+        )
+        items = {line["move_id"]: line["values"] for line in data["lines"] if line["kind"] == "detail"}
+        self.assertEqual(
+            {move_id: values["total"] for move_id, values in items.items()}, {old.id: 10.0, recent.id: 7.5}
+        )
+        self.assertEqual((items[old.id]["b_90_plus"], items[old.id]["days_overdue"]), (10.0, 121))
+        self.assertEqual(data["totals"]["total"], 17.5)
+        self.assertEqual(data["totals"]["receivable_balance"], 17.5)
+        self.assertTrue(data["checks"][0]["ok"])
+        self.assertEqual(data["currency"]["name"], "ZFR")
 
     def test_drilldown_domains_find_the_items(self):
         data = self._report(as_of_date=AS_OF.isoformat())

@@ -9,6 +9,7 @@ from odoo.tests import new_test_user, tagged
 
 from .report_books import AS_OF, ReportBooksCommon
 
+BUCKETS = ("current", "b_1_30", "b_31_60", "b_61_90", "b_90_plus")
 PERIOD = {"date_from": "2026-01-01", "date_to": "2026-06-30"}
 
 
@@ -149,6 +150,143 @@ class TestReportBranches(ReportBooksCommon):
         [check] = data["checks"]
         self.assertFalse(check["ok"])
         self.assertEqual(check["difference"], 700.0)
+
+    def test_aging_details_pinned(self):
+        """Every line of the parent's AR Aging with its items, as the PDF, the XLSX and XML-RPC
+        clients read it: partial payments, a payment after the date, an unapplied payment,
+        credit notes, an EUR invoice and the branch's invoice. Written out in full so that a
+        change in the way the report is computed cannot change what it says."""
+        data = self._aging(self.company)
+
+        def receivable(move):
+            return move.sudo().line_ids.filtered(lambda line: line.account_id.account_type == "asset_receivable")
+
+        def item(move, partner, bucket, amount, date, due, days, foreign=False):
+            line = receivable(move)
+            values = dict.fromkeys(BUCKETS, 0.0)
+            values[bucket] = amount
+            values.update(total=amount, date=date, date_maturity=due, days_overdue=days, foreign=foreign)
+            return {
+                "key": f"item-{line.id}",
+                "parent": f"partner-{partner.id}",
+                "level": 1,
+                "kind": "detail",
+                "label": move.name,
+                "values": values,
+                "drilldown": [("id", "=", line.id)],
+                "move_id": move.id,
+                "foreign": foreign,
+            }
+
+        def customer(partner, moves, current=0.0, b_1_30=0.0, b_31_60=0.0, b_61_90=0.0, b_90_plus=0.0):
+            ids = sorted(receivable(move).id for move in moves)
+            values = {
+                "current": current,
+                "b_1_30": b_1_30,
+                "b_31_60": b_31_60,
+                "b_61_90": b_61_90,
+                "b_90_plus": b_90_plus,
+                "total": current + b_1_30 + b_31_60 + b_61_90 + b_90_plus,
+            }
+            return {
+                "key": f"partner-{partner.id}",
+                "parent": False,
+                "level": 0,
+                "kind": "line",
+                "label": partner.name,
+                "values": values,
+                "drilldown": [("id", "in", ids)],
+                "move_id": False,
+                "foreign": False,
+            }
+
+        Account = self.env["account.account"].sudo().with_context(active_test=False)
+        receivable_accounts = Account.search(
+            [*Account._check_company_domain(self.company), ("account_type", "=", "asset_receivable")]
+        )
+        payment = self.unapplied.move_id
+        expected = [
+            # Contoso: the branch's 700 (121 days), 500 EUR less the 200 EUR paid = 300 EUR at
+            # the invoice's 2.0 (119 days), the 40 EUR credit note at 2.5 (41 days).
+            customer(self.contoso, self.branch_invoice | self.inv_eur | self.cn_eur, b_31_60=-100.0, b_90_plus=1300.0),
+            item(self.branch_invoice, self.contoso, "b_90_plus", 700.0, "2026-02-01", "2026-03-01", 121),
+            item(
+                self.inv_eur,
+                self.contoso,
+                "b_90_plus",
+                600.0,
+                "2026-02-01",
+                "2026-03-03",
+                119,
+                {"currency": "EUR", "amount": 300.0},
+            ),
+            item(
+                self.cn_eur,
+                self.contoso,
+                "b_31_60",
+                -100.0,
+                "2026-05-20",
+                "2026-05-20",
+                41,
+                {"currency": "EUR", "amount": -40.0},
+            ),
+            # Fabrikam: 920 less the April credit note of 100 (the July one is not applied yet).
+            customer(self.fabrikam, self.inv_fab, b_90_plus=820.0),
+            item(self.inv_fab, self.fabrikam, "b_90_plus", 820.0, "2026-03-01", "2026-03-31", 91),
+            # Northwind: 1000 less the 400 of February (the 300 of July is not counted), the
+            # 50 paid on account, the June invoice not due yet.
+            customer(
+                self.customer, self.inv_nw | payment | self.inv_nw_june, current=250.0, b_1_30=-50.0, b_90_plus=600.0
+            ),
+            item(self.inv_nw, self.customer, "b_90_plus", 600.0, "2026-01-15", "2026-02-14", 136),
+            item(payment, self.customer, "b_1_30", -50.0, "2026-06-01", "2026-06-01", 29),
+            item(self.inv_nw_june, self.customer, "current", 250.0, "2026-06-20", "2026-07-20", -20),
+            {
+                "key": "total",
+                "parent": False,
+                "level": 0,
+                "kind": "total",
+                "label": "Total",
+                "values": {
+                    "current": 250.0,
+                    "b_1_30": -50.0,
+                    "b_31_60": -100.0,
+                    "b_61_90": 0.0,
+                    "b_90_plus": 2720.0,
+                    "total": 2820.0,
+                },
+                "drilldown": [
+                    ("company_id", "in", sorted((self.company | self.branch).ids)),
+                    ("parent_state", "=", "posted"),
+                    ("account_id", "in", receivable_accounts.ids),
+                    ("date", "<=", "2026-06-30"),
+                ],
+                "move_id": False,
+                "foreign": False,
+            },
+        ]
+        self.assertEqual(data["lines"], expected)
+        # Amounts are floats (no Decimal for XML-RPC, no -0.0 shown as "-0.00"), days are ints.
+        for line in data["lines"]:
+            for key in (*BUCKETS, "total"):
+                self.assertIs(type(line["values"][key]), float, (line["key"], key))
+                self.assertNotEqual(str(line["values"][key]), "-0.0", (line["key"], key))
+            if line["kind"] == "detail":
+                self.assertIs(type(line["values"]["days_overdue"]), int)
+        self.assertEqual(
+            data["totals"],
+            {
+                "current": 250.0,
+                "b_1_30": -50.0,
+                "b_31_60": -100.0,
+                "b_61_90": 0.0,
+                "b_90_plus": 2720.0,
+                "total": 2820.0,
+                "receivable_balance": 2820.0,
+            },
+        )
+        # The stream the PDF and the XLSX read is the same, line for line.
+        self.assertEqual(list(self.env["atlas.report.ar.aging"]._iter_report_lines(data["options"])), expected)
 
     def test_a_user_of_the_parent_only_does_not_see_the_branch(self):
         data = self._aging(self.company, self.parent_only)
