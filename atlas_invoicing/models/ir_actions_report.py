@@ -16,7 +16,6 @@ import io
 import logging
 import re
 from collections import OrderedDict
-from copy import deepcopy
 
 import lxml.html
 
@@ -147,11 +146,11 @@ class IrActionsReport(models.Model):
         """One HTML document holding the bodies (full documents, one per invoice) in turn, each
         on new pages and opened by the invisible link that marks its first page."""
         documents = [lxml.html.document_fromstring(body) for body in bodies]
+        contents = [list(document.body) for document in documents]
         joined = documents[0]
-        target = joined.body
-        for child in list(target):
-            target.remove(child)
-        for index, (document, res_id) in enumerate(zip(documents, res_ids, strict=True)):
+        for child in contents[0]:
+            joined.body.remove(child)
+        for index, (content, res_id) in enumerate(zip(contents, res_ids, strict=True)):
             style = "position: relative" if index == 0 else "position: relative; page-break-before: always"
             wrapper = lxml.html.Element("div", style=style)
             wrapper.append(
@@ -161,9 +160,8 @@ class IrActionsReport(models.Model):
                     style="position: absolute; top: 0; left: 0; width: 1px; height: 1px; display: block",
                 )
             )
-            for child in document.body:
-                wrapper.append(deepcopy(child))
-            target.append(wrapper)
+            wrapper.extend(content)
+            joined.body.append(wrapper)
         return lxml.html.tostring(joined, encoding="unicode", doctype="<!DOCTYPE html>")
 
     def _atlas_split_pdf(self, pdf, res_ids):
@@ -171,20 +169,19 @@ class IrActionsReport(models.Model):
         the marks taken out. Raises ValueError if the marks are not the invoices in order."""
         reader = PdfFileReader(io.BytesIO(pdf))
         starts = []
-        for page_number in range(reader.getNumPages()):
-            page = reader.getPage(page_number)
+        for page_number, page in enumerate(reader.pages):
             for res_id in self._atlas_take_marks(page):
                 starts.append((res_id, page_number))
         if [res_id for res_id, _page in starts] != list(res_ids) or not starts or starts[0][1] != 0:
             raise ValueError(f"the PDF marks {starts} don't match the invoices {res_ids}")
-        ends = [page for _res_id, page in starts[1:]] + [reader.getNumPages()]
+        ends = [page for _res_id, page in starts[1:]] + [len(reader.pages)]
         streams = []
         for (_res_id, first), end in zip(starts, ends, strict=True):
             if end <= first:
                 raise ValueError(f"an invoice has no page of its own: {starts}")
             writer = PdfFileWriter()
             for page_number in range(first, end):
-                writer.addPage(reader.getPage(page_number))
+                writer.addPage(reader.pages[page_number])
             stream = io.BytesIO()
             writer.write(stream)
             streams.append(stream)
