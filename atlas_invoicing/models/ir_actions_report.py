@@ -86,8 +86,9 @@ class IrActionsReport(models.Model):
         return streams
 
     def _run_wkhtmltopdf(self, bodies, report_ref=False, **kwargs):
-        # The Atlas invoice runs no script (its template and Odoo's PDF layout hold none), so
-        # the JavaScript delay (report.print_delay, 1 s by default) would only be waited out.
+        # The Atlas invoice runs no script (its template and Odoo's PDF layout hold none) and
+        # uses the system's fonts, not web fonts that load late: the JavaScript delay
+        # (report.print_delay, 1 s by default, on every call) would only be waited out.
         if report_ref and self._get_report(report_ref).report_name == ATLAS_INVOICE_REPORT:
             self = self.with_context(atlas_no_javascript_delay=True)
         return super()._run_wkhtmltopdf(bodies, report_ref=report_ref, **kwargs)
