@@ -585,7 +585,7 @@ def bench_batch(registry, base_url, args):
             ):
                 for label, action in paths.items():
                     batch_moves = (odoo_moves if label == "odoo" else atlas_moves).with_env(env)
-                    measure, result = run_batch_path(env, label, action, batch_moves, args, f"{kind}_all_{label}_{n}")
+                    measure, result = run_batch_path(env, action, batch_moves, args, f"{kind}_all_{label}_{n}")
                     if kind == "print":
                         assert pdf_pages(result) >= n, f"{label}: {pdf_pages(result)} pages for {n} invoices"
                     else:

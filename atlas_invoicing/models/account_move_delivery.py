@@ -191,7 +191,9 @@ class AccountMove(models.Model):
                 for move in moves
             ]
         )
-        for move, attachment in zip(moves, attachments, strict=True):
+        # Linking the PDF changes no journal item: skip the invoice's line synchronisation, which
+        # every write of an invoice runs otherwise (Odoo sends the POS's invoices the same way).
+        for move, attachment in zip(moves.with_context(skip_invoice_sync=True), attachments, strict=True):
             move.message_main_attachment_id = attachment
         moves.invalidate_recordset(fnames=["invoice_pdf_report_id", "invoice_pdf_report_file"])
 
@@ -293,9 +295,14 @@ class AccountMove(models.Model):
             # a down SMTP server never blocks or undoes the sending, and the queue retries.
             # Only the chosen recipients get the email, not every follower of the invoice.
             # (The engine posts from the invoices' own environment, so the context goes there.)
-            moves = self.with_context(mail_notify_force_send=False, atlas_notify_only_partner_ids=recipients.ids)
+            # Sending changes no journal item either (see _atlas_attach_pdf).
+            moves = self.with_context(
+                mail_notify_force_send=False,
+                atlas_notify_only_partner_ids=recipients.ids,
+                skip_invoice_sync=True,
+            )
             self.env["account.move.send"]._generate_and_send_invoices(moves, allow_raising=True, **settings)
-        self.is_move_sent = True
+        self.with_context(skip_invoice_sync=True).is_move_sent = True
         if delivery == "download":
             for move in self:
                 move.message_post(
