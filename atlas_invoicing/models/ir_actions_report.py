@@ -18,22 +18,26 @@ import re
 from collections import OrderedDict
 
 import lxml.html
+import psycopg2
 
 from odoo import models
-from odoo.exceptions import UserError
+from odoo.exceptions import AccessError, UserError
 from odoo.tools import split_every
 from odoo.tools.pdf import ArrayObject, NameObject, PdfFileReader, PdfFileWriter
 
 _logger = logging.getLogger(__name__)
 
 ATLAS_INVOICE_REPORT = "atlas_invoicing.report_atlas_invoice"
-# Invoices per wkhtmltopdf call: one call costs about as much as one invoice's page, and the
-# chunk bounds what one call holds in memory (HTML, PDF, and their split).
+# Invoices per wkhtmltopdf call: each call pays the engine's start and the report's CSS once,
+# and the chunk bounds what one call holds in memory (the HTML, the PDF and its split).
 DEFAULT_PDF_CHUNK_SIZE = 50
 PDF_CHUNK_SIZE_PARAM = "atlas_invoicing.pdf_chunk_size"
 # The target of the invisible link that marks where an invoice starts in a chunk's PDF.
 SPLIT_MARK = "atlas-invoice-pdf:"
 SPLIT_MARK_RE = re.compile(re.escape(SPLIT_MARK) + r"(\d+)$")
+# Not a failure of an invoice's PDF: no access to the invoice, or a database error Odoo's
+# request handling retries (a serialization failure) or must see as it is.
+PASS_THROUGH = (AccessError, psycopg2.Error)
 
 
 class AtlasInvoicePdfError(UserError):
@@ -52,17 +56,21 @@ class IrActionsReport(models.Model):
     # -------------------------------------------------------------------------
 
     def _render_qweb_pdf_prepare_streams(self, report_ref, data, res_ids=None):
-        # One invoice is Odoo's own path, unchanged; several are rendered a chunk per call.
+        # One invoice is rendered by Odoo's own path, as it is; several, a chunk per call.
+        # Either way a failure names the invoice it belongs to.
         report = self._get_report(report_ref)
-        if (
-            report.report_name != ATLAS_INVOICE_REPORT
-            or not res_ids
-            or len(res_ids) == 1
-            or len(set(res_ids)) != len(res_ids)
-        ):
+        if report.report_name != ATLAS_INVOICE_REPORT or not res_ids or len(set(res_ids)) != len(res_ids):
             return super()._render_qweb_pdf_prepare_streams(report_ref, data, res_ids=res_ids)
         if self.get_wkhtmltopdf_state() == "install":
+            # Not an invoice's fault: Odoo's own message, as for any report.
             raise UserError(self.env._("Unable to find Wkhtmltopdf on this system. The PDF can not be created."))
+        if len(res_ids) == 1:
+            try:
+                return super()._render_qweb_pdf_prepare_streams(report_ref, data, res_ids=res_ids)
+            except PASS_THROUGH:
+                raise
+            except Exception as error:  # noqa: BLE001 - reported naming the invoice
+                raise self._atlas_pdf_error({res_ids[0]: self._atlas_error_text(error)}) from error
         data = dict(data or {}, report_type="pdf")
         streams = OrderedDict()
         errors = {}
@@ -73,12 +81,16 @@ class IrActionsReport(models.Model):
                 with self.env.cr.savepoint(flush=False):
                     streams.update(self._atlas_render_chunk(report_ref, data, chunk))
                 continue
+            except PASS_THROUGH:
+                raise
             except Exception as error:  # noqa: BLE001 - any failure: find the invoice it belongs to
                 _logger.info("Atlas invoice PDF: a chunk of %s failed (%s), rendering one by one.", len(chunk), error)
             for res_id in chunk:
                 try:
                     with self.env.cr.savepoint(flush=False):
                         streams.update(super()._render_qweb_pdf_prepare_streams(report_ref, data, res_ids=[res_id]))
+                except PASS_THROUGH:
+                    raise
                 except Exception as error:  # noqa: BLE001 - reported below, naming the invoice
                     errors[res_id] = self._atlas_error_text(error)
         if errors:

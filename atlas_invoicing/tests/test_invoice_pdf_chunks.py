@@ -216,6 +216,10 @@ class TestInvoicePdfChunks(AtlasTestCommon, HttpCase):
             invoices.with_context(force_report_rendering=True).atlas_send("email")
         self.assertEqual(set(invoices.mapped("state")), {"draft"})
         self.assertFalse(self._mails(invoices))
+        # Alone too (Odoo's own one-record render).
+        with self.assertRefused(UserError, rf"Invoice {re.escape(broken_name)} \(Elm Broken Address Ltd\): TypeError"):
+            broken.with_context(force_report_rendering=True).atlas_send("download")
+        self.assertEqual(broken.state, "draft")
 
         # Send All: the others are posted and emailed with their PDFs; the broken one is left
         # as it was and named on the batch.
