@@ -17,6 +17,13 @@
    method line; Atlas: ``invoice.atlas_record_payment(...)`` with its "check" method, which
    locks the invoice, checks it and calls the same wizard. Target: Atlas costs at most 5%
    more per payment.
+4. Print All and Send All of a batch, 1, 20 and 200 invoices (one run, no rounds): Odoo's
+   own per-invoice rendering (its invoice report, one wkhtmltopdf call per invoice as Debian's
+   wkhtmltopdf needs, with Odoo's ``report.print_delay``), against the Atlas batch's
+   ``atlas_print()`` and ``atlas_send()`` (many invoices per call, split per invoice). Send
+   All queues the emails (mail.mail). Prints seconds per invoice, the ratio and the peak
+   memory. Targets at 200 invoices: Print All ≤ 0.10 s and Send All ≤ 0.15 s per invoice,
+   Atlas ≥ 10× faster than Odoo's per-invoice Print.
 
 Every round works in a transaction that is rolled back, so all rounds start from the same
 database; the figure kept is the median round. Run it through bench/invoices_run.sh, which creates
@@ -26,7 +33,9 @@ the databases; by hand:
 """
 
 import argparse
+import base64
 import datetime
+import io
 import logging
 import resource
 import socket
@@ -45,6 +54,9 @@ from odoo.addons.base.models.ir_actions_report import IrActionsReport
 TARGET_CREATE_POST = 1.10
 TARGET_SEND = 1.0
 TARGET_PAYMENT = 1.05
+TARGET_PRINT_ALL = 0.10  # s per invoice at the largest batch
+TARGET_SEND_ALL = 0.15
+TARGET_PRINT_SPEEDUP = 10.0
 
 
 def parse_args():
@@ -84,10 +96,17 @@ def parse_args():
     parser.add_argument("--skip-create", action="store_true", help="skip the create+post benchmark")
     parser.add_argument("--skip-send", action="store_true", help="skip the send benchmark")
     parser.add_argument("--skip-payment", action="store_true", help="skip the record-a-payment benchmark")
+    parser.add_argument(
+        "--batch-sizes",
+        default="1,20,200",
+        help="invoices per Print All / Send All run, comma-separated (default: %(default)s)",
+    )
+    parser.add_argument("--skip-batch", action="store_true", help="skip the Print All / Send All benchmark")
     parser.add_argument("--profile", metavar="DIR", help="write a cProfile (.prof) of each timed path's last round")
     parser.add_argument("--log-level", default="warn", help="Odoo log level (default: warn)")
     parser.add_argument("--logfile", help="Odoo log file (default: stderr)")
     args = parser.parse_args()
+    args.batch_sizes = [int(size) for size in args.batch_sizes.split(",") if size.strip()]
     for name in (args.vanilla_db, args.atlas_db):
         if not name.startswith("atlas_bench_"):
             parser.error(f"{name}: only databases named atlas_bench_* may be used")
@@ -492,6 +511,140 @@ def bench_payment(registry, args):
 
 
 # --------------------------------------------------------------------------------------
+# Print All and Send All: Odoo's per-invoice rendering vs the Atlas batch
+# --------------------------------------------------------------------------------------
+
+ODOO_INVOICE_REPORT = "account.account_invoices"
+
+
+def print_odoo(env, moves):
+    """Odoo's own rendering of its invoice report, one invoice per wkhtmltopdf call (what
+    Debian's wkhtmltopdf takes), the PDFs merged into one document by Odoo's _merge_pdfs."""
+    reports = env["ir.actions.report"]
+    streams = [io.BytesIO(reports._render_qweb_pdf(ODOO_INVOICE_REPORT, move.ids)[0]) for move in moves]
+    with reports._merge_pdfs(streams) as merged:
+        return merged.getvalue()
+
+
+def print_atlas(env, moves):
+    """Print All of the batch (its XML-RPC method; the button renders the same report)."""
+    return base64.b64decode(moves.atlas_batch_id.atlas_print()["content"])
+
+
+def send_all_atlas(env, moves):
+    """Send All of the batch; its chunks flushed, not committed (the run is rolled back)."""
+    result = moves.atlas_batch_id.with_context(atlas_batch_no_commit=True).atlas_send()
+    assert not result["failed"], result["failed"]
+    env.flush_all()
+
+
+def pdf_pages(content):
+    from odoo.tools.pdf import PdfFileReader
+
+    return len(PdfFileReader(io.BytesIO(content)).pages)
+
+
+def make_batch(env, moves, name):
+    batch = env["atlas.invoice.batch"].create({"name": name, "date": datetime.date.today()})
+    moves.atlas_batch_id = batch
+    env.flush_all()
+    return batch
+
+
+def run_batch_path(env, action, moves, args, name):
+    benchlib.reset_peak_rss()
+    with benchlib.maybe_profile(args.profile, name, True, top=30), Measure(env.cr) as measure:
+        result = action(env, moves)
+    measure.rss_peak_mib = benchlib.proc_status("VmHWM")
+    return measure, result
+
+
+def bench_batch(registry, base_url, args):
+    """One run per size: for each size, 2n posted invoices, the first n for Odoo, the others in
+    an Atlas batch; Print (both), then Send (both) on the same invoices."""
+    results = []
+    with benchlib.request(registry) as env:
+        params = env["ir.config_parameter"].sudo()
+        params.set_param("report.url", base_url)
+        params.set_param("account.pdf_generation_batch", str(args.vanilla_pdf_batch or 0))
+        fixtures = make_fixtures(env)
+        offset = 0
+        # Warm-up (not measured): the report assets, the HTTP server, the templates' caches.
+        for size in [1] + args.batch_sizes:
+            warmup = offset == 0
+            n = size
+            moves = create_and_post(env, fixtures, 2 * n, offset=offset)
+            offset += 2 * n
+            odoo_moves, atlas_moves = moves[:n], moves[n:]
+            make_batch(env, atlas_moves, f"Bench batch {offset}")
+            env.invalidate_all()
+            row = {"n": n}
+            for kind, paths in (
+                ("print", {"odoo": print_odoo, "atlas": print_atlas}),
+                ("send", {"odoo": send_vanilla, "atlas": send_all_atlas}),
+            ):
+                for label, action in paths.items():
+                    batch_moves = (odoo_moves if label == "odoo" else atlas_moves).with_env(env)
+                    measure, result = run_batch_path(env, action, batch_moves, args, f"{kind}_all_{label}_{n}")
+                    if kind == "print":
+                        assert pdf_pages(result) >= n, f"{label}: {pdf_pages(result)} pages for {n} invoices"
+                    else:
+                        check_sent(env, batch_moves)
+                    row[kind, label] = measure
+                    if not warmup:
+                        print(
+                            f"  {kind:<5} {label:<5} {n:>4} invoices: {measure.seconds:7.2f} s "
+                            f"({measure.seconds / n:.3f} s/invoice; wkhtmltopdf {measure.pdf_calls} call(s), "
+                            f"{measure.pdf_seconds:.2f} s; peak RSS {measure.rss_peak_mib:.0f} MiB; "
+                            f"load {benchlib.load_average()})",
+                            flush=True,
+                        )
+            if not warmup:
+                results.append(row)
+            env = benchlib.next_request(env)
+    return results
+
+
+def print_batch_table(results):
+    print()
+    print("Print All and Send All (posted invoices; Send All queues the emails): Odoo per invoice vs Atlas")
+    print(
+        f"  {'action':<10} {'n':>4} {'Odoo s/inv':>11} {'Atlas s/inv':>12} {'Odoo/Atlas':>11} "
+        f"{'wkhtmltopdf calls O/A':>22} {'peak RSS MiB O/A':>17}"
+    )
+    verdicts = []
+    for row in results:
+        n = row["n"]
+        for kind, title in (("print", "Print All"), ("send", "Send All")):
+            odoo_m, atlas_m = row[kind, "odoo"], row[kind, "atlas"]
+            speedup = odoo_m.seconds / atlas_m.seconds
+            print(
+                f"  {title:<10} {n:>4} {odoo_m.seconds / n:>11.3f} {atlas_m.seconds / n:>12.3f} {speedup:>10.1f}x "
+                f"{f'{odoo_m.pdf_calls} / {atlas_m.pdf_calls}':>22} "
+                f"{f'{odoo_m.rss_peak_mib:.0f} / {atlas_m.rss_peak_mib:.0f}':>17}"
+            )
+    largest = results[-1]
+    n = largest["n"]
+    print_s = largest["print", "atlas"].seconds / n
+    send_s = largest["send", "atlas"].seconds / n
+    speedup = largest["print", "odoo"].seconds / largest["print", "atlas"].seconds
+    verdicts.append(("Print All s/invoice", print_s, TARGET_PRINT_ALL, print_s <= TARGET_PRINT_ALL))
+    verdicts.append(("Send All s/invoice", send_s, TARGET_SEND_ALL, send_s <= TARGET_SEND_ALL))
+    print(f"  at {n} invoices:")
+    for title, value, target, ok in verdicts:
+        print(f"    {title} = {value:.3f} (target ≤ {target:.2f}) {'OK' if ok else 'NOT MET'}")
+    print(
+        f"    Print All Odoo/Atlas = {speedup:.1f}x (target ≥ {TARGET_PRINT_SPEEDUP:.0f}x) "
+        f"{'OK' if speedup >= TARGET_PRINT_SPEEDUP else 'NOT MET'}"
+    )
+    one = results[0]
+    if one["n"] == 1:
+        ratio = one["send", "atlas"].seconds / one["send", "odoo"].seconds
+        print(f"    one-invoice Send Atlas/Odoo = {ratio:.2f} (target ≤ 1.00) {'OK' if ratio <= 1 else 'NOT MET'}")
+    print(f"  load average after: {benchlib.load_average()}", flush=True)
+
+
+# --------------------------------------------------------------------------------------
 # Report
 # --------------------------------------------------------------------------------------
 
@@ -565,8 +718,8 @@ def main():
             TARGET_CREATE_POST,
         )
 
-    if not args.skip_send:
-        if args.vanilla_pdf_batch is None and not wkhtmltopdf_has_patched_qt():
+    if (not args.skip_send or not args.skip_batch) and args.vanilla_pdf_batch is None:
+        if not wkhtmltopdf_has_patched_qt():
             # Odoo renders up to 80 invoices in one wkhtmltopdf call, which this wkhtmltopdf
             # refuses ("does not support more than one input document"): the output is empty
             # and Send & Print fails. Odoo's own setting makes it render one invoice per call.
@@ -577,37 +730,49 @@ def main():
                 "default (80) it fails with an empty PDF.",
                 flush=True,
             )
+
+    httpd = base_url = None
+    if not args.skip_send or not args.skip_batch:
         httpd, base_url = start_http(args.atlas_db)
-        try:
+    try:
+        if not args.skip_send:
             print(
                 f"\n[2] send by email on {args.atlas_db}: {args.send} invoices per path x {args.send_rounds} rounds "
                 f"(report.url = {base_url})",
                 flush=True,
             )
             results = bench_send(registries["atlas"], base_url, args)
-        finally:
+            ratios["send"] = print_table(
+                f"Send by email ({args.send} posted invoices, PDF rendered + email queued; "
+                f"median of {args.send_rounds} rounds)",
+                results,
+                TARGET_SEND,
+                extra_pdf=True,
+            )
+        if not args.skip_payment:
+            print(
+                f"\n[3] record a payment on {args.atlas_db}: {args.payments} invoices per path x "
+                f"{args.payment_rounds} rounds",
+                flush=True,
+            )
+            results = bench_payment(registries["atlas"], args)
+            ratios["payment"] = print_table(
+                f"Record a payment ({args.payments} posted invoices, each paid in full by one payment; "
+                f"median of {args.payment_rounds} rounds)",
+                results,
+                TARGET_PAYMENT,
+            )
+        if not args.skip_batch:
+            print(
+                f"\n[4] Print All and Send All on {args.atlas_db}: {', '.join(map(str, args.batch_sizes))} invoices, "
+                f"Odoo's per-invoice rendering vs the Atlas batch (one run; report.url = {base_url})",
+                flush=True,
+            )
+            print_batch_table(bench_batch(registries["atlas"], base_url, args))
+    finally:
+        if httpd:
             httpd.httpd.shutdown()
-        ratios["send"] = print_table(
-            f"Send by email ({args.send} posted invoices, PDF rendered + email queued; "
-            f"median of {args.send_rounds} rounds)",
-            results,
-            TARGET_SEND,
-            extra_pdf=True,
-        )
 
-    if not args.skip_payment:
-        print(
-            f"\n[3] record a payment on {args.atlas_db}: {args.payments} invoices per path x "
-            f"{args.payment_rounds} rounds",
-            flush=True,
-        )
-        results = bench_payment(registries["atlas"], args)
-        ratios["payment"] = print_table(
-            f"Record a payment ({args.payments} posted invoices, each paid in full by one payment; "
-            f"median of {args.payment_rounds} rounds)",
-            results,
-            TARGET_PAYMENT,
-        )
     return 0
 
 

@@ -14,7 +14,7 @@ from odoo.exceptions import AccessError, UserError
 from odoo.tools import email_normalize
 
 from .account_move import STATUS_LABELS
-from .ir_actions_report import ATLAS_INVOICE_REPORT
+from .ir_actions_report import ATLAS_INVOICE_REPORT, AtlasInvoicePdfError
 
 DELIVERY_METHODS = ("email", "download")
 
@@ -167,22 +167,35 @@ class AccountMove(models.Model):
     def _atlas_attach_pdf(self):
         """Render the Atlas PDF of each invoice that has none yet and make it its official PDF.
 
-        A render error raises, which undoes the whole send (nothing is posted or queued).
+        As Odoo's sending does (account.move.send, _prepare_invoice_pdf_report): the invoices
+        are rendered together, many per wkhtmltopdf call, and the result split per invoice. A
+        render error raises (naming the invoices), which undoes the whole send: nothing is
+        posted or queued.
         """
-        for move in self.filtered(lambda m: not m.invoice_pdf_report_id):
-            content, _report_type = self.env["ir.actions.report"]._render_qweb_pdf(ATLAS_INVOICE_REPORT, move.ids)
-            attachment = self.env["ir.attachment"].create(
+        moves = self.filtered(lambda m: not m.invoice_pdf_report_id)
+        if not moves:
+            return
+        reports = self.env["ir.actions.report"]
+        content, report_type = reports._pre_render_qweb_pdf(ATLAS_INVOICE_REPORT, res_ids=moves.ids)
+        content_by_id = reports._get_splitted_report(ATLAS_INVOICE_REPORT, content, report_type)
+        attachments = self.env["ir.attachment"].create(
+            [
                 {
                     "name": move._get_invoice_report_filename(),
-                    "raw": content,
+                    "raw": content_by_id[move.id],
                     "mimetype": "application/pdf",
                     "res_model": move._name,
                     "res_id": move.id,
                     "res_field": "invoice_pdf_report_file",
                 }
-            )
+                for move in moves
+            ]
+        )
+        # Linking the PDF changes no journal item: skip the invoice's line synchronisation, which
+        # every write of an invoice runs otherwise (Odoo sends the POS's invoices the same way).
+        for move, attachment in zip(moves.with_context(skip_invoice_sync=True), attachments, strict=True):
             move.message_main_attachment_id = attachment
-            move.invalidate_recordset(fnames=["invoice_pdf_report_id", "invoice_pdf_report_file"])
+        moves.invalidate_recordset(fnames=["invoice_pdf_report_id", "invoice_pdf_report_file"])
 
     def _notify_get_recipients(self, message, msg_vals, **kwargs):
         # EXTENDS mail: an Atlas email goes to the recipients chosen in Send Invoice only.
@@ -261,9 +274,15 @@ class AccountMove(models.Model):
                             )
                         )
 
+        # A draft's number is given by posting, and taken back if the send is undone: an error
+        # names the invoices as they were before.
+        names = {move.id: move.display_name for move in self}
         self.filtered(lambda m: m.state == "draft").action_post()
 
-        self._atlas_attach_pdf()
+        try:
+            self._atlas_attach_pdf()
+        except AtlasInvoicePdfError as error:
+            raise self.env["ir.actions.report"]._atlas_pdf_error(error.errors, names) from error
         if delivery == "email":
             settings = {
                 "sending_methods": {"email"},
@@ -276,9 +295,14 @@ class AccountMove(models.Model):
             # a down SMTP server never blocks or undoes the sending, and the queue retries.
             # Only the chosen recipients get the email, not every follower of the invoice.
             # (The engine posts from the invoices' own environment, so the context goes there.)
-            moves = self.with_context(mail_notify_force_send=False, atlas_notify_only_partner_ids=recipients.ids)
+            # Sending changes no journal item either (see _atlas_attach_pdf).
+            moves = self.with_context(
+                mail_notify_force_send=False,
+                atlas_notify_only_partner_ids=recipients.ids,
+                skip_invoice_sync=True,
+            )
             self.env["account.move.send"]._generate_and_send_invoices(moves, allow_raising=True, **settings)
-        self.is_move_sent = True
+        self.with_context(skip_invoice_sync=True).is_move_sent = True
         if delivery == "download":
             for move in self:
                 move.message_post(

@@ -20,13 +20,11 @@ from odoo.exceptions import UserError, ValidationError
 from odoo.osv import expression
 from odoo.tools.safe_eval import safe_eval
 
-from .ir_actions_report import ATLAS_INVOICE_REPORT
+from .ir_actions_report import ATLAS_INVOICE_REPORT, AtlasInvoicePdfError
 
 _logger = logging.getLogger(__name__)
 
 DEFAULT_CHUNK_SIZE = 100
-# Send all renders a PDF per invoice, its slow part: a commit every few invoices.
-SEND_CHUNK_SIZE = 20
 # A contract far behind is billed period by period up to the batch date; this bounds the
 # periods one contract may get in one batch (ten years of monthly invoices).
 MAX_PERIODS_PER_CONTRACT = 120
@@ -223,11 +221,13 @@ class AtlasInvoiceBatch(models.Model):
     def atlas_send(self):
         """Send all: email every invoice of the batches not sent yet (drafts are posted first).
 
-        Invoices are sent in committed chunks (a PDF each): an interrupted Send all is run
-        again and sends only what was not sent. A customer without email stops it before
-        anything is sent.
+        Invoices are sent in committed chunks, a chunk's PDFs in one wkhtmltopdf call: an
+        interrupted Send all is run again and sends only what was not sent. A customer without
+        email stops it before anything is sent. An invoice whose PDF can't be made is left as
+        it was (not posted, not emailed) and named on the batch; the others are sent.
 
-        :return: {"invoices": [{id, name, status, delivery_state}]}
+        :return: {"invoices": [{id, name, status, delivery_state}],
+                  "failed": [{id, name, error}]}
         """
         self.check_access("write")
         invoices = self._atlas_live_invoices().filtered(lambda m: not m.is_move_sent)
@@ -242,11 +242,14 @@ class AtlasInvoiceBatch(models.Model):
                     customers=", ".join(no_email.mapped("display_name")),
                 )
             )
-        sent_per_batch = Counter(move.atlas_batch_id.id for move in invoices)
-        summary = []
-        for chunk in self._atlas_chunks(invoices, SEND_CHUNK_SIZE):
-            chunk._atlas_send("email")
-            summary += chunk._atlas_summary()
+        sent_per_batch = Counter()
+        summary, failed = [], []
+        chunk_size = self.env["ir.actions.report"]._atlas_pdf_chunk_size()
+        for chunk in self._atlas_chunks(invoices, chunk_size):
+            sent, chunk_failed = self._atlas_send_chunk(chunk)
+            sent_per_batch.update(move.atlas_batch_id.id for move in sent)
+            summary += sent._atlas_summary()
+            failed += chunk_failed
         for batch in self:
             batch.message_post(
                 body=self.env._(
@@ -255,7 +258,38 @@ class AtlasInvoiceBatch(models.Model):
                     user=self.env.user.name,
                 )
             )
-        return {"invoices": summary}
+        return {"invoices": summary, "failed": failed}
+
+    def _atlas_send_chunk(self, invoices):
+        """Email a chunk of invoices in one go; an invoice whose PDF fails is taken out and the
+        rest sent again (their numbers and PDFs are made anew, as the failed try left nothing).
+
+        :return: (the invoices sent, [{id, name, error}] for those that could not be)
+        """
+        failed = []
+        while invoices:
+            try:
+                with self.env.cr.savepoint():
+                    invoices._atlas_send("email")
+                return invoices, failed
+            except AtlasInvoicePdfError as error:
+                errors = error.errors
+                bad = invoices.browse([move_id for move_id in invoices.ids if move_id in errors])
+                if not bad:
+                    raise
+                for move in bad:
+                    failed.append({"id": move.id, "name": move.display_name, "error": errors[move.id]})
+                    message = self.env._(
+                        "Invoice %(invoice)s (%(customer)s) was not sent: its PDF could not be made (%(error)s).",
+                        invoice=move.display_name,
+                        customer=move.partner_id.display_name,
+                        error=errors[move.id],
+                    )
+                    batch = move.atlas_batch_id
+                    batch.last_error = message
+                    batch.message_post(body=message)
+                invoices -= bad
+        return invoices, failed
 
     def atlas_print(self):
         """Print all: one PDF holding every invoice of the batches, as base64; changes nothing.
