@@ -100,6 +100,21 @@ class TestInvoiceScreens(AtlasTestCommon):
         self.assertNotIn("Send Again", self._visible_buttons(sent))
         self.assertNotIn("Send Invoice", self._visible_buttons(sent))
 
+    def test_credit_note_buttons_speak_of_a_credit_note(self):
+        """A stand-alone credit note is sent as a credit note: no invoice wording on it."""
+        credit_note = self._create_invoice(price=30.0, move_type="out_refund")
+        buttons = self._visible_buttons(credit_note)
+        self.assertIn("Send Credit Note", buttons)
+        self.assertNotIn("Send Invoice", buttons)
+        self.assertNotIn("Record Payment", buttons)
+        credit_note.action_atlas_mark_sent()
+        buttons = self._visible_buttons(credit_note)
+        self.assertIn("Send Again", buttons)
+        self.assertNotIn("Send Credit Note", buttons)
+        invoice = self._create_invoice(price=30.0)
+        self.assertIn("Send Invoice", self._visible_buttons(invoice))
+        self.assertNotIn("Send Credit Note", self._visible_buttons(invoice))
+
     def test_invoice_and_credit_note_link_both_ways(self):
         invoice, credit_note, result = self._refunded_invoice()
         refund_payment = self.env["account.payment"].browse(result["refund_payment_id"])
