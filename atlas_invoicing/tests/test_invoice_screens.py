@@ -12,7 +12,18 @@ def _record_values(expression, record):
     """The names of a view modifier (``payment_state != 'paid'``) read on a record, as the
     web client evaluates them on the record it shows."""
     names = {node.id for node in ast.walk(ast.parse(expression, mode="eval")) if isinstance(node, ast.Name)}
-    return {name: record[name] for name in names if name in record._fields}
+    return {name: _client_value(record, name) for name in names if name in record._fields}
+
+
+def _client_value(record, name):
+    """A field's value as the web client holds it: a many2one is its id or False, an x2many
+    its ids (``statement_line_id == False`` must hold on a record without one)."""
+    field = record._fields[name]
+    if field.type == "many2one":
+        return record[name].id or False
+    if field.type in ("one2many", "many2many"):
+        return record[name].ids
+    return record[name]
 
 
 @tagged("post_install", "-at_install")
