@@ -10,8 +10,9 @@ Several candidates at a step leave the line to the user (“ambiguous”).
 
 Confirming a line never credits the receivable from the statement's own entry: an invoice
 match goes through Record Payment (Debit the bank account, Credit Accounts Receivable, with
-the line's payment method), and the statement line is then reconciled with that payment's
-bank journal item, as for a payment recorded before. See docs/banking.md.
+the line's payment method); then, as for a payment recorded before, the payment's bank item
+moves to Outstanding Receipts and the statement line settles it (the statement line is the
+one bank debit). See docs/banking.md.
 """
 
 import re
@@ -92,8 +93,13 @@ class AtlasMatchIndex:
             cents = self.cents(residual)
             self.by_partner_amount[partner_id, cents].add(move_id)
             self.by_amount[cents].add(move_id)
+            # The customers of open invoices, by name: most lines name one of them, so
+            # partner_for_name seldom needs a query. Two customers of one name are neither.
             if partner_name:
-                self.partner_by_name[partner_name.strip().lower()] = partner_id
+                key = partner_name.strip().lower()
+                known = self.partner_by_name.setdefault(key, partner_id)
+                if known != partner_id:
+                    self.partner_by_name[key] = False
 
     def _load_payments(self):
         self.env["account.move.line"].flush_model()
@@ -101,11 +107,12 @@ class AtlasMatchIndex:
         self.env.cr.execute(
             """
             SELECT payment.id, payment.amount, move.date, partner.commercial_partner_id,
-                   payment.memo, move.ref, line.id
+                   commercial.name, payment.memo, move.ref, line.id
               FROM account_payment payment
               JOIN account_move move ON move.id = payment.move_id
               JOIN account_move_line line ON line.move_id = move.id AND line.account_id = %s
               LEFT JOIN res_partner partner ON partner.id = payment.partner_id
+              LEFT JOIN res_partner commercial ON commercial.id = partner.commercial_partner_id
              WHERE payment.journal_id = %s
                AND payment.payment_type = 'inbound'
                AND move.state = 'posted'
@@ -114,16 +121,27 @@ class AtlasMatchIndex:
             """,
             [self.journal.default_account_id.id, self.journal.id],
         )
-        for payment_id, amount, date, partner_id, memo, ref, line_id in self.env.cr.fetchall():
+        for payment_id, amount, date, partner_id, partner_name, memo, ref, line_id in self.env.cr.fetchall():
             cents = self.cents(amount)
             self.payments[payment_id] = {
                 "cents": cents,
                 "date": date,
                 "partner": partner_id,
+                "partner_name": (partner_name or "").strip().lower(),
                 "tokens": _tokens(memo, ref),
                 "line_id": line_id,
             }
             self.payments_by_cents[cents].add(payment_id)
+
+    def partner_for_name(self, name):
+        """The customer the bank names (exactly, whatever the case), if only one has that name."""
+        key = (name or "").strip().lower()
+        if not key:
+            return False
+        if key not in self.partner_by_name:
+            partners = self.env["res.partner"].search([("name", "=ilike", key), ("parent_id", "=", False)], limit=2)
+            self.partner_by_name[key] = partners.id if len(partners) == 1 else False
+        return self.partner_by_name[key]
 
     def match(self, st_line):
         """(kind, invoice id, payment id, certain) for a line of money received, or None."""
@@ -131,16 +149,16 @@ class AtlasMatchIndex:
             return None
         cents = self.cents(st_line.amount)
         tokens = _tokens(st_line.payment_ref, st_line.ref)
-        partner = st_line.partner_id.commercial_partner_id.id or self.partner_by_name.get(
-            (st_line.partner_name or "").strip().lower()
-        )
+        partner = st_line.partner_id.commercial_partner_id.id or self.partner_for_name(st_line.partner_name)
         window = timedelta(days=PAYMENT_DATE_WINDOW)
+        name = (st_line.partner_name or "").strip().lower()
         payments = [
             payment_id
             for payment_id in self.payments_by_cents.get(cents, ())
             if abs(self.payments[payment_id]["date"] - st_line.date) <= window
             and (
                 (partner and self.payments[payment_id]["partner"] == partner)
+                or (name and self.payments[payment_id]["partner_name"] == name)
                 or tokens & self.payments[payment_id]["tokens"]
             )
         ]
@@ -249,14 +267,10 @@ class AccountBankStatementLine(models.Model):
         return {"confirmed": confirmed}
 
     def _atlas_counterpart(self):
-        """The journal item the line is reconciled with: the recorded payment's on the bank
-        account, or the invoice's receivable one (the screen's proposal)."""
+        """The open invoice's receivable item: what the reconciliation screen proposes for an
+        invoice match (a recorded payment is confirmed with Confirm only, see _atlas_confirm)."""
         self.ensure_one()
-        if self.atlas_match_payment_id:
-            return self.atlas_match_payment_id.move_id.line_ids.filtered(
-                lambda line: line.account_id == self.journal_id.default_account_id and not line.reconciled
-            )
-        if self.atlas_match_invoice_id:
+        if self.atlas_match_invoice_id and not self.atlas_match_payment_id:
             return self.atlas_match_invoice_id.line_ids.filtered(
                 lambda line: line.account_id.account_type == "asset_receivable" and not line.reconciled
             )
@@ -289,7 +303,7 @@ class AccountBankStatementLine(models.Model):
                 idempotency_key=f"atlas-statement-line-{self.id}",
             )
             self.atlas_match_payment_id = result["payment_id"]
-        counterpart = self._atlas_counterpart()
+        counterpart = self.atlas_match_payment_id._atlas_route_to_outstanding()
         if not counterpart:
             raise UserError(
                 self.env._(
@@ -297,9 +311,8 @@ class AccountBankStatementLine(models.Model):
                     payment=self.atlas_match_payment_id.name,
                 )
             )
-        self.with_context(atlas_counterpart_ids={self.id: counterpart.ids})._do_auto_reconcile(
-            self.env["account.reconcile.model"]
-        )
+        line = self.with_context(atlas_counterpart_ids={self.id: counterpart.ids})
+        line._do_auto_reconcile(line.env["account.reconcile.model"])
         if not self.is_reconciled:
             raise UserError(
                 self.env._(

@@ -22,3 +22,5 @@ from . import test_batch_tour
 from . import test_ledger_edges
 from . import test_ledger_model
 from . import test_report_pdf_pages
+from . import test_bank_import
+from . import test_bank_matching
