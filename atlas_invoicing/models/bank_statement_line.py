@@ -325,8 +325,10 @@ class AccountBankStatementLine(models.Model):
         return True
 
     def _do_auto_reconcile(self, models):
-        # EXTENDS account_reconcile_oca: models._apply_rules knows it is the automatic path.
-        return super(AccountBankStatementLine, self.with_context(atlas_auto_reconcile=True))._do_auto_reconcile(models)
+        # EXTENDS account_reconcile_oca: models._apply_rules knows it is the automatic path
+        # (OCA runs it when lines are created, and Atlas for its confirmations).
+        line = self.with_context(atlas_auto_reconcile=True)
+        return super(AccountBankStatementLine, line)._do_auto_reconcile(models.with_env(line.env))
 
     # -------------------------------------------------------------------------
     # Buttons and XML-RPC

@@ -202,3 +202,9 @@ class TestBankImport(AtlasBankCommon):
                 self._import(content, "a.csv", self.mapping, user=role)
         self.assertEqual(self._statement_count(), 0)
         self.assertEqual(self._import(content, "a.csv", self.mapping, user="bookkeeper")["line_count"], 1)
+
+    def test_csv_line_without_amount_is_named(self):
+        content = b"Date,Description,Reference,Payer,Amount,Balance,Method\n2026-02-03,Deposit,,A,ten,10.00,\n"
+        with self.assertRefused(UserError, r"Line 2 of the file has no amount \(2026-02-03, Deposit, , A, ten"):
+            self._import(content, "bad.csv", self.mapping)
+        self.assertEqual(self._statement_count(), 0)

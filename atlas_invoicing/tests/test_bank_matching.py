@@ -256,3 +256,22 @@ class TestBankMatching(AtlasBankCommon):
                 self.assertEqual(
                     abs(sum(found.mapped("balance"))), line["values"]["total"], (line["label"], line["drilldown"])
                 )
+
+    def test_oca_automatic_reconciliation_leaves_invoices_to_atlas(self):
+        """On a live server OCA reconciles new lines with the auto-validated models (Odoo's
+        "Invoices/Bills Perfect Match" among them): money received is left to Atlas's match."""
+        self.assertTrue(
+            self.env["account.reconcile.model"].search_count(
+                [("rule_type", "=", "invoice_matching"), ("auto_reconcile", "=", True)]
+            )
+        )
+        invoice = self._sent_invoice(777.0)
+        self.env = self.env(context=dict(self.env.context, _test_account_reconcile_oca=True))
+        result = self._import(
+            self._csv([("2026-02-03", invoice.name, invoice.name, "Northwind Traders", 777.0, "")]),
+            "checking.csv",
+            self.mapping,
+        )
+        line = self._line(result, 777.0)
+        self.assertRecordValues(line, [{"atlas_match_kind": "reference", "is_reconciled": False}])
+        self.assertEqual(invoice.atlas_status, "sent")

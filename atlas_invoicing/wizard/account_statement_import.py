@@ -235,6 +235,19 @@ class AccountStatementImportSheetParser(models.TransientModel):
                         row=", ".join(row),
                     )
                 )
+            amounts = [
+                self._get_values_from_column(row, columns, column)
+                for column in ("amount_column", "amount_debit_column", "amount_credit_column")
+                if columns[column]
+            ]
+            if parsed and not any(char.isdigit() for amount in amounts for char in str(amount)):
+                raise UserError(
+                    self.env._(
+                        "Line %(line)s of the file has no amount (%(row)s). Nothing was imported.",
+                        line=number,
+                        row=", ".join(row),
+                    )
+                )
             if parsed and columns["atlas_method_column"]:
                 parsed[0]["atlas_method"] = self._get_values_from_column(row, columns, "atlas_method_column")
             lines += parsed
