@@ -24,3 +24,4 @@ from . import test_ledger_model
 from . import test_report_pdf_pages
 from . import test_bank_import
 from . import test_bank_matching
+from . import test_bank_tour
