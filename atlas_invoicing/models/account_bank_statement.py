@@ -21,14 +21,10 @@ class AccountBankStatement(models.Model):
         Bookkeeper and up. A bad file raises an error naming the line, and nothing is imported.
         """
         self.env["account.bank.statement.line"]._atlas_check_bank_role()
-        wizard = self.env["atlas.statement.import"].create(
-            {
-                "journal_id": journal_id,
-                "statement_file": file,
-                "statement_filename": file_name,
-                "sheet_mapping_id": mapping_id or False,
-            }
-        )
+        vals = {"journal_id": journal_id, "statement_file": file, "statement_filename": file_name}
+        if mapping_id:
+            vals["sheet_mapping_id"] = mapping_id
+        wizard = self.env["atlas.statement.import"].create(vals)
         return wizard._atlas_run_import()
 
     @api.model

@@ -53,7 +53,6 @@ class AtlasMatchIndex:
         self.invoices = {}  # id -> {"residual", "partner"}
         self.by_ref = defaultdict(set)
         self.refs_of = defaultdict(list)
-        self.by_partner_amount = defaultdict(set)
         self.by_amount = defaultdict(set)
         self.partner_by_name = {}
         self.payments = {}  # id -> {"cents", "date", "partner", "tokens", "line_id"}
@@ -85,13 +84,16 @@ class AtlasMatchIndex:
             [self.currency.id, self._companies()],
         )
         for move_id, name, reference, partner_id, partner_name, residual in self.env.cr.fetchall():
-            self.invoices[move_id] = {"residual": residual, "partner": partner_id}
+            self.invoices[move_id] = {
+                "residual": residual,
+                "partner": partner_id,
+                "partner_name": (partner_name or "").strip().upper(),
+            }
             for ref in (name, reference):
                 if ref:
                     self.by_ref[ref.upper().strip()].add(move_id)
                     self.refs_of[move_id].append(ref.upper().strip())
             cents = self.cents(residual)
-            self.by_partner_amount[partner_id, cents].add(move_id)
             self.by_amount[cents].add(move_id)
             # The customers of open invoices, by name: most lines name one of them, so
             # partner_for_name seldom needs a query. Two customers of one name are neither.
@@ -127,7 +129,7 @@ class AtlasMatchIndex:
                 "cents": cents,
                 "date": date,
                 "partner": partner_id,
-                "partner_name": (partner_name or "").strip().lower(),
+                "partner_name": (partner_name or "").strip().upper(),
                 "tokens": _tokens(memo, ref),
                 "line_id": line_id,
             }
@@ -151,16 +153,23 @@ class AtlasMatchIndex:
         tokens = _tokens(st_line.payment_ref, st_line.ref)
         partner = st_line.partner_id.commercial_partner_id.id or self.partner_for_name(st_line.partner_name)
         window = timedelta(days=PAYMENT_DATE_WINDOW)
-        name = (st_line.partner_name or "").strip().lower()
+        name = (st_line.partner_name or "").strip().upper()
+        # Without the bank's partner name (OFX puts the payer in the label), the customer is
+        # recognised by its name in the label.
+        text = " ".join(filter(None, (st_line.payment_ref, st_line.ref))).upper() if not name else ""
+
+        def same_customer(record):
+            if partner:
+                return record["partner"] == partner
+            if name:
+                return record["partner_name"] == name
+            return bool(record["partner_name"]) and record["partner_name"] in text
+
         payments = [
             payment_id
             for payment_id in self.payments_by_cents.get(cents, ())
             if abs(self.payments[payment_id]["date"] - st_line.date) <= window
-            and (
-                (partner and self.payments[payment_id]["partner"] == partner)
-                or (name and self.payments[payment_id]["partner_name"] == name)
-                or tokens & self.payments[payment_id]["tokens"]
-            )
+            and (same_customer(self.payments[payment_id]) or tokens & self.payments[payment_id]["tokens"])
         ]
         if len(payments) > 1:
             return ("ambiguous", False, False, False)
@@ -168,7 +177,14 @@ class AtlasMatchIndex:
             return ("payment", False, payments[0], True)
         for kind, candidates in (
             ("reference", set().union(*(self.by_ref.get(token, ()) for token in tokens))),
-            ("customer_amount", self.by_partner_amount.get((partner, cents), set()) if partner else set()),
+            (
+                "customer_amount",
+                {
+                    invoice_id
+                    for invoice_id in self.by_amount.get(cents, ())
+                    if same_customer(self.invoices[invoice_id])
+                },
+            ),
             ("amount", self.by_amount.get(cents, set())),
         ):
             if len(candidates) > 1:
@@ -187,11 +203,9 @@ class AtlasMatchIndex:
             self.payments_by_cents[self.payments.pop(payment_id)["cents"]].discard(payment_id)
         if invoice_id and invoice_id in self.invoices:
             invoice = self.invoices[invoice_id]
-            self.by_partner_amount[invoice["partner"], self.cents(invoice["residual"])].discard(invoice_id)
             self.by_amount[self.cents(invoice["residual"])].discard(invoice_id)
             invoice["residual"] = self.currency.round(invoice["residual"] - amount)
             if self.currency.compare_amounts(invoice["residual"], 0.0) > 0:
-                self.by_partner_amount[invoice["partner"], self.cents(invoice["residual"])].add(invoice_id)
                 self.by_amount[self.cents(invoice["residual"])].add(invoice_id)
             else:
                 for ref in self.refs_of[invoice_id]:

@@ -25,3 +25,4 @@ from . import test_report_pdf_pages
 from . import test_bank_import
 from . import test_bank_matching
 from . import test_bank_tour
+from . import test_bank_demo
