@@ -24,6 +24,8 @@ from odoo.exceptions import AccessError, UserError
 
 from .account_payment_method import ATLAS_PAYMENT_METHODS
 
+# Statement lines matched (and evicted from the cache) at a time.
+MATCH_CHUNK = 500
 # Days between a recorded payment and the bank's line for the same money.
 PAYMENT_DATE_WINDOW = 5
 TOKEN_RE = re.compile(r"[A-Z0-9][A-Z0-9/_.-]*[A-Z0-9]|[A-Z0-9]")
@@ -238,33 +240,42 @@ class AccountBankStatementLine(models.Model):
 
         :return: {"confirmed": lines confirmed}
         """
-        confirmed = self.browse()
-        for journal in self.journal_id:
-            lines = self.filtered(lambda line, journal=journal: line.journal_id == journal and not line.is_reconciled)
+        confirmed_ids = []
+        journal_ids = {row["journal_id"][0] for row in self.read(["journal_id"])} if self else set()
+        for journal in self.env["account.journal"].browse(sorted(journal_ids)):
+            lines = self.filtered_domain([("journal_id", "=", journal.id), ("is_reconciled", "=", False)])
+            line_ids = lines.ids
             index = AtlasMatchIndex(self.env, journal)
-            values = defaultdict(lambda: self.browse())
-            for line in lines:
-                match = index.match(line)
-                if not match:
-                    continue
-                kind, invoice_id, payment_id, certain = match
-                if kind != "ambiguous":
-                    index.take(invoice_id, payment_id, line.amount)
-                values[kind, invoice_id, payment_id, certain] |= line
-            for (kind, invoice_id, payment_id, certain), matched in values.items():
-                matched.write(
-                    {
-                        "atlas_match_kind": kind,
-                        "atlas_match_invoice_id": invoice_id,
-                        "atlas_match_payment_id": payment_id,
-                        "atlas_match_certain": certain,
-                    }
-                )
+            # A chunk of lines at a time, the cache emptied between: memory stays flat however
+            # long the statement is (the index holds the invoices, not the lines).
+            for start in range(0, len(line_ids), MATCH_CHUNK):
+                chunk = self.browse(line_ids[start : start + MATCH_CHUNK])
+                values = defaultdict(list)
+                for line in chunk:
+                    match = index.match(line)
+                    if not match:
+                        continue
+                    kind, invoice_id, payment_id, certain = match
+                    if kind != "ambiguous":
+                        index.take(invoice_id, payment_id, line.amount)
+                    values[kind, invoice_id, payment_id, certain].append(line.id)
+                for (kind, invoice_id, payment_id, certain), ids in values.items():
+                    self.browse(ids).write(
+                        {
+                            "atlas_match_kind": kind,
+                            "atlas_match_invoice_id": invoice_id,
+                            "atlas_match_payment_id": payment_id,
+                            "atlas_match_certain": certain,
+                        }
+                    )
+                self.env.flush_all()
+                self.env.invalidate_all()
+            journal = self.env["account.journal"].browse(journal.id)
             if journal.atlas_auto_confirm:
-                certain = lines.filtered("atlas_match_certain")
+                certain = self.browse(line_ids).filtered("atlas_match_certain")
                 for line in certain:
                     line._atlas_confirm()
-                confirmed |= certain
+                confirmed_ids += certain.ids
             rules = self.env["account.reconcile.model"].search(
                 [
                     ("rule_type", "=", "writeoff_suggestion"),
@@ -276,8 +287,12 @@ class AccountBankStatementLine(models.Model):
                 ]
             )
             if rules:
-                for line in lines.filtered(lambda line: not line.atlas_match_kind and not line.is_reconciled):
+                unmatched = self.browse(line_ids).filtered(
+                    lambda line: not line.atlas_match_kind and not line.is_reconciled
+                )
+                for line in unmatched:
                     line._do_auto_reconcile(rules)
+        confirmed = self.browse(confirmed_ids)
         return {"confirmed": confirmed}
 
     def _atlas_counterpart(self):
@@ -337,6 +352,13 @@ class AccountBankStatementLine(models.Model):
                 )
             )
         return True
+
+    def _auto_reconcile(self):
+        # EXTENDS account_reconcile_oca: during an Atlas import, OCA's reconciliation of the
+        # new lines waits for Atlas's match; _atlas_match_lines applies the rules after it.
+        if self.env.context.get("atlas_import"):
+            return None
+        return super()._auto_reconcile()
 
     def _do_auto_reconcile(self, models):
         # EXTENDS account_reconcile_oca: models._apply_rules knows it is the automatic path

@@ -1,8 +1,10 @@
 import base64
+from unittest.mock import patch
 
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import tagged
 
+from ..wizard import account_statement_import
 from .bank_common import AtlasBankCommon
 
 
@@ -208,3 +210,22 @@ class TestBankImport(AtlasBankCommon):
         with self.assertRefused(UserError, r"Line 2 of the file has no amount \(2026-02-03, Deposit, , A, ten"):
             self._import(content, "bad.csv", self.mapping)
         self.assertEqual(self._statement_count(), 0)
+
+    def test_long_file_is_created_chunk_by_chunk(self):
+        rows = [(f"2026-02-0{1 + i // 2}", f"Deposit {i}", "", "Someone", 10.0 + i, "") for i in range(7)]
+        with patch.object(account_statement_import, "IMPORT_CHUNK", 3):
+            result = self._import(self._csv(rows, start=100.0), "long.csv", self.mapping)
+        statement = self.env["account.bank.statement"].browse(result["statement_ids"])
+        self.assertEqual(len(statement), 1)
+        self.assertEqual(
+            statement.line_ids.sorted("sequence").mapped("payment_ref"), [f"Deposit {i}" for i in range(7)]
+        )
+        self.assertRecordValues(statement, [{"balance_start": 100.0, "balance_end_real": 100.0 + 7 * 10 + 21}])
+        self.assertTrue(statement.is_complete)
+        without_balance = self.mapping.copy({"name": "No balance", "balance_column": False})
+        rows = [(f"2026-03-0{1 + i}", f"Fee {i}", "", "", -1.0 - i, "") for i in range(5)]
+        with patch.object(account_statement_import, "IMPORT_CHUNK", 2):
+            result = self._import(self._csv(rows), "fees.csv", without_balance)
+        statement = self.env["account.bank.statement"].browse(result["statement_ids"])
+        self.assertEqual(len(statement.line_ids), 5)
+        self.assertAlmostEqual(statement.balance_end_real - statement.balance_start, -15.0)

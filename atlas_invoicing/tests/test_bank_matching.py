@@ -258,20 +258,27 @@ class TestBankMatching(AtlasBankCommon):
                 )
 
     def test_oca_automatic_reconciliation_leaves_invoices_to_atlas(self):
-        """On a live server OCA reconciles new lines with the auto-validated models (Odoo's
-        "Invoices/Bills Perfect Match" among them): money received is left to Atlas's match."""
+        """OCA reconciles a new line with the auto-validated models (Odoo's "Invoices/Bills
+        Perfect Match" among them) when it is created outside an Atlas import (by hand, in
+        the reconciliation screen): money received is left to Atlas's match and the user."""
         self.assertTrue(
             self.env["account.reconcile.model"].search_count(
                 [("rule_type", "=", "invoice_matching"), ("auto_reconcile", "=", True)]
             )
         )
         invoice = self._sent_invoice(777.0)
-        self.env = self.env(context=dict(self.env.context, _test_account_reconcile_oca=True))
-        result = self._import(
-            self._csv([("2026-02-03", invoice.name, invoice.name, "Northwind Traders", 777.0, "")]),
-            "checking.csv",
-            self.mapping,
+        line = (
+            self.env["account.bank.statement.line"]
+            .with_context(_test_account_reconcile_oca=True)
+            .create(
+                {
+                    "journal_id": self.bank.id,
+                    "date": "2026-02-03",
+                    "payment_ref": invoice.name,
+                    "partner_id": self.customer.id,
+                    "amount": 777.0,
+                }
+            )
         )
-        line = self._line(result, 777.0)
-        self.assertRecordValues(line, [{"atlas_match_kind": "reference", "is_reconciled": False}])
+        self.assertFalse(line.is_reconciled)
         self.assertEqual(invoice.atlas_status, "sent")

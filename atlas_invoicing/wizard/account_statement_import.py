@@ -17,6 +17,9 @@ from odoo.exceptions import UserError
 
 _logger = logging.getLogger(__name__)
 
+# Statement lines created (and evicted from the cache) at a time.
+IMPORT_CHUNK = 500
+
 
 class AccountStatementImport(models.TransientModel):
     _inherit = "account.statement.import"
@@ -164,7 +167,31 @@ class AccountStatementImport(models.TransientModel):
         result.setdefault("atlas_duplicates", 0)
         result["atlas_duplicates"] += duplicates
         stmts_vals = [st for st in stmts_vals if st["transactions"]]
+        # OCA creates each statement with all its lines in one call, every record staying in
+        # the cache: a statement of 10,000 lines would hold them all in memory. The first
+        # chunk goes through OCA; the rest follow chunk by chunk, flushed and evicted.
+        rest, ends = [], []
+        for st_vals in stmts_vals:
+            rest.append(st_vals["transactions"][IMPORT_CHUNK:])
+            ends.append(st_vals.get("balance_end_real"))
+            st_vals["transactions"] = st_vals["transactions"][:IMPORT_CHUNK]
+        before = len(result["statement_ids"])
         res = super()._create_bank_statements(stmts_vals, result)
+        Line = self.env["account.bank.statement.line"]
+        for statement_id, lines, end in zip(result["statement_ids"][before:], rest, ends, strict=True):
+            sequence = IMPORT_CHUNK
+            for start in range(0, len(lines), IMPORT_CHUNK):
+                chunk = lines[start : start + IMPORT_CHUNK]
+                for vals in chunk:
+                    sequence += 1
+                    vals.setdefault("sequence", sequence)
+                    vals["statement_id"] = statement_id
+                Line.create(chunk)
+                self.env.flush_all()
+                self.env.invalidate_all()
+            statement = self.env["account.bank.statement"].browse(statement_id)
+            if not end:  # the file gives no end balance: the lines make it
+                statement.balance_end_real = statement.balance_start + sum(statement.line_ids.mapped("amount"))
         return res
 
     def _atlas_import(self, journal):
@@ -174,7 +201,9 @@ class AccountStatementImport(models.TransientModel):
                   "lines": [...] (see account.bank.statement.line._atlas_line_result)}
         """
         self.ensure_one()
-        wizard = self.with_context(journal_id=journal.id)
+        # atlas_import: Atlas matches the new lines itself, then applies the rules (see
+        # account.bank.statement.line._auto_reconcile).
+        wizard = self.with_context(journal_id=journal.id, atlas_import=True)
         result = {"statement_ids": [], "notifications": [], "atlas_duplicates": 0}
         file_data = base64.b64decode(self.statement_file)
         wizard.import_single_file(file_data, result)
@@ -182,18 +211,26 @@ class AccountStatementImport(models.TransientModel):
         if statements:
             attachment = self.env["ir.attachment"].create(wizard._prepare_create_attachment(result))
             statements.write({"attachment_ids": [(4, attachment.id)]})
-        lines = statements.line_ids
-        matches = lines._atlas_match_lines()
-        return {
+        line_ids = statements.line_ids.ids
+        matches = self.env["account.bank.statement.line"].browse(line_ids)._atlas_match_lines()
+        statements = self.env["account.bank.statement"].browse(statements.ids)
+        summary = {
             "statement_ids": statements.ids,
-            "line_count": len(lines),
+            "line_count": len(line_ids),
             "duplicates": result["atlas_duplicates"],
             "balance_start": statements[:1].balance_start,
             "balance_end": statements[-1:].balance_end_real,
-            "matched": len([line for line in lines if line.atlas_match_kind not in (False, "ambiguous")]),
+            "matched": 0,
             "confirmed": len(matches["confirmed"]),
-            "lines": [line._atlas_line_result() for line in lines],
+            "lines": [],
         }
+        Line = self.env["account.bank.statement.line"]
+        for start in range(0, len(line_ids), IMPORT_CHUNK):
+            for line in Line.browse(line_ids[start : start + IMPORT_CHUNK]):
+                summary["lines"].append(line._atlas_line_result())
+                summary["matched"] += line.atlas_match_kind not in (False, "ambiguous")
+            self.env.invalidate_all()
+        return summary
 
 
 class AccountStatementImportSheetParser(models.TransientModel):
