@@ -282,3 +282,25 @@ class TestBankMatching(AtlasBankCommon):
         )
         self.assertFalse(line.is_reconciled)
         self.assertEqual(invoice.atlas_status, "sent")
+
+    def test_reconciliation_screen_proposes_atlas_match(self):
+        """OCA's reconciliation screen, opened by a Bookkeeper, proposes Atlas's invoice; saving
+        it there pays the invoice from the statement line itself (Credit Receivable)."""
+        invoice = self._sent_invoice(640.0)
+        self._sent_invoice(640.0, partner=self.bluebird)
+        result = self._import(
+            self._csv([("2026-02-03", "DEPOSIT", "", "Northwind Traders", 640.0, "")]), "checking.csv", self.mapping
+        )
+        line = self._line(result, 640.0).with_user(self.users["bookkeeper"])
+        self.assertEqual(line.atlas_match_invoice_id, invoice)
+        receivable = invoice.line_ids.filtered(lambda item: item.account_id == self.receivable)
+        data = line.reconcile_data_info
+        self.assertTrue(data["can_reconcile"])
+        self.assertEqual(
+            [(item["kind"], item["id"], item["amount"]) for item in data["data"] if item["kind"] != "liquidity"],
+            [("other", receivable.id, -640.0)],
+        )
+        line.reconcile_bank_line()
+        self.assertTrue(line.is_reconciled)
+        self.assertEqual(invoice.atlas_status, "paid")
+        self.assertEqual(self._bank_balance(), 640.0)

@@ -171,13 +171,17 @@ class AccountStatementImport(models.TransientModel):
         # the cache: a statement of 10,000 lines would hold them all in memory. The first
         # chunk goes through OCA; the rest follow chunk by chunk, flushed and evicted.
         rest, ends = [], []
+        # The statement lines' entries are made by the import, in bulk: no tracking messages
+        # for each of them (they would wait in memory for the commit).
+        quiet = {"tracking_disable": True, "mail_create_nolog": True, "mail_notrack": True}
         for st_vals in stmts_vals:
+            st_vals["creation_context"] = {**st_vals.get("creation_context", {}), **quiet}
             rest.append(st_vals["transactions"][IMPORT_CHUNK:])
             ends.append(st_vals.get("balance_end_real"))
             st_vals["transactions"] = st_vals["transactions"][:IMPORT_CHUNK]
         before = len(result["statement_ids"])
         res = super()._create_bank_statements(stmts_vals, result)
-        Line = self.env["account.bank.statement.line"]
+        Line = self.env["account.bank.statement.line"].with_context(**quiet)
         for statement_id, lines, end in zip(result["statement_ids"][before:], rest, ends, strict=True):
             sequence = IMPORT_CHUNK
             for start in range(0, len(lines), IMPORT_CHUNK):
