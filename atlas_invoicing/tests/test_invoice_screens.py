@@ -12,7 +12,12 @@ def _record_values(expression, record):
     """The names of a view modifier (``payment_state != 'paid'``) read on a record, as the
     web client evaluates them on the record it shows."""
     names = {node.id for node in ast.walk(ast.parse(expression, mode="eval")) if isinstance(node, ast.Name)}
-    return {name: record[name] for name in names if name in record._fields}
+    # The client holds a many2one as its id, or False when empty (``statement_line_id == False``).
+    return {
+        name: (record[name].id or False) if record._fields[name].type == "many2one" else record[name]
+        for name in names
+        if name in record._fields
+    }
 
 
 @tagged("post_install", "-at_install")
