@@ -36,6 +36,15 @@ else
         || die "Installing the addon failed: $(cat "$LOCAL_DIR/demo.err"); see $LOG_FILE"
 fi
 
+# The demo's bank statements (CSV, OFX, CAMT.053), as files to import in Banking → Import Statement.
+STATEMENTS_DIR="$LOCAL_DIR/demo-statements"
+mkdir -p "$STATEMENTS_DIR"
+psql -d "$DEMO_DB" -tA -F ' ' -c "SELECT store_fname, name FROM ir_attachment
+    WHERE res_model = 'account.journal' AND name LIKE 'demo-statement%' AND store_fname IS NOT NULL" |
+    while read -r fname name; do
+        cp "$LOCAL_DIR/filestore/filestore/$DEMO_DB/$fname" "$STATEMENTS_DIR/$name" || true
+    done
+
 log "Starting Odoo on http://localhost:$DEMO_PORT"
 nohup "$PYTHON" "$ODOO_PATH/odoo-bin" -c "$CONFIG" >"$LOCAL_DIR/demo.err" 2>&1 &
 echo $! > "$PID_FILE"
@@ -48,6 +57,7 @@ Atlas Invoicing demo: http://localhost:$DEMO_PORT   (database $DEMO_DB)
   accountant / accountant   Accountant
   bookkeeper / bookkeeper   Bookkeeper
   viewer / viewer           Viewer
+Bank statements to import (Banking → Import Statement): $STATEMENTS_DIR
 Log: $LOG_FILE
 Stop: scripts/stop.sh
 MSG

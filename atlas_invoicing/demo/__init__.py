@@ -1,1 +1,2 @@
 from . import atlas_demo
+from . import atlas_demo_bank

@@ -66,7 +66,8 @@ class AtlasDemo(models.AbstractModel):
         # Draft
         invoice(northwind, 0, [("Website maintenance, December", 1, 450.0)])
         # Sent
-        invoice(bluebird, 10, [("IT support retainer", 1, 1200.0), ("On-site visit", 3, 95.0)]).action_atlas_mark_sent()
+        sent = invoice(bluebird, 10, [("IT support retainer", 1, 1200.0), ("On-site visit", 3, 95.0)])
+        sent.action_atlas_mark_sent()
         # Exported: sent, then exported to Xero (the file is in the Export Log)
         exported = invoice(northwind, 15, [("Cloud backup, monthly", 1, 180.0)])
         exported.action_atlas_mark_sent()
@@ -87,6 +88,7 @@ class AtlasDemo(models.AbstractModel):
         # Cancelled
         invoice(bluebird, 5, [("Duplicate order", 1, 99.0)]).button_cancel()
 
+        self._create_demo_bank_statements(bank, sent, exported, partial, paid)
         self._create_demo_contracts(northwind, bluebird)
 
     @api.model

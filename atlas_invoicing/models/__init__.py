@@ -19,3 +19,7 @@ from . import account_move_contract
 from . import contract_contract
 from . import account_tax
 from . import contract_line
+from . import account_reconcile_model
+from . import bank_statement_import
+from . import bank_statement_line
+from . import account_bank_statement

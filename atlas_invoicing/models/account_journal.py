@@ -1,8 +1,15 @@
-from odoo import models
+from odoo import fields, models
 
 
 class AccountJournal(models.Model):
     _inherit = "account.journal"
+
+    atlas_auto_confirm = fields.Boolean(
+        string="Confirm Certain Matches at Import",
+        help="A bank statement line that names an open invoice (and pays at most what is due) or "
+        "that is a payment already recorded is confirmed as soon as the statement is imported; "
+        "the other matches wait for a bookkeeper's confirmation.",
+    )
 
     def _atlas_payment_methods(self, payment_type):
         if self.type not in ("bank", "cash"):

@@ -455,6 +455,7 @@ class AtlasReport(models.AbstractModel):
             "account.partial.reconcile",
             "account.payment",
             "account.journal",
+            "account.bank.statement.line",
             "res.partner",
         ):
             self.env[model].flush_model()

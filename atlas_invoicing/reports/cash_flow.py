@@ -9,7 +9,10 @@ line, the statement line having no payment method).
 
 Each journal item on a cash account is a receipt (debit) or a disbursement (credit), filed
 under the payment method of the payment whose entry it belongs to
-(account.move.origin_payment_id → account.payment.payment_method_id). Opening and closing
+(account.move.origin_payment_id → account.payment.payment_method_id). A bank statement line
+confirmed against an Atlas payment is the bank item of that payment's money (the payment then
+waits on Outstanding Receipts, see docs/banking.md): it is filed under that payment's method,
+on the bank's date. Opening and closing
 cash are the cash accounts' balances, so closing = opening + receipts − disbursements
 holds to the cent, and the checks show it against a separate sum of those balances.
 """
@@ -95,7 +98,11 @@ class AtlasReportCashFlow(models.AbstractModel):
               FROM account_move_line aml
               JOIN account_move move ON move.id = aml.move_id
               LEFT JOIN account_payment payment ON payment.id = move.origin_payment_id
-              LEFT JOIN account_payment_method method ON method.id = payment.payment_method_id
+              LEFT JOIN account_bank_statement_line st_line
+                     ON st_line.id = move.statement_line_id AND st_line.is_reconciled
+              LEFT JOIN account_payment matched ON matched.id = st_line.atlas_match_payment_id
+              LEFT JOIN account_payment_method method
+                     ON method.id = COALESCE(payment.payment_method_id, matched.payment_method_id)
              WHERE aml.account_id = ANY(%(accounts)s)
                AND %(posted)s
                AND aml.date BETWEEN %(from)s AND %(to)s
@@ -163,10 +170,32 @@ class AtlasReportCashFlow(models.AbstractModel):
                 )
             )
             for method_id, group in members:
+                confirmed = [
+                    ("move_id.statement_line_id.is_reconciled", "=", True),
+                    ("move_id.statement_line_id.atlas_match_payment_id", "!=", False),
+                ]
                 method_domain = (
-                    [("move_id.origin_payment_id.payment_method_id", "=", method_id)]
+                    [
+                        "|",
+                        ("move_id.origin_payment_id.payment_method_id", "=", method_id),
+                        "&",
+                        "&",
+                        *confirmed,
+                        ("move_id.statement_line_id.atlas_match_payment_id.payment_method_id", "=", method_id),
+                    ]
                     if method_id
-                    else [("move_id.origin_payment_id.payment_method_id", "=", False)]
+                    else [
+                        # Odoo reads "origin_payment_id.payment_method_id = False" as "a payment
+                        # without a method", never true of an entry without a payment.
+                        "|",
+                        ("move_id.origin_payment_id", "=", False),
+                        ("move_id.origin_payment_id.payment_method_id", "=", False),
+                        "|",
+                        ("move_id.statement_line_id", "=", False),
+                        "|",
+                        ("move_id.statement_line_id.is_reconciled", "=", False),
+                        ("move_id.statement_line_id.atlas_match_payment_id", "=", False),
+                    ]
                 )
                 lines.append(
                     self._line(

@@ -1,0 +1,231 @@
+import base64
+from unittest.mock import patch
+
+from odoo.exceptions import AccessError, UserError
+from odoo.tests import tagged
+
+from ..wizard import account_statement_import
+from .bank_common import AtlasBankCommon
+
+
+@tagged("post_install", "-at_install")
+class TestBankImport(AtlasBankCommon):
+    """Banking → Import Statement: CSV (through a mapping), OFX and CAMT.053, duplicates and
+    every bad file (a clear error naming the line, nothing imported)."""
+
+    def _statement_count(self):
+        return self.env["account.bank.statement"].search_count([("journal_id", "=", self.bank.id)])
+
+    def test_csv_import_preview_and_lines(self):
+        invoice = self._sent_invoice(1485.0)
+        content = self._csv(
+            [
+                ("2026-02-03", f"Deposit {invoice.name}", "", "Northwind Traders", 1485.0, "Wire Transfer"),
+                ("2026-02-05", "MONTHLY SERVICE FEE", "", "", -12.5, ""),
+            ],
+            start=1000.0,
+        )
+        wizard = (
+            self.env["atlas.statement.import"]
+            .with_user(self.users["bookkeeper"])
+            .create(
+                {
+                    "journal_id": self.bank.id,
+                    "statement_file": base64.b64encode(content),
+                    "statement_filename": "checking-2026-02.csv",
+                    "sheet_mapping_id": self.mapping.id,
+                }
+            )
+        )
+        wizard.action_preview()
+        self.assertRecordValues(
+            wizard,
+            [
+                {
+                    "state": "preview",
+                    "line_count": 2,
+                    "duplicate_count": 0,
+                    "balance_start": 1000.0,
+                    "balance_end": 2472.5,
+                }
+            ],
+        )
+        self.assertEqual(self._statement_count(), 0, "the preview writes nothing")
+        wizard.action_import()
+        self.assertRecordValues(wizard, [{"state": "done", "line_count": 2, "matched_count": 1}])
+        statement = wizard.statement_ids
+        self.assertRecordValues(statement, [{"balance_start": 1000.0, "balance_end_real": 2472.5}])
+        lines = statement.line_ids.sorted("date")
+        self.assertRecordValues(
+            lines,
+            [
+                {
+                    "amount": 1485.0,
+                    "partner_name": "Northwind Traders",
+                    "atlas_match_kind": "reference",
+                    "atlas_match_invoice_id": invoice.id,
+                    "atlas_payment_method": "wire",
+                    "is_reconciled": False,
+                },
+                {
+                    "amount": -12.5,
+                    "partner_name": False,
+                    "atlas_match_kind": False,
+                    "atlas_match_invoice_id": False,
+                    "atlas_payment_method": False,
+                    "is_reconciled": False,
+                },
+            ],
+        )
+
+    def test_same_file_twice_imports_nothing(self):
+        content = self._csv(
+            [("2026-02-03", "Deposit", "", "Someone", 50.0, ""), ("2026-02-03", "Deposit", "", "Someone", 50.0, "")]
+        )
+        first = self._import(content, "a.csv", self.mapping)
+        self.assertEqual((first["line_count"], first["duplicates"]), (2, 0), "two identical lines are two lines")
+        second = self._import(content, "a.csv", self.mapping)
+        self.assertEqual((second["line_count"], second["duplicates"], second["statement_ids"]), (0, 2, []))
+        self.assertEqual(self._statement_count(), 1)
+        # A longer file of the same account: only its new line is imported.
+        longer = self._csv(
+            [
+                ("2026-02-03", "Deposit", "", "Someone", 50.0, ""),
+                ("2026-02-03", "Deposit", "", "Someone", 50.0, ""),
+                ("2026-02-04", "Deposit", "", "Someone", 75.0, ""),
+            ]
+        )
+        third = self._import(longer, "b.csv", self.mapping)
+        self.assertEqual((third["line_count"], third["duplicates"]), (1, 2))
+
+    def test_ofx_import(self):
+        invoice = self._sent_invoice(960.0, partner=self.bluebird)
+        content = self._ofx(
+            [
+                ("FIT-1001", "20260210", 960.0, "BLUEBIRD DENTAL CLINIC", f"Payment {invoice.name}"),
+                ("FIT-1002", "20260211", 42.0, "UNKNOWN SENDER", "Gift"),
+            ],
+            balance=3002.0,
+        )
+        result = self._import(content, "checking.ofx")
+        self.assertEqual((result["line_count"], result["balance_start"], result["balance_end"]), (2, 2000.0, 3002.0))
+        by_amount = {line["amount"]: line for line in result["lines"]}
+        self.assertEqual(by_amount[960.0]["match"], "reference")
+        self.assertEqual(by_amount[960.0]["invoice_id"], invoice.id)
+        self.assertFalse(by_amount[42.0]["match"])
+        self.assertEqual(self._import(content, "checking.ofx")["line_count"], 0, "FITIDs are import ids")
+
+    def test_camt_import(self):
+        invoice = self._sent_invoice(1485.0)
+        content = self._camt(
+            [
+                ("2026-02-12", 1485.0, f"INVOICE {invoice.name}", "Northwind Traders", "BK-1"),
+                ("2026-02-13", -25.0, "WIRE FEE", "", "BK-2"),
+            ],
+            start=500.0,
+            end=1960.0,
+        )
+        result = self._import(content, "camt053.xml")
+        self.assertEqual((result["line_count"], result["balance_start"], result["balance_end"]), (2, 500.0, 1960.0))
+        lines = self._lines(result).sorted("date")
+        self.assertRecordValues(
+            lines,
+            [
+                {"amount": 1485.0, "atlas_match_kind": "reference", "atlas_match_invoice_id": invoice.id},
+                {"amount": -25.0, "atlas_match_kind": False, "atlas_match_invoice_id": False},
+            ],
+        )
+        self.assertEqual(self._import(content, "camt053.xml")["duplicates"], 2)
+
+    # -------------------------------------------------------------------------
+    # Bad files: a clear error, nothing imported
+    # -------------------------------------------------------------------------
+
+    def test_file_that_is_not_what_it_claims(self):
+        with self.assertRefused(
+            UserError,
+            r"“statement\.ofx” could not be read as a bank statement: it is not an OFX or CAMT\.053 file, and a CSV "
+            r"file needs its column mapping",
+        ):
+            self._import(b"Dear customer, your statement is attached.", "statement.ofx")
+        with self.assertRefused(UserError, r"“camt\.xml” could not be read"):
+            self._import(b"<Document><Nothing/></Document>", "camt.xml")
+        self.assertEqual(self._statement_count(), 0)
+
+    def test_wrong_account_number(self):
+        content = self._ofx([("FIT-1", "20260210", 10.0, "X", "Y")], balance=10.0, account="999999999")
+        with self.assertRefused(UserError, r"999999999"):
+            self._import(content, "other-bank.ofx")
+        self.assertEqual(self._statement_count(), 0)
+
+    def test_wrong_currency(self):
+        self.env.ref("base.EUR").active = True
+        content = self._ofx([("FIT-1", "20260210", 10.0, "X", "Y")], balance=10.0, currency="EUR")
+        with self.assertRefused(UserError, r"currency of the bank statement \(EUR\) is not the same"):
+            self._import(content, "eur.ofx")
+        camt = self._camt([("2026-02-12", 10.0, "X", "Y", "B")], start=0.0, end=10.0, currency="EUR")
+        with self.assertRefused(UserError, r"EUR"):
+            self._import(camt, "eur.xml")
+        self.assertEqual(self._statement_count(), 0)
+
+    def test_unbalanced_statement(self):
+        camt = self._camt(
+            [("2026-02-12", 100.0, "A", "B", "R1"), ("2026-02-13", 50.0, "C", "D", "R2")], start=500.0, end=700.0
+        )
+        with self.assertRefused(
+            UserError,
+            r"Statement “STMT-2026-02” of “camt\.xml” does not balance: start balance \$\s500\.00 \+ 2 lines of "
+            r"\$\s150\.00 = \$\s650\.00, but the file gives an end balance of \$\s700\.00\. Nothing was imported",
+        ):
+            self._import(camt, "camt.xml")
+        self.assertEqual(self._statement_count(), 0)
+
+    def test_csv_bad_line_is_named(self):
+        content = (
+            b"Date,Description,Reference,Payer,Amount,Balance,Method\n"
+            b"2026-02-03,Deposit,,A,10.00,10.00,\n"
+            b"03/02/2026,Deposit,,B,20.00,30.00,\n"
+        )
+        with self.assertRefused(
+            UserError, r"Line 3 of the file can't be read with the mapping “Business Checking CSV”"
+        ):
+            self._import(content, "bad.csv", self.mapping)
+        self.assertEqual(self._statement_count(), 0)
+
+    def test_csv_without_mapping(self):
+        content = self._csv([("2026-02-03", "Deposit", "", "A", 10.0, "")])
+        with self.assertRefused(UserError, r"“a\.csv” could not be read as a bank statement"):
+            self._import(content, "a.csv")
+
+    def test_roles(self):
+        content = self._csv([("2026-02-03", "Deposit", "", "A", 10.0, "")])
+        for role in ("viewer", "none"):
+            with self.assertRefused(AccessError, r"Only an Atlas Bookkeeper can import bank statements"):
+                self._import(content, "a.csv", self.mapping, user=role)
+        self.assertEqual(self._statement_count(), 0)
+        self.assertEqual(self._import(content, "a.csv", self.mapping, user="bookkeeper")["line_count"], 1)
+
+    def test_csv_line_without_amount_is_named(self):
+        content = b"Date,Description,Reference,Payer,Amount,Balance,Method\n2026-02-03,Deposit,,A,ten,10.00,\n"
+        with self.assertRefused(UserError, r"Line 2 of the file has no amount \(2026-02-03, Deposit, , A, ten"):
+            self._import(content, "bad.csv", self.mapping)
+        self.assertEqual(self._statement_count(), 0)
+
+    def test_long_file_is_created_chunk_by_chunk(self):
+        rows = [(f"2026-02-0{1 + i // 2}", f"Deposit {i}", "", "Someone", 10.0 + i, "") for i in range(7)]
+        with patch.object(account_statement_import, "IMPORT_CHUNK", 3):
+            result = self._import(self._csv(rows, start=100.0), "long.csv", self.mapping)
+        statement = self.env["account.bank.statement"].browse(result["statement_ids"])
+        self.assertEqual(len(statement), 1)
+        self.assertEqual(
+            statement.line_ids.sorted("sequence").mapped("payment_ref"), [f"Deposit {i}" for i in range(7)]
+        )
+        self.assertRecordValues(statement, [{"balance_start": 100.0, "balance_end_real": 100.0 + 7 * 10 + 21}])
+        self.assertTrue(statement.is_complete)
+        without_balance = self.mapping.copy({"name": "No balance", "balance_column": False})
+        rows = [(f"2026-03-0{1 + i}", f"Fee {i}", "", "", -1.0 - i, "") for i in range(5)]
+        with patch.object(account_statement_import, "IMPORT_CHUNK", 2):
+            result = self._import(self._csv(rows), "fees.csv", without_balance)
+        statement = self.env["account.bank.statement"].browse(result["statement_ids"])
+        self.assertEqual(len(statement.line_ids), 5)
+        self.assertAlmostEqual(statement.balance_end_real - statement.balance_start, -15.0)

@@ -1,0 +1,309 @@
+"""Atlas's checks and matching around OCA's bank statement import (account.statement.import).
+
+OCA parses the file (CSV through a sheet mapping, OFX, CAMT.053), checks the account number
+and the currency against the journal and skips the lines already imported (unique_import_id).
+Atlas adds what a bookkeeper needs before anything is written: a preview of what the file
+holds, an import id for the lines of files that carry none (a CSV without a transaction
+column), a statement that must balance (start + lines = end), errors that name the file and
+the line, and the matching of the new lines with open invoices and recorded payments.
+"""
+
+import base64
+import hashlib
+import logging
+
+from odoo import api, models
+from odoo.exceptions import UserError
+
+_logger = logging.getLogger(__name__)
+
+# Statement lines created (and evicted from the cache) at a time.
+IMPORT_CHUNK = 500
+
+
+class AccountStatementImport(models.TransientModel):
+    _inherit = "account.statement.import"
+
+    # -------------------------------------------------------------------------
+    # Parsing
+    # -------------------------------------------------------------------------
+
+    def _parse_file(self, data_file):
+        # EXTENDS account_statement_import_file: the errors name the file. When no parser
+        # recognises it, say which formats Atlas reads rather than which modules to install.
+        try:
+            return super()._parse_file(data_file)
+        except UserError as error:
+            if self.sheet_mapping_id:
+                message = error.args[0].removeprefix("Bad file/mapping: ")
+            else:
+                message = self.env._(
+                    "it is not an OFX or CAMT.053 file, and a CSV file needs its column mapping (choose one, or "
+                    "set the bank journal's default mapping)."
+                )
+            raise UserError(
+                self.env._(
+                    "“%(file)s” could not be read as a bank statement: %(error)s",
+                    file=self.statement_filename or "",
+                    error=message,
+                )
+            ) from error
+
+    def _atlas_parse(self, file_data, journal):
+        """Parse and check the file as the import will, without writing anything.
+
+        :return: list of (currency, journal, statement values with their transactions)
+        """
+        self = self.with_context(journal_id=journal.id)
+        parsing_data = self.with_context(active_id=self.ids[0] if self.ids else False)._parse_file(file_data)
+        if not isinstance(parsing_data, list):
+            parsing_data = [parsing_data]
+        parsed = []
+        for single in parsing_data:
+            if not isinstance(single, tuple):
+                raise UserError(self.env._("The parsing of the statement file returned an invalid result."))
+            currency_code, account_number, stmts_vals = single
+            if not self._check_parsed_data(stmts_vals):
+                continue
+            if not currency_code:
+                raise UserError(self.env._("Missing currency code in the bank statement file."))
+            currency = self._match_currency(currency_code)
+            matched = self._match_journal(account_number, currency)
+            stmts_vals = self._complete_stmts_vals(stmts_vals, matched, account_number)
+            parsed.append((currency, matched, stmts_vals))
+        if not parsed:
+            raise UserError(self.env._("“%(file)s” holds no bank transaction.", file=self.statement_filename or ""))
+        return parsed
+
+    def _complete_stmts_vals(self, stmts_vals, journal, account_number):
+        # EXTENDS account_statement_import_file: every line gets an import id (a file that
+        # has none gets one made of the line's own data), and each statement must balance.
+        for st_vals in stmts_vals:
+            self._atlas_set_import_ids(st_vals["transactions"])
+            self._atlas_check_balance(st_vals, journal)
+        return super()._complete_stmts_vals(stmts_vals, journal, account_number)
+
+    @api.model
+    def _atlas_set_import_ids(self, transactions):
+        """An id for the lines without one: the same line of the same file gives the same id,
+        so importing the file twice imports nothing the second time. Two identical lines of one
+        file (two fees of 2.50 on the same day) are told apart by their rank."""
+        seen = {}
+        for vals in transactions:
+            if vals.get("unique_import_id"):
+                continue
+            key = "|".join(
+                str(vals.get(name) or "") for name in ("date", "amount", "payment_ref", "ref", "partner_name")
+            )
+            rank = seen[key] = seen.get(key, 0) + 1
+            digest = hashlib.sha1(key.encode(), usedforsecurity=False).hexdigest()[:20]
+            vals["unique_import_id"] = f"atlas-{digest}-{rank}"
+
+    def _atlas_check_balance(self, st_vals, journal):
+        """Start balance + the lines = end balance, when the file gives both balances."""
+        start, end = st_vals.get("balance_start"), st_vals.get("balance_end_real")
+        # A file without balances (a CSV without a balance column, a CAMT without Bal) has
+        # nothing to check against.
+        if start is None or end is None or (not start and not end):
+            return
+        currency = journal.currency_id or journal.company_id.currency_id
+        total = 0.0
+        for number, vals in enumerate(st_vals["transactions"], start=1):
+            try:
+                total += float(vals["amount"])
+            except (TypeError, ValueError):
+                raise UserError(
+                    self.env._(
+                        "Line %(line)s of “%(file)s” has no valid amount (%(amount)s).",
+                        line=number,
+                        file=self.statement_filename or "",
+                        amount=vals.get("amount"),
+                    )
+                ) from None
+        expected = float(st_vals["balance_start"]) + total
+        if currency.compare_amounts(expected, float(st_vals["balance_end_real"])) != 0:
+            raise UserError(
+                self.env._(
+                    "Statement “%(name)s” of “%(file)s” does not balance: start balance %(start)s + "
+                    "%(count)s lines of %(total)s = %(expected)s, but the file gives an end balance of "
+                    "%(end)s. Nothing was imported: ask the bank for a complete statement.",
+                    name=st_vals.get("name") or "",
+                    file=self.statement_filename or "",
+                    start=currency.format(float(st_vals["balance_start"])),
+                    count=len(st_vals["transactions"]),
+                    total=currency.format(total),
+                    expected=currency.format(expected),
+                    end=currency.format(float(st_vals["balance_end_real"])),
+                )
+            )
+
+    # -------------------------------------------------------------------------
+    # Import
+    # -------------------------------------------------------------------------
+
+    def _create_bank_statements(self, stmts_vals, result):
+        # EXTENDS account_statement_import_file: the lines already imported are found in one
+        # query (not one per line), and the new lines are matched right after their creation.
+        ids = [vals["unique_import_id"] for st in stmts_vals for vals in st["transactions"]]
+        existing = set()
+        if ids:
+            self.env["account.bank.statement.line"].flush_model(["unique_import_id"])
+            self.env.cr.execute(
+                "SELECT unique_import_id FROM account_bank_statement_line WHERE unique_import_id = ANY(%s)",
+                [ids],
+            )
+            existing = {row[0] for row in self.env.cr.fetchall()}
+        duplicates = 0
+        for st_vals in stmts_vals:
+            keep = []
+            for vals in st_vals["transactions"]:
+                if vals["unique_import_id"] in existing:
+                    duplicates += 1
+                    if "balance_start" in st_vals:
+                        st_vals["balance_start"] += float(vals["amount"])
+                else:
+                    keep.append(vals)
+            st_vals["transactions"] = keep
+        result.setdefault("atlas_duplicates", 0)
+        result["atlas_duplicates"] += duplicates
+        stmts_vals = [st for st in stmts_vals if st["transactions"]]
+        # OCA creates each statement with all its lines in one call, every record staying in
+        # the cache: a statement of 10,000 lines would hold them all in memory. The first
+        # chunk goes through OCA; the rest follow chunk by chunk, flushed and evicted.
+        rest, ends = [], []
+        # The statement lines' entries are made by the import, in bulk: no tracking messages
+        # for each of them (they would wait in memory for the commit).
+        quiet = {"tracking_disable": True, "mail_create_nolog": True, "mail_notrack": True}
+        for st_vals in stmts_vals:
+            st_vals["creation_context"] = {**st_vals.get("creation_context", {}), **quiet}
+            rest.append(st_vals["transactions"][IMPORT_CHUNK:])
+            ends.append(st_vals.get("balance_end_real"))
+            st_vals["transactions"] = st_vals["transactions"][:IMPORT_CHUNK]
+        before = len(result["statement_ids"])
+        res = super()._create_bank_statements(stmts_vals, result)
+        Line = self.env["account.bank.statement.line"].with_context(**quiet)
+        for statement_id, lines, end in zip(result["statement_ids"][before:], rest, ends, strict=True):
+            sequence = IMPORT_CHUNK
+            for start in range(0, len(lines), IMPORT_CHUNK):
+                chunk = lines[start : start + IMPORT_CHUNK]
+                for vals in chunk:
+                    sequence += 1
+                    vals.setdefault("sequence", sequence)
+                    vals["statement_id"] = statement_id
+                Line.create(chunk)
+                self.env.flush_all()
+                self.env.invalidate_all()
+            statement = self.env["account.bank.statement"].browse(statement_id)
+            if not end:  # the file gives no end balance: the lines make it
+                statement.balance_end_real = statement.balance_start + sum(statement.line_ids.mapped("amount"))
+        return res
+
+    def _atlas_import(self, journal):
+        """Import the file into ``journal`` and match its new lines.
+
+        :return: {"statement_ids", "line_count", "duplicates", "balance_start", "balance_end",
+                  "lines": [...] (see account.bank.statement.line._atlas_line_result)}
+        """
+        self.ensure_one()
+        # atlas_import: Atlas matches the new lines itself, then applies the rules (see
+        # account.bank.statement.line._auto_reconcile).
+        wizard = self.with_context(journal_id=journal.id, atlas_import=True)
+        result = {"statement_ids": [], "notifications": [], "atlas_duplicates": 0}
+        file_data = base64.b64decode(self.statement_file)
+        wizard.import_single_file(file_data, result)
+        statements = self.env["account.bank.statement"].browse(result["statement_ids"])
+        if statements:
+            attachment = self.env["ir.attachment"].create(wizard._prepare_create_attachment(result))
+            statements.write({"attachment_ids": [(4, attachment.id)]})
+        line_ids = statements.line_ids.ids
+        matches = self.env["account.bank.statement.line"].browse(line_ids)._atlas_match_lines()
+        statements = self.env["account.bank.statement"].browse(statements.ids)
+        summary = {
+            "statement_ids": statements.ids,
+            "line_count": len(line_ids),
+            "duplicates": result["atlas_duplicates"],
+            "balance_start": statements[:1].balance_start,
+            "balance_end": statements[-1:].balance_end_real,
+            "matched": 0,
+            "confirmed": len(matches["confirmed"]),
+            "lines": [],
+        }
+        Line = self.env["account.bank.statement.line"]
+        for start in range(0, len(line_ids), IMPORT_CHUNK):
+            for line in Line.browse(line_ids[start : start + IMPORT_CHUNK]):
+                summary["lines"].append(line._atlas_line_result())
+                summary["matched"] += line.atlas_match_kind not in (False, "ambiguous")
+            self.env.invalidate_all()
+        return summary
+
+
+class AccountStatementImportSheetParser(models.TransientModel):
+    _inherit = "account.statement.import.sheet.parser"
+
+    def _parse_rows(self, mapping, currency_code, data, columns):
+        # EXTENDS account_statement_import_sheet_file: a CSV row that can't be read is named
+        # (its line number in the file), and a row in another currency than the journal's is
+        # an error rather than a line silently left out.
+        csv_or_xlsx, data_file = data
+        if isinstance(csv_or_xlsx, tuple) or mapping.footer_lines_skip_count:
+            return super()._parse_rows(mapping, currency_code, data, columns)
+        lines = []
+        # parse_header has read the header row already (the last of the rows skipped).
+        first = 1 if mapping.no_header else max(mapping.header_lines_skip_count, 1) + 1
+        for number, row in enumerate(csv_or_xlsx, start=first):
+            if not any(value.strip() for value in row):
+                continue
+            try:
+                parsed = super()._parse_rows(mapping, currency_code, (iter([row]), data_file), columns)
+            except (ValueError, IndexError, TypeError, ArithmeticError) as error:
+                raise UserError(
+                    self.env._(
+                        "Line %(line)s of the file can't be read with the mapping “%(mapping)s”: %(error)s "
+                        "(%(row)s). Nothing was imported.",
+                        line=number,
+                        mapping=mapping.name,
+                        error=error,
+                        row=", ".join(row),
+                    )
+                ) from error
+            if not parsed and columns["currency_column"]:
+                raise UserError(
+                    self.env._(
+                        "Line %(line)s of the file is not in %(currency)s, the currency of the bank account "
+                        "(%(row)s). Nothing was imported.",
+                        line=number,
+                        currency=currency_code,
+                        row=", ".join(row),
+                    )
+                )
+            amounts = [
+                self._get_values_from_column(row, columns, column)
+                for column in ("amount_column", "amount_debit_column", "amount_credit_column")
+                if columns[column]
+            ]
+            if parsed and not any(char.isdigit() for amount in amounts for char in str(amount)):
+                raise UserError(
+                    self.env._(
+                        "Line %(line)s of the file has no amount (%(row)s). Nothing was imported.",
+                        line=number,
+                        row=", ".join(row),
+                    )
+                )
+            if parsed and columns["atlas_method_column"]:
+                parsed[0]["atlas_method"] = self._get_values_from_column(row, columns, "atlas_method_column")
+            lines += parsed
+        return lines
+
+    @api.model
+    def _get_column_names(self):
+        # EXTENDS account_statement_import_sheet_file: the payment method column.
+        return super()._get_column_names() + ["atlas_method_column"]
+
+    def _convert_line_to_transactions(self, line):
+        # EXTENDS account_statement_import_sheet_file
+        transactions = super()._convert_line_to_transactions(line)
+        method = self.env["account.bank.statement.line"]._atlas_payment_method_from_text(line.get("atlas_method"))
+        for transaction in transactions:
+            if method:
+                transaction["atlas_payment_method"] = method
+        return transactions

@@ -1,0 +1,130 @@
+import base64
+
+from odoo import api, fields, models
+
+
+class AtlasStatementImport(models.TransientModel):
+    """Banking → Import Statement: a file, a preview of what it holds, then the import and
+    the matching. The parsing and the checks are OCA's account.statement.import's, with
+    Atlas's additions (see models/bank_statement_import.py)."""
+
+    _name = "atlas.statement.import"
+    _description = "Import Bank Statement"
+
+    journal_id = fields.Many2one(
+        "account.journal",
+        string="Bank Account",
+        required=True,
+        domain="[('type', '=', 'bank')]",
+        default=lambda self: self.env["account.journal"].search(
+            [("type", "=", "bank"), *self.env["account.journal"]._check_company_domain(self.env.company)], limit=1
+        ),
+    )
+    currency_id = fields.Many2one("res.currency", compute="_compute_currency_id")
+    statement_file = fields.Binary(required=True)
+    statement_filename = fields.Char(string="File Name")
+    sheet_mapping_id = fields.Many2one(
+        "account.statement.import.sheet.mapping",
+        string="CSV Mapping",
+        help="How to read the columns of a CSV file; OFX and CAMT.053 files need none.",
+        compute="_compute_sheet_mapping_id",
+        store=True,
+        readonly=False,
+    )
+    state = fields.Selection([("choose", "Choose"), ("preview", "Preview"), ("done", "Done")], default="choose")
+    line_count = fields.Integer(string="New Lines", readonly=True)
+    duplicate_count = fields.Integer(string="Already Imported", readonly=True)
+    balance_start = fields.Monetary(string="Start Balance", readonly=True)
+    balance_end = fields.Monetary(string="End Balance", readonly=True)
+    matched_count = fields.Integer(string="Matched", readonly=True)
+    confirmed_count = fields.Integer(string="Confirmed", readonly=True)
+    statement_ids = fields.Many2many("account.bank.statement", readonly=True)
+
+    @api.depends("journal_id")
+    def _compute_currency_id(self):
+        for wizard in self:
+            wizard.currency_id = wizard.journal_id.currency_id or wizard.journal_id.company_id.currency_id
+
+    @api.depends("journal_id")
+    def _compute_sheet_mapping_id(self):
+        for wizard in self:
+            wizard.sheet_mapping_id = wizard.journal_id.default_sheet_mapping_id
+
+    def _oca_wizard(self):
+        self.ensure_one()
+        journal = self.env["account.bank.statement"]._atlas_bank_journal(self.journal_id.id)
+        oca = (
+            self.env["account.statement.import"]
+            .with_context(journal_id=journal.id)
+            .create(
+                {
+                    "statement_file": self.statement_file,
+                    "statement_filename": self.statement_filename,
+                    "sheet_mapping_id": self.sheet_mapping_id.id if self._atlas_is_sheet() else False,
+                }
+            )
+        )
+        return journal, oca
+
+    def _atlas_is_sheet(self):
+        """OFX and CAMT.053 files are read by their own parsers even when the journal has a
+        default CSV mapping (OCA gives the mapping precedence over every other parser)."""
+        head = base64.b64decode(self.statement_file or b"")[:200].lstrip(b"\xef\xbb\xbf \t\r\n")
+        return not (head.startswith(b"<") or head.upper().startswith(b"OFXHEADER"))
+
+    def _atlas_preview(self):
+        """What the file holds, checked as the import will check it; nothing is written."""
+        journal, oca = self._oca_wizard()
+        parsed = oca._atlas_parse(base64.b64decode(self.statement_file), journal)
+        statements = [st for _currency, _journal, stmts in parsed for st in stmts]
+        ids = [vals["unique_import_id"] for st in statements for vals in st["transactions"]]
+        duplicates = self.env["account.bank.statement.line"].sudo().search_count([("unique_import_id", "in", ids)])
+        return {
+            "line_count": len(ids) - duplicates,
+            "duplicate_count": duplicates,
+            "balance_start": statements[0].get("balance_start") or 0.0,
+            "balance_end": statements[-1].get("balance_end_real") or 0.0,
+        }
+
+    def action_preview(self):
+        self.ensure_one()
+        self.env["account.bank.statement.line"]._atlas_check_bank_role()
+        self.write({**self._atlas_preview(), "state": "preview"})
+        return self._reopen()
+
+    def _atlas_run_import(self):
+        journal, oca = self._oca_wizard()
+        result = oca._atlas_import(journal)
+        self.write(
+            {
+                "state": "done",
+                "line_count": result["line_count"],
+                "duplicate_count": result["duplicates"],
+                "matched_count": result["matched"],
+                "confirmed_count": result["confirmed"],
+                "statement_ids": [fields.Command.set(result["statement_ids"])],
+            }
+        )
+        return result
+
+    def action_import(self):
+        self.ensure_one()
+        self.env["account.bank.statement.line"]._atlas_check_bank_role()
+        self._atlas_run_import()
+        return self._reopen()
+
+    def action_open_reconcile(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id("atlas_invoicing.action_atlas_bank_lines")
+        action["domain"] = [("statement_id", "in", self.statement_ids.ids)]
+        return action
+
+    def _reopen(self):
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": self._name,
+            "res_id": self.id,
+            "view_mode": "form",
+            "target": "new",
+            "name": self.env._("Import Statement"),
+        }

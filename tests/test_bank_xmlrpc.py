@@ -1,0 +1,136 @@
+"""Bank statements over XML-RPC, against a live server: an Accountant saves the CSV mapping,
+a Bookkeeper imports the bank's file and confirms Atlas's matches, the invoice becomes Paid
+with Record Payment's entry and no second payment; the same file twice imports nothing; a bad
+file is refused with the line named; a Viewer can do neither."""
+
+import base64
+import xmlrpc.client
+
+import pytest
+from conftest import create_invoice, create_user
+
+
+@pytest.fixture(scope="module")
+def world(odoo_server, database, admin):
+    create_user(admin, "bianca", "atlas_invoicing.group_atlas_bookkeeper")
+    create_user(admin, "anton", "atlas_invoicing.group_atlas_accountant")
+    create_user(admin, "vera", "atlas_invoicing.group_atlas_viewer")
+    company_id = admin.ref("base.main_company")
+    bank = admin.call(
+        "account.journal",
+        "search_read",
+        [("type", "=", "bank"), ("company_id", "=", company_id)],
+        fields=["name", "default_account_id"],
+        limit=1,
+    )[0]
+    return {
+        "bianca": odoo_server.login(database, "bianca", "bianca-pw-2026"),
+        "anton": odoo_server.login(database, "anton", "anton-pw-2026"),
+        "vera": odoo_server.login(database, "vera", "vera-pw-2026"),
+        "bank": bank,
+        "revenue_id": admin.call("account.account", "search", [("account_type", "=", "income")], limit=1)[0],
+    }
+
+
+def _csv(rows):
+    lines = ["Date,Description,Reference,Payer,Amount,Method"]
+    lines += [f"{date},{label},{ref},{payer},{amount:.2f},{method}" for date, label, ref, payer, amount, method in rows]
+    return base64.b64encode(("\n".join(lines) + "\n").encode()).decode()
+
+
+def test_import_confirm_and_roles(world, admin):
+    bianca, anton, vera = world["bianca"], world["anton"], world["vera"]
+    mapping_id = anton.call(
+        "account.statement.import.sheet.mapping",
+        "create",
+        {
+            "name": "E2E Checking CSV",
+            "float_thousands_sep": "none",
+            "float_decimal_sep": "dot",
+            "delimiter": "comma",
+            "timestamp_format": "%Y-%m-%d",
+            "timestamp_column": "Date",
+            "amount_column": "Amount",
+            "description_column": "Description",
+            "reference_column": "Reference",
+            "partner_name_column": "Payer",
+            "atlas_method_column": "Method",
+        },
+    )
+    with pytest.raises(xmlrpc.client.Fault, match="You are not allowed to create"):
+        bianca.call("account.statement.import.sheet.mapping", "create", {"name": "x", "timestamp_format": "%Y"})
+
+    customer = bianca.call("res.partner", "create", {"name": "Statement Payer LLC"})
+    invoice_id = create_invoice(
+        bianca, customer, [{"name": "Work", "account_id": world["revenue_id"], "price_unit": 1234.56, "tax_ids": []}]
+    )
+    bianca.call("account.move", "action_atlas_mark_sent", [invoice_id])
+    name = bianca.call("account.move", "read", [invoice_id], ["name"])[0]["name"]
+    file = _csv(
+        [
+            ("2026-03-02", f"WIRE IN {name}", "", "Statement Payer LLC", 1234.56, "Wire Transfer"),
+            ("2026-03-03", "ZZ UNKNOWN DEPOSIT 7781", "", "Nobody Known", 0.37, ""),
+        ]
+    )
+    journal_id = world["bank"]["id"]
+
+    with pytest.raises(xmlrpc.client.Fault, match="Only an Atlas Bookkeeper can import bank statements"):
+        vera.call("account.bank.statement", "atlas_import_statement", journal_id, file, "march.csv", mapping_id)
+
+    result = bianca.call("account.bank.statement", "atlas_import_statement", journal_id, file, "march.csv", mapping_id)
+    assert (result["line_count"], result["duplicates"], result["confirmed"]) == (2, 0, 0)
+    lines = {line["label"]: line for line in result["lines"]}
+    matched = lines[f"WIRE IN {name}"]
+    assert (matched["match"], matched["invoice_id"], matched["certain"], matched["reconciled"]) == (
+        "reference",
+        invoice_id,
+        True,
+        False,
+    )
+    unknown = lines["ZZ UNKNOWN DEPOSIT 7781"]
+    assert (unknown["match"], unknown["invoice_id"]) == (False, False)
+
+    with pytest.raises(xmlrpc.client.Fault, match="Only an Atlas Bookkeeper"):
+        vera.call("account.bank.statement.line", "atlas_confirm_matches", [matched["id"]])
+    confirmed = bianca.call("account.bank.statement.line", "atlas_confirm_matches", [matched["id"]])
+    assert confirmed[0]["reconciled"] is True
+    assert confirmed[0]["invoice_status"] == "paid"
+    invoice = admin.call("account.move", "read", [invoice_id], ["atlas_status", "amount_residual"])[0]
+    assert (invoice["atlas_status"], invoice["amount_residual"]) == ("paid", 0.0)
+    payments = admin.call(
+        "account.payment",
+        "search_read",
+        [("id", "=", confirmed[0]["payment_id"])],
+        fields=["amount", "payment_method_line_id", "date"],
+    )
+    assert len(payments) == 1
+    assert (payments[0]["amount"], payments[0]["payment_method_line_id"][1], payments[0]["date"]) == (
+        1234.56,
+        "Wire Transfer (Bank)",
+        "2026-03-02",
+    )
+    with pytest.raises(xmlrpc.client.Fault, match="already reconciled"):
+        bianca.call("account.bank.statement.line", "atlas_confirm_matches", [matched["id"]])
+
+    again = bianca.call("account.bank.statement", "atlas_import_statement", journal_id, file, "march.csv", mapping_id)
+    assert (again["line_count"], again["duplicates"], again["statement_ids"]) == (0, 2, [])
+
+
+def test_bad_file_names_the_line_and_imports_nothing(world, admin):
+    bianca = world["bianca"]
+    mapping_id = admin.call("account.statement.import.sheet.mapping", "search", [("name", "=", "E2E Checking CSV")])[0]
+    before = admin.call("account.bank.statement", "search_count", [])
+    bad = base64.b64encode(
+        b"Date,Description,Reference,Payer,Amount,Method\n2026-03-04,A,,B,10.00,\n2026-03-05,C,,D,ten,\n"
+    ).decode()
+    with pytest.raises(xmlrpc.client.Fault, match="Line 3 of the file has no amount"):
+        bianca.call("account.bank.statement", "atlas_import_statement", world["bank"]["id"], bad, "bad.csv", mapping_id)
+    with pytest.raises(xmlrpc.client.Fault, match="could not be read as a bank statement"):
+        bianca.call(
+            "account.bank.statement",
+            "atlas_import_statement",
+            world["bank"]["id"],
+            base64.b64encode(b"not a statement").decode(),
+            "statement.ofx",
+        )
+    assert admin.call("account.bank.statement", "search_count", []) == before
