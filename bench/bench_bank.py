@@ -79,17 +79,8 @@ def setup(args):
         if not env["account.statement.import.sheet.mapping"].search([("name", "=", MAPPING)]):
             env["account.statement.import.sheet.mapping"].create(
                 {
-                    "name": MAPPING,
-                    "float_thousands_sep": "none",
-                    "float_decimal_sep": "dot",
-                    "delimiter": "comma",
-                    "timestamp_format": "%Y-%m-%d",
-                    "timestamp_column": "Date",
-                    "amount_column": "Amount",
-                    "description_column": "Description",
-                    "reference_column": "Reference",
-                    "partner_name_column": "Payer",
-                    "balance_column": "Balance",
+                    **env["account.statement.import.sheet.mapping"]._atlas_csv_layout(MAPPING),
+                    "atlas_method_column": False,
                 }
             )
         customers = env["res.partner"].create(

@@ -24,20 +24,7 @@ class AtlasDemo(models.AbstractModel):
                 {"acc_number": "000123456789", "partner_id": bank.company_id.partner_id.id}
             )
         mapping = self.env["account.statement.import.sheet.mapping"].create(
-            {
-                "name": "Business Checking CSV",
-                "float_thousands_sep": "none",
-                "float_decimal_sep": "dot",
-                "delimiter": "comma",
-                "timestamp_format": "%Y-%m-%d",
-                "timestamp_column": "Date",
-                "amount_column": "Amount",
-                "description_column": "Description",
-                "reference_column": "Reference",
-                "partner_name_column": "Payer",
-                "balance_column": "Balance",
-                "atlas_method_column": "Method",
-            }
+            self.env["account.statement.import.sheet.mapping"]._atlas_csv_layout("Business Checking CSV")
         )
         bank.default_sheet_mapping_id = mapping
 

@@ -20,20 +20,7 @@ class AtlasBankCommon(AtlasTestCommon):
         )
         cls.bank.bank_account_id = partner_bank
         cls.mapping = cls.env["account.statement.import.sheet.mapping"].create(
-            {
-                "name": "Business Checking CSV",
-                "float_thousands_sep": "none",
-                "float_decimal_sep": "dot",
-                "delimiter": "comma",
-                "timestamp_format": "%Y-%m-%d",
-                "timestamp_column": "Date",
-                "amount_column": "Amount",
-                "description_column": "Description",
-                "reference_column": "Reference",
-                "partner_name_column": "Payer",
-                "balance_column": "Balance",
-                "atlas_method_column": "Method",
-            }
+            cls.env["account.statement.import.sheet.mapping"]._atlas_csv_layout("Business Checking CSV")
         )
         cls.bluebird = cls.env["res.partner"].create({"name": "Bluebird Dental Clinic", "customer_rank": 1})
 

@@ -24,20 +24,7 @@ class TestBankTour(HttpCase):
             [("type", "=", "bank"), *self.env["account.journal"]._check_company_domain(self.env.company)], limit=1
         )
         bank.default_sheet_mapping_id = self.env["account.statement.import.sheet.mapping"].create(
-            {
-                "name": "Tour CSV",
-                "float_thousands_sep": "none",
-                "float_decimal_sep": "dot",
-                "delimiter": "comma",
-                "timestamp_format": "%Y-%m-%d",
-                "timestamp_column": "Date",
-                "amount_column": "Amount",
-                "description_column": "Description",
-                "reference_column": "Reference",
-                "partner_name_column": "Payer",
-                "balance_column": "Balance",
-                "atlas_method_column": "Method",
-            }
+            self.env["account.statement.import.sheet.mapping"]._atlas_csv_layout("Tour CSV")
         )
         new_test_user(
             self.env, login="tour_bank_bookkeeper", groups="base.group_user,atlas_invoicing.group_atlas_bookkeeper"
