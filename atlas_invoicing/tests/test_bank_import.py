@@ -229,3 +229,25 @@ class TestBankImport(AtlasBankCommon):
         statement = self.env["account.bank.statement"].browse(result["statement_ids"])
         self.assertEqual(len(statement.line_ids), 5)
         self.assertAlmostEqual(statement.balance_end_real - statement.balance_start, -15.0)
+
+    def test_entries_numbering_lookup_is_indexed(self):
+        # Each statement line's entry is numbered from the journal's latest entry up to its
+        # date; that look-up needs an index on the journal then the date.
+        self.env.cr.execute(
+            "SELECT indexdef FROM pg_indexes WHERE tablename = 'account_move' AND indexname = %s",
+            ["account_move_atlas_journal_date_idx"],
+        )
+        self.assertEqual(
+            self.env.cr.fetchall(),
+            [
+                (
+                    "CREATE INDEX account_move_atlas_journal_date_idx ON public.account_move "
+                    "USING btree (journal_id, date DESC)",
+                )
+            ],
+        )
+        rows = [("2026-02-02", f"Deposit {i}", "", "Someone", 10.0 + i, "") for i in range(3)]
+        result = self._import(self._csv(rows, start=100.0), "numbered.csv", self.mapping)
+        moves = self.env["account.bank.statement"].browse(result["statement_ids"]).line_ids.move_id
+        self.assertEqual(len(set(moves.mapped("name"))), 3)
+        self.assertTrue(all(name.startswith(f"{self.bank.code}") for name in moves.mapped("name")))
