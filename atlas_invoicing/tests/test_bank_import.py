@@ -251,3 +251,77 @@ class TestBankImport(AtlasBankCommon):
         moves = self.env["account.bank.statement"].browse(result["statement_ids"]).line_ids.move_id
         self.assertEqual(len(set(moves.mapped("name"))), 3)
         self.assertTrue(all(name.startswith(f"{self.bank.code}") for name in moves.mapped("name")))
+
+    def test_imported_lines_entries_are_odoos(self):
+        # The import creates each line's entry with its items in one go; the entries must be
+        # exactly those Odoo makes for a statement line: bank account / suspense account, the
+        # partner, the amounts, a foreign currency converted at the line's rate.
+        eur = self.setup_other_currency("EUR", rates=[("2026-01-01", 0.8)])
+        suspense = self.bank.suspense_account_id
+        lines = [
+            {
+                "date": "2026-02-03",
+                "payment_ref": "ACH CREDIT INV/2026/00001",
+                "amount": 805.0,
+                "partner_id": self.bluebird.id,
+            },
+            {"date": "2026-02-04", "payment_ref": "CARD PURCHASE", "amount": -12.5},
+            {
+                "date": "2026-02-05",
+                "payment_ref": "EUR WIRE",
+                "amount": 125.0,
+                "foreign_currency_id": eur.id,
+                "amount_currency": 100.0,
+            },
+        ]
+        Line = self.env["account.bank.statement.line"]
+        by_odoo = Line.create([{**vals, "journal_id": self.bank.id} for vals in lines])
+        by_import = Line.with_context(atlas_import=True).create(
+            [{**vals, "journal_id": self.bank.id} for vals in lines]
+        )
+
+        def items(st_lines):
+            return [
+                sorted(
+                    (
+                        item.account_id.id,
+                        item.partner_id.id,
+                        item.currency_id.name,
+                        item.amount_currency,
+                        item.debit,
+                        item.credit,
+                        item.name,
+                    )
+                    for item in st_line.move_id.line_ids
+                )
+                for st_line in st_lines
+            ]
+
+        self.assertEqual(items(by_import), items(by_odoo))
+        self.assertEqual(
+            items(by_import),
+            [
+                sorted(
+                    [
+                        (self.bank_account.id, self.bluebird.id, "USD", 805.0, 805.0, 0.0, "ACH CREDIT INV/2026/00001"),
+                        (suspense.id, self.bluebird.id, "USD", -805.0, 0.0, 805.0, "ACH CREDIT INV/2026/00001"),
+                    ]
+                ),
+                sorted(
+                    [
+                        (self.bank_account.id, False, "USD", -12.5, 0.0, 12.5, "CARD PURCHASE"),
+                        (suspense.id, False, "USD", 12.5, 12.5, 0.0, "CARD PURCHASE"),
+                    ]
+                ),
+                sorted(
+                    [
+                        (self.bank_account.id, False, "USD", 125.0, 125.0, 0.0, "EUR WIRE"),
+                        (suspense.id, False, "EUR", -100.0, 0.0, 125.0, "EUR WIRE"),
+                    ]
+                ),
+            ],
+        )
+        self.assertEqual(by_import.move_id.mapped("state"), ["posted"] * 3)
+        self.assertEqual(by_import.move_id.statement_line_id, by_import)
+        self.assertEqual(len(set((by_odoo | by_import).move_id.mapped("name"))), 6)
+        self.assertEqual(by_import.mapped("amount_residual"), by_odoo.mapped("amount_residual"))
