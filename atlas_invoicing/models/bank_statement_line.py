@@ -239,9 +239,13 @@ class AccountBankStatementLine(models.Model):
         # (Odoo's own values for them) in the one create of all the lines' entries, instead of
         # being written into each entry one at a time after it.
         if self.env.context.get("atlas_import"):
-            for vals in vals_list:
-                if "line_ids" not in vals and not vals.get("counterpart_account_id"):
-                    vals["line_ids"] = [Command.create(items) for items in self._atlas_default_items(vals)]
+            # New dicts: the items are not kept in the import's values once created.
+            vals_list = [
+                vals
+                if "line_ids" in vals or vals.get("counterpart_account_id")
+                else {**vals, "line_ids": [Command.create(items) for items in self._atlas_default_items(vals)]}
+                for vals in vals_list
+            ]
         return super().create(vals_list)
 
     @api.model
