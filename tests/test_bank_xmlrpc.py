@@ -1,7 +1,8 @@
 """Bank statements over XML-RPC, against a live server: an Accountant saves the CSV mapping,
-a Bookkeeper imports the bank's file and confirms Atlas's matches, the invoice becomes Paid
-with Record Payment's entry and no second payment; the same file twice imports nothing; a bad
-file is refused with the line named; a Viewer can do neither."""
+a Bookkeeper imports the bank's file (the line of a payment already recorded is settled at
+once) and confirms Atlas's matches, the invoice becomes Paid with Record Payment's entry and
+no second payment; the same file twice imports nothing; a bad file is refused with the line
+named; a Viewer can do neither."""
 
 import base64
 import xmlrpc.client
@@ -66,20 +67,45 @@ def test_import_confirm_and_roles(world, admin):
     )
     bianca.call("account.move", "action_atlas_mark_sent", [invoice_id])
     name = bianca.call("account.move", "read", [invoice_id], ["name"])[0]["name"]
+    journal_id = world["bank"]["id"]
+    # A check already recorded with Record Payment: the bank's line for it is settled at import.
+    checked_id = create_invoice(
+        bianca, customer, [{"name": "Visit", "account_id": world["revenue_id"], "price_unit": 250.0, "tax_ids": []}]
+    )
+    bianca.call("account.move", "action_atlas_mark_sent", [checked_id])
+    recorded = bianca.call(
+        "account.move",
+        "atlas_record_payment",
+        [checked_id],
+        amount=250.0,
+        date="2026-03-01",
+        journal_id=journal_id,
+        payment_method="check",
+    )
     file = _csv(
         [
             ("2026-03-02", f"WIRE IN {name}", "", "Statement Payer LLC", 1234.56, "Wire Transfer"),
+            ("2026-03-02", "CHECK DEPOSIT 5521", "", "Statement Payer LLC", 250.0, "Check"),
             ("2026-03-03", "ZZ UNKNOWN DEPOSIT 7781", "", "Nobody Known", 0.37, ""),
         ]
     )
-    journal_id = world["bank"]["id"]
 
     with pytest.raises(xmlrpc.client.Fault, match="Only an Atlas Bookkeeper can import bank statements"):
         vera.call("account.bank.statement", "atlas_import_statement", journal_id, file, "march.csv", mapping_id)
 
+    payments_before = admin.call("account.payment", "search_count", [])
     result = bianca.call("account.bank.statement", "atlas_import_statement", journal_id, file, "march.csv", mapping_id)
-    assert (result["line_count"], result["duplicates"], result["confirmed"]) == (2, 0, 0)
+    assert (result["line_count"], result["duplicates"], result["matched"], result["confirmed"]) == (3, 0, 2, 1)
+    assert admin.call("account.payment", "search_count", []) == payments_before, "no payment at import"
     lines = {line["label"]: line for line in result["lines"]}
+    check = lines["CHECK DEPOSIT 5521"]
+    assert (check["match"], check["payment_id"], check["invoice_id"], check["invoice_status"], check["reconciled"]) == (
+        "payment",
+        recorded["payment_id"],
+        checked_id,
+        "paid",
+        True,
+    )
     matched = lines[f"WIRE IN {name}"]
     assert (matched["match"], matched["invoice_id"], matched["certain"], matched["reconciled"]) == (
         "reference",
@@ -113,7 +139,7 @@ def test_import_confirm_and_roles(world, admin):
         bianca.call("account.bank.statement.line", "atlas_confirm_matches", [matched["id"]])
 
     again = bianca.call("account.bank.statement", "atlas_import_statement", journal_id, file, "march.csv", mapping_id)
-    assert (again["line_count"], again["duplicates"], again["statement_ids"]) == (0, 2, [])
+    assert (again["line_count"], again["duplicates"], again["statement_ids"]) == (0, 3, [])
 
 
 def test_bad_file_names_the_line_and_imports_nothing(world, admin):

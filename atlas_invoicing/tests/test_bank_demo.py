@@ -30,7 +30,14 @@ class TestBankDemo(TransactionCase):
         lines = self.env["account.bank.statement.line"].browse([line["id"] for line in result["lines"]])
         invoices = lines.atlas_match_invoice_id
         self.assertEqual(set(invoices.mapped("atlas_status")), {"sent", "exported"})
-        lines.filtered("atlas_match_kind").with_user(self.bookkeeper).atlas_confirm_matches()
+        # The lines of the payments already recorded are settled at import; the invoices wait.
+        self.assertEqual(result["confirmed"], 2)
+        settled = lines.filtered(lambda line: line.atlas_match_kind == "payment")
+        self.assertEqual(settled.mapped("is_reconciled"), [True, True])
+        self.assertEqual(self.env["account.payment"].search_count([]), payments_before, "no payment at import")
+        lines.filtered(lambda line: line.atlas_match_kind and not line.is_reconciled).with_user(
+            self.bookkeeper
+        ).atlas_confirm_matches()
         self.assertEqual(set(invoices.mapped("atlas_status")), {"paid"})
         self.assertEqual(
             self.env["account.payment"].search_count([]),
