@@ -132,7 +132,7 @@ def test_import_confirm_and_roles(world, admin):
     assert len(payments) == 1
     assert (payments[0]["amount"], payments[0]["payment_method_line_id"][1], payments[0]["date"]) == (
         1234.56,
-        "Wire Transfer (Bank)",
+        f"Wire Transfer ({world['bank']['name']})",
         "2026-03-02",
     )
     with pytest.raises(xmlrpc.client.Fault, match="already reconciled"):

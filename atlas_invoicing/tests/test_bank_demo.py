@@ -48,6 +48,14 @@ class TestBankDemo(TransactionCase):
         again = Statement.atlas_import_statement(self.bank.id, attachment.datas.decode(), name)
         self.assertEqual((again["line_count"], again["duplicates"]), (0, 5))
 
+    def test_demo_bank_journal_is_business_checking(self):
+        """The demo's bank account is named as its statements' mapping and the docs name it."""
+        self.assertRecordValues(self.bank, [{"name": "Business Checking", "type": "bank"}])
+        self.assertEqual(self.bank.default_sheet_mapping_id.name, "Business Checking CSV")
+        self.assertEqual(self.bank.default_account_id.name, "Business Checking")
+        # The demo's payments went into it.
+        self.assertTrue(self.env["account.payment"].search_count([("journal_id", "=", self.bank.id)]))
+
     def test_demo_csv(self):
         self._import_and_confirm("demo-statement.csv")
 
