@@ -8,7 +8,7 @@ import base64
 import xmlrpc.client
 
 import pytest
-from conftest import create_invoice, create_user
+from conftest import company_bank_journal, create_invoice, create_user
 
 
 @pytest.fixture(scope="module")
@@ -16,19 +16,11 @@ def world(odoo_server, database, admin):
     create_user(admin, "bianca", "atlas_invoicing.group_atlas_bookkeeper")
     create_user(admin, "anton", "atlas_invoicing.group_atlas_accountant")
     create_user(admin, "vera", "atlas_invoicing.group_atlas_viewer")
-    company_id = admin.ref("base.main_company")
-    bank = admin.call(
-        "account.journal",
-        "search_read",
-        [("type", "=", "bank"), ("company_id", "=", company_id)],
-        fields=["name", "default_account_id"],
-        limit=1,
-    )[0]
     return {
         "bianca": odoo_server.login(database, "bianca", "bianca-pw-2026"),
         "anton": odoo_server.login(database, "anton", "anton-pw-2026"),
         "vera": odoo_server.login(database, "vera", "vera-pw-2026"),
-        "bank": bank,
+        "bank": company_bank_journal(admin),
         "revenue_id": admin.call("account.account", "search", [("account_type", "=", "income")], limit=1)[0],
     }
 
