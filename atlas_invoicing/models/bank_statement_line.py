@@ -264,8 +264,9 @@ class AccountBankStatementLine(models.Model):
     # -------------------------------------------------------------------------
 
     def _atlas_match_lines(self):
-        """Match the lines (a new statement's) and confirm at once the certain matches of the
-        journals set to do so. Lines matched to nothing get the journal's rules (reconcile
+        """Match the lines (a new statement's), settle at once those of payments already
+        recorded, and confirm the certain invoice matches of the journals set to do so. Lines
+        matched to nothing get the journal's rules (reconcile
         models with auto-validation, e.g. label contains “FEE” → Bank Fees).
 
         :return: {"confirmed": lines confirmed}
@@ -301,11 +302,17 @@ class AccountBankStatementLine(models.Model):
                 self.env.flush_all()
                 self.env.invalidate_all()
             journal = self.env["account.journal"].browse(journal.id)
-            if journal.atlas_auto_confirm:
-                certain = self.browse(line_ids).filtered("atlas_match_certain")
-                for line in certain:
-                    line._atlas_confirm()
-                confirmed_ids += certain.ids
+            # A payment already recorded is in the books: until its bank line settles it, the
+            # bank account counts the money twice (the payment's item and the line's), so it is
+            # settled now whatever the journal's setting. Invoice matches follow the setting.
+            auto_confirm = journal.atlas_auto_confirm
+            to_confirm = self.browse(line_ids).filtered(
+                lambda line, auto_confirm=auto_confirm: line.atlas_match_kind == "payment"
+                or (auto_confirm and line.atlas_match_certain)
+            )
+            for line in to_confirm:
+                line._atlas_confirm()
+            confirmed_ids += to_confirm.ids
             rules = self.env["account.reconcile.model"].search(
                 [
                     ("rule_type", "=", "writeoff_suggestion"),
@@ -327,7 +334,7 @@ class AccountBankStatementLine(models.Model):
 
     def _atlas_counterpart(self):
         """The open invoice's receivable item: what the reconciliation screen proposes for an
-        invoice match (a recorded payment is confirmed with Confirm only, see _atlas_confirm)."""
+        invoice match (a recorded payment is settled at import, see _atlas_match_lines)."""
         self.ensure_one()
         if self.atlas_match_invoice_id and not self.atlas_match_payment_id:
             return self.atlas_match_invoice_id.line_ids.filtered(

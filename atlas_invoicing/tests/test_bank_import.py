@@ -180,6 +180,67 @@ class TestBankImport(AtlasBankCommon):
             self._import(camt, "camt.xml")
         self.assertEqual(self._statement_count(), 0)
 
+    def test_csv_newest_first_with_running_balance(self):
+        """Many banks list the newest line first, with the balance after each line: the start
+        balance is the one before the oldest line, the end balance the one after the newest,
+        also when several lines share the first and the last day."""
+        rows = [
+            ("2026-02-02", "Deposit A", "", "Someone", 100.0, ""),
+            ("2026-02-02", "Deposit B", "", "Someone", 50.0, ""),
+            ("2026-02-02", "FEE C", "", "", -20.0, ""),
+            ("2026-02-10", "Deposit D", "", "Someone", 200.0, ""),
+            ("2026-02-20", "Deposit E", "", "Someone", 30.0, ""),
+            ("2026-02-20", "FEE F", "", "", -5.0, ""),
+        ]
+        content = self._csv(rows, start=1000.0, newest_first=True)
+        wizard = (
+            self.env["atlas.statement.import"]
+            .with_user(self.users["bookkeeper"])
+            .create(
+                {
+                    "journal_id": self.bank.id,
+                    "statement_file": base64.b64encode(content),
+                    "statement_filename": "newest-first.csv",
+                    "sheet_mapping_id": self.mapping.id,
+                }
+            )
+        )
+        wizard.action_preview()
+        self.assertRecordValues(wizard, [{"line_count": 6, "balance_start": 1000.0, "balance_end": 1355.0}])
+        wizard.action_import()
+        statement = wizard.statement_ids
+        self.assertRecordValues(statement, [{"balance_start": 1000.0, "balance_end_real": 1355.0, "is_complete": True}])
+        self.assertEqual(statement.line_ids.sorted("sequence").mapped("payment_ref"), [row[1] for row in rows])
+        # Lines of the same kind listed oldest first read the same.
+        march = [(date.replace("-02-", "-03-"), *rest) for date, *rest in rows]
+        oldest_first = self._import(self._csv(march, start=1355.0), "oldest-first.csv", self.mapping)
+        self.assertEqual((oldest_first["balance_start"], oldest_first["balance_end"]), (1355.0, 1710.0))
+        march_statement = self.env["account.bank.statement"].browse(oldest_first["statement_ids"])
+        self.assertEqual(march_statement.line_ids.sorted("sequence").mapped("payment_ref"), [row[1] for row in rows])
+
+    def test_csv_newest_first_unbalanced(self):
+        """A running balance that skips a line (the file is missing one) is still refused."""
+        content = self._csv(
+            [
+                ("2026-02-02", "Deposit A", "", "Someone", 100.0, ""),
+                ("2026-02-02", "Deposit B", "", "Someone", 50.0, ""),
+                ("2026-02-10", "Deposit D", "", "Someone", 200.0, ""),
+                ("2026-02-20", "FEE F", "", "", -5.0, ""),
+            ],
+            start=1000.0,
+            newest_first=True,
+        )
+        # Drop 2026-02-10's line: the balances around it no longer follow.
+        content = b"".join(line for line in content.splitlines(keepends=True) if b"Deposit D" not in line)
+        with self.assertRefused(
+            UserError,
+            r"Statement “[^”]*newest-first\.csv” of “newest-first\.csv” does not balance: start balance "
+            r"\$\s1,000\.00 \+ 3 lines of \$\s145\.00 = \$\s1,145\.00, but the file gives an end balance of "
+            r"\$\s1,345\.00\.",
+        ):
+            self._import(content, "newest-first.csv", self.mapping)
+        self.assertEqual(self._statement_count(), 0)
+
     def test_csv_bad_line_is_named(self):
         content = (
             b"Date,Description,Reference,Payer,Amount,Balance,Method\n"

@@ -10,6 +10,7 @@ the line, and the matching of the new lines with open invoices and recorded paym
 
 import base64
 import hashlib
+import itertools
 import logging
 
 from odoo import api, models
@@ -239,6 +240,41 @@ class AccountStatementImport(models.TransientModel):
 
 class AccountStatementImportSheetParser(models.TransientModel):
     _inherit = "account.statement.import.sheet.parser"
+
+    def _parse_lines(self, mapping, data_file, currency_code):
+        # EXTENDS account_statement_import_sheet_file: parse() sorts the lines by date with a
+        # stable sort and takes the start balance from the first line, the end balance from the
+        # last. A file listed newest first would keep, within its first and last days, its
+        # newest-first order, and the balances would come from the wrong lines: its lines are
+        # put back in the order they happened before parse() sorts them.
+        lines = super()._parse_lines(mapping, data_file, currency_code)
+        if self._atlas_newest_first(lines):
+            lines.reverse()
+        return lines
+
+    @api.model
+    def _atlas_newest_first(self, lines):
+        """Whether the file lists its newest line first: told by the running balance when the
+        file has one (each balance follows from the line listed after it), else by the dates."""
+        if len(lines) < 2:
+            return False
+        if all(line.get("balance") is not None for line in lines):
+            journal = self.env["account.journal"].browse(self.env.context.get("journal_id"))
+            currency = journal.currency_id or journal.company_id.currency_id or self.env.company.currency_id
+            pairs = list(itertools.pairwise(lines))
+            if all(
+                currency.compare_amounts(older["balance"] + newer["amount"], newer["balance"]) == 0
+                for older, newer in pairs
+            ):
+                return False
+            if all(
+                currency.compare_amounts(older["balance"] + newer["amount"], newer["balance"]) == 0
+                for newer, older in pairs
+            ):
+                return True
+        # No running balance, or one that does not follow (the statement will be refused as
+        # unbalanced): the dates say which end is the oldest.
+        return lines[0]["timestamp"] > lines[-1]["timestamp"]
 
     def _parse_rows(self, mapping, currency_code, data, columns):
         # EXTENDS account_statement_import_sheet_file: a CSV row that can't be read is named
