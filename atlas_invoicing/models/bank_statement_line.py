@@ -272,10 +272,14 @@ class AccountBankStatementLine(models.Model):
         :return: {"confirmed": lines confirmed}
         """
         confirmed_ids = []
-        journal_ids = {row["journal_id"][0] for row in self.read(["journal_id"])} if self else set()
-        for journal in self.env["account.journal"].browse(sorted(journal_ids)):
-            lines = self.filtered_domain([("journal_id", "=", journal.id), ("is_reconciled", "=", False)])
-            line_ids = lines.ids
+        # Searched, not filtered: the lines of a long statement are not all loaded at once.
+        journals = self.env["account.journal"]
+        if self:
+            journals = self.search([("id", "in", self.ids)]).journal_id.sorted("id")
+        for journal in journals:
+            line_ids = self.search(
+                [("id", "in", self.ids), ("journal_id", "=", journal.id), ("is_reconciled", "=", False)], order="id"
+            ).ids
             index = AtlasMatchIndex(self.env, journal)
             # A chunk of lines at a time, the cache emptied between: memory stays flat however
             # long the statement is (the index holds the invoices, not the lines).
@@ -305,11 +309,11 @@ class AccountBankStatementLine(models.Model):
             # A payment already recorded is in the books: until its bank line settles it, the
             # bank account counts the money twice (the payment's item and the line's), so it is
             # settled now whatever the journal's setting. Invoice matches follow the setting.
-            auto_confirm = journal.atlas_auto_confirm
-            to_confirm = self.browse(line_ids).filtered(
-                lambda line, auto_confirm=auto_confirm: line.atlas_match_kind == "payment"
-                or (auto_confirm and line.atlas_match_certain)
-            )
+            # The lines are searched, not filtered: a long statement's lines are not all loaded.
+            settle = [("atlas_match_kind", "=", "payment")]
+            if journal.atlas_auto_confirm:
+                settle = ["|", *settle, ("atlas_match_certain", "=", True)]
+            to_confirm = self.search([("id", "in", line_ids), *settle], order="id")
             for line in to_confirm:
                 line._atlas_confirm()
             confirmed_ids += to_confirm.ids
@@ -324,11 +328,15 @@ class AccountBankStatementLine(models.Model):
                 ]
             )
             if rules:
-                unmatched = self.browse(line_ids).filtered(
-                    lambda line: not line.atlas_match_kind and not line.is_reconciled
+                unmatched = self.search(
+                    [("id", "in", line_ids), ("atlas_match_kind", "=", False), ("is_reconciled", "=", False)],
+                    order="id",
                 )
-                for line in unmatched:
-                    line._do_auto_reconcile(rules)
+                for start in range(0, len(unmatched), MATCH_CHUNK):
+                    for line in unmatched[start : start + MATCH_CHUNK]:
+                        line._do_auto_reconcile(rules)
+                    self.env.flush_all()
+                    self.env.invalidate_all()
         confirmed = self.browse(confirmed_ids)
         return {"confirmed": confirmed}
 

@@ -283,6 +283,7 @@ class TestBankImport(AtlasBankCommon):
         )
         self.assertRecordValues(statement, [{"balance_start": 100.0, "balance_end_real": 100.0 + 7 * 10 + 21}])
         self.assertTrue(statement.is_complete)
+        self._assert_totals_as_odoo_computes_them(statement)
         without_balance = self.mapping.copy({"name": "No balance", "balance_column": False})
         rows = [(f"2026-03-0{1 + i}", f"Fee {i}", "", "", -1.0 - i, "") for i in range(5)]
         with patch.object(account_statement_import, "IMPORT_CHUNK", 2):
@@ -290,6 +291,26 @@ class TestBankImport(AtlasBankCommon):
         statement = self.env["account.bank.statement"].browse(result["statement_ids"])
         self.assertEqual(len(statement.line_ids), 5)
         self.assertAlmostEqual(statement.balance_end_real - statement.balance_start, -15.0)
+        self._assert_totals_as_odoo_computes_them(statement)
+
+    def _assert_totals_as_odoo_computes_them(self, statement):
+        """A chunked import computes the statement's totals once, after its last chunk: they
+        must be what Odoo computes from the statement's lines."""
+        fields_ = statement._atlas_fields_from_lines()
+        self.assertLessEqual(
+            {"balance_end", "date", "first_line_index", "is_complete", "journal_id"},
+            {field.name for field in fields_},
+        )
+        names = [field.name for field in fields_]
+        imported = statement.read(names)
+        self.env.invalidate_all()
+        for field in fields_:
+            self.env.add_to_compute(field, statement)
+        statement.flush_recordset()
+        self.env.invalidate_all()
+        self.assertEqual(statement.read(names), imported)
+        self.assertEqual(statement.date, max(statement.line_ids.mapped("date")))
+        self.assertEqual(statement.first_line_index, min(statement.line_ids.mapped("internal_index")))
 
     def test_entries_numbering_lookup_is_indexed(self):
         # Each statement line's entry is numbered from the journal's latest entry up to its

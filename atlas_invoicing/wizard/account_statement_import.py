@@ -18,6 +18,7 @@ from odoo.exceptions import UserError
 
 _logger = logging.getLogger(__name__)
 
+
 # Statement lines created (and evicted from the cache) at a time.
 IMPORT_CHUNK = 500
 
@@ -184,19 +185,27 @@ class AccountStatementImport(models.TransientModel):
         res = super()._create_bank_statements(stmts_vals, result)
         Line = self.env["account.bank.statement.line"].with_context(**quiet)
         for statement_id, lines, end in zip(result["statement_ids"][before:], rest, ends, strict=True):
-            sequence = IMPORT_CHUNK
-            for start in range(0, len(lines), IMPORT_CHUNK):
-                chunk = lines[start : start + IMPORT_CHUNK]
-                for vals in chunk:
-                    sequence += 1
-                    vals.setdefault("sequence", sequence)
-                    vals["statement_id"] = statement_id
-                Line.create(chunk)
-                self.env.flush_all()
-                self.env.invalidate_all()
+            statement = self.env["account.bank.statement"].browse(statement_id)
+            totals = statement._atlas_fields_from_lines()
+            # Odoo recomputes the statement's totals (balance, date, completeness) from all its
+            # lines, every field of each, whenever lines are added: after each chunk, with a
+            # statement ever longer in memory. They are computed once, after the last chunk.
+            with self.env.protecting(totals, statement):
+                sequence = IMPORT_CHUNK
+                for start in range(0, len(lines), IMPORT_CHUNK):
+                    chunk = lines[start : start + IMPORT_CHUNK]
+                    for vals in chunk:
+                        sequence += 1
+                        vals.setdefault("sequence", sequence)
+                        vals["statement_id"] = statement_id
+                    Line.create(chunk)
+                    self.env.flush_all()
+                    self.env.invalidate_all()
+            if lines:
+                statement._atlas_recompute_from_lines(totals)
             statement = self.env["account.bank.statement"].browse(statement_id)
             if not end:  # the file gives no end balance: the lines make it
-                statement.balance_end_real = statement.balance_start + sum(statement.line_ids.mapped("amount"))
+                statement.balance_end_real = statement.balance_end
         return res
 
     def _atlas_import(self, journal):
