@@ -163,6 +163,19 @@ def create_user(admin, login, *group_xmlids):
     )
 
 
+def company_bank_journal(admin):
+    """The main company's bank journal (the demo's Business Checking), as
+    {"id", "name", "default_account_id": [id, name]}: where the tests deposit payments and
+    import statements."""
+    return admin.call(
+        "account.journal",
+        "search_read",
+        [("type", "=", "bank"), ("company_id", "=", admin.ref("base.main_company"))],
+        fields=["name", "default_account_id"],
+        limit=1,
+    )[0]
+
+
 def create_invoice(client, partner_id, lines, **values):
     """A draft customer invoice made over XML-RPC by ``client`` (its rights apply).
 

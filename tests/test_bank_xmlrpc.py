@@ -1,13 +1,14 @@
 """Bank statements over XML-RPC, against a live server: an Accountant saves the CSV mapping,
-a Bookkeeper imports the bank's file and confirms Atlas's matches, the invoice becomes Paid
-with Record Payment's entry and no second payment; the same file twice imports nothing; a bad
-file is refused with the line named; a Viewer can do neither."""
+a Bookkeeper imports the bank's file (the line of a payment already recorded is settled at
+once) and confirms Atlas's matches, the invoice becomes Paid with Record Payment's entry and
+no second payment; the same file twice imports nothing; a bad file is refused with the line
+named; a Viewer can do neither."""
 
 import base64
 import xmlrpc.client
 
 import pytest
-from conftest import create_invoice, create_user
+from conftest import company_bank_journal, create_invoice, create_user
 
 
 @pytest.fixture(scope="module")
@@ -15,19 +16,11 @@ def world(odoo_server, database, admin):
     create_user(admin, "bianca", "atlas_invoicing.group_atlas_bookkeeper")
     create_user(admin, "anton", "atlas_invoicing.group_atlas_accountant")
     create_user(admin, "vera", "atlas_invoicing.group_atlas_viewer")
-    company_id = admin.ref("base.main_company")
-    bank = admin.call(
-        "account.journal",
-        "search_read",
-        [("type", "=", "bank"), ("company_id", "=", company_id)],
-        fields=["name", "default_account_id"],
-        limit=1,
-    )[0]
     return {
         "bianca": odoo_server.login(database, "bianca", "bianca-pw-2026"),
         "anton": odoo_server.login(database, "anton", "anton-pw-2026"),
         "vera": odoo_server.login(database, "vera", "vera-pw-2026"),
-        "bank": bank,
+        "bank": company_bank_journal(admin),
         "revenue_id": admin.call("account.account", "search", [("account_type", "=", "income")], limit=1)[0],
     }
 
@@ -66,20 +59,45 @@ def test_import_confirm_and_roles(world, admin):
     )
     bianca.call("account.move", "action_atlas_mark_sent", [invoice_id])
     name = bianca.call("account.move", "read", [invoice_id], ["name"])[0]["name"]
+    journal_id = world["bank"]["id"]
+    # A check already recorded with Record Payment: the bank's line for it is settled at import.
+    checked_id = create_invoice(
+        bianca, customer, [{"name": "Visit", "account_id": world["revenue_id"], "price_unit": 250.0, "tax_ids": []}]
+    )
+    bianca.call("account.move", "action_atlas_mark_sent", [checked_id])
+    recorded = bianca.call(
+        "account.move",
+        "atlas_record_payment",
+        [checked_id],
+        amount=250.0,
+        date="2026-03-01",
+        journal_id=journal_id,
+        payment_method="check",
+    )
     file = _csv(
         [
             ("2026-03-02", f"WIRE IN {name}", "", "Statement Payer LLC", 1234.56, "Wire Transfer"),
+            ("2026-03-02", "CHECK DEPOSIT 5521", "", "Statement Payer LLC", 250.0, "Check"),
             ("2026-03-03", "ZZ UNKNOWN DEPOSIT 7781", "", "Nobody Known", 0.37, ""),
         ]
     )
-    journal_id = world["bank"]["id"]
 
     with pytest.raises(xmlrpc.client.Fault, match="Only an Atlas Bookkeeper can import bank statements"):
         vera.call("account.bank.statement", "atlas_import_statement", journal_id, file, "march.csv", mapping_id)
 
+    payments_before = admin.call("account.payment", "search_count", [])
     result = bianca.call("account.bank.statement", "atlas_import_statement", journal_id, file, "march.csv", mapping_id)
-    assert (result["line_count"], result["duplicates"], result["confirmed"]) == (2, 0, 0)
+    assert (result["line_count"], result["duplicates"], result["matched"], result["confirmed"]) == (3, 0, 2, 1)
+    assert admin.call("account.payment", "search_count", []) == payments_before, "no payment at import"
     lines = {line["label"]: line for line in result["lines"]}
+    check = lines["CHECK DEPOSIT 5521"]
+    assert (check["match"], check["payment_id"], check["invoice_id"], check["invoice_status"], check["reconciled"]) == (
+        "payment",
+        recorded["payment_id"],
+        checked_id,
+        "paid",
+        True,
+    )
     matched = lines[f"WIRE IN {name}"]
     assert (matched["match"], matched["invoice_id"], matched["certain"], matched["reconciled"]) == (
         "reference",
@@ -106,14 +124,14 @@ def test_import_confirm_and_roles(world, admin):
     assert len(payments) == 1
     assert (payments[0]["amount"], payments[0]["payment_method_line_id"][1], payments[0]["date"]) == (
         1234.56,
-        "Wire Transfer (Bank)",
+        f"Wire Transfer ({world['bank']['name']})",
         "2026-03-02",
     )
     with pytest.raises(xmlrpc.client.Fault, match="already reconciled"):
         bianca.call("account.bank.statement.line", "atlas_confirm_matches", [matched["id"]])
 
     again = bianca.call("account.bank.statement", "atlas_import_statement", journal_id, file, "march.csv", mapping_id)
-    assert (again["line_count"], again["duplicates"], again["statement_ids"]) == (0, 2, [])
+    assert (again["line_count"], again["duplicates"], again["statement_ids"]) == (0, 3, [])
 
 
 def test_bad_file_names_the_line_and_imports_nothing(world, admin):

@@ -275,3 +275,28 @@ def test_status_after_every_action(admin, world):
     pay(70.0)
     assert status() == "paid"
     assert _invoice(bella, invoice_id, "amount_residual")["amount_residual"] == 0.0
+
+
+def test_cancel_over_xmlrpc(admin, world):
+    # Cancel is the web client's button_cancel: over XML-RPC it answers (no fault about
+    # marshalling nothing) and the invoice is cancelled, with nothing left in the books.
+    bella = world["bella"]
+    draft_id = _draft_invoice(bella, world, _customer(bella, world, "Cancel Draft Co"), lines=((1, 100.0, False),))
+    assert bella.call("account.move", "button_cancel", [draft_id]) is True
+    assert _invoice(bella, draft_id, "state", "atlas_status") == {
+        "id": draft_id,
+        "state": "cancel",
+        "atlas_status": "cancelled",
+    }
+    posted_id = _draft_invoice(bella, world, _customer(bella, world, "Cancel Posted Co"), lines=((1, 250.0, False),))
+    bella.call("account.move", "action_post", [posted_id])
+    assert admin.call("account.move", "button_cancel", [posted_id]) is True
+    invoice = _invoice(bella, posted_id, "state", "atlas_status", "amount_residual")
+    assert (invoice["state"], invoice["atlas_status"]) == ("cancel", "cancelled")
+    items = bella.call(
+        "account.move.line",
+        "search_read",
+        [("move_id", "=", posted_id), ("parent_state", "=", "posted")],
+        fields=["id"],
+    )
+    assert items == []

@@ -6,7 +6,7 @@ import threading
 import xmlrpc.client
 
 import pytest
-from conftest import create_invoice, create_user
+from conftest import company_bank_journal, create_invoice, create_user
 
 RETRYABLE = ("could not serialize", "concurrent update", "deadlock")
 
@@ -15,18 +15,10 @@ RETRYABLE = ("could not serialize", "concurrent update", "deadlock")
 def world(odoo_server, database, admin):
     create_user(admin, "paula", "atlas_invoicing.group_atlas_bookkeeper")
     create_user(admin, "carl", "atlas_invoicing.group_atlas_accountant")
-    company_id = admin.ref("base.main_company")
-    bank = admin.call(
-        "account.journal",
-        "search_read",
-        [("type", "=", "bank"), ("company_id", "=", company_id)],
-        fields=["name", "default_account_id"],
-        limit=1,
-    )[0]
     return {
         "paula": odoo_server.login(database, "paula", "paula-pw-2026"),
         "carl": odoo_server.login(database, "carl", "carl-pw-2026"),
-        "bank": bank,
+        "bank": company_bank_journal(admin),
         "revenue_id": admin.call("account.account", "search", [("account_type", "=", "income")], limit=1)[0],
         "receivable_id": admin.call("account.account", "search", [("account_type", "=", "asset_receivable")], limit=1)[
             0

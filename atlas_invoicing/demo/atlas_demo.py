@@ -38,9 +38,7 @@ class AtlasDemo(models.AbstractModel):
                 },
             ]
         )
-        bank = self.env["account.journal"].search(
-            [("type", "=", "bank"), ("company_id", "=", self.env.company.id)], limit=1
-        )
+        bank = self._demo_bank_journal()
 
         def invoice(partner, days_ago, lines):
             return self.env["account.move"].create(

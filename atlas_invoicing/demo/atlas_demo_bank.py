@@ -11,10 +11,22 @@ from dateutil.relativedelta import relativedelta
 from odoo import api, fields, models
 
 OPENING_BALANCE = 12500.0
+BANK_NAME = "Business Checking"
 
 
 class AtlasDemo(models.AbstractModel):
     _inherit = "atlas.demo"
+
+    @api.model
+    def _demo_bank_journal(self):
+        """The company's bank journal, named (with its account) as the demo's statements and
+        their CSV mapping name the bank account, before the demo's payments go into it."""
+        bank = self.env["account.journal"].search(
+            [("type", "=", "bank"), ("company_id", "=", self.env.company.id)], limit=1
+        )
+        bank.name = BANK_NAME
+        bank.default_account_id.name = BANK_NAME
+        return bank
 
     @api.model
     def _create_demo_bank_statements(self, bank, sent, exported, partial, paid):
@@ -24,7 +36,7 @@ class AtlasDemo(models.AbstractModel):
                 {"acc_number": "000123456789", "partner_id": bank.company_id.partner_id.id}
             )
         mapping = self.env["account.statement.import.sheet.mapping"].create(
-            self.env["account.statement.import.sheet.mapping"]._atlas_csv_layout("Business Checking CSV")
+            self.env["account.statement.import.sheet.mapping"]._atlas_csv_layout(f"{BANK_NAME} CSV")
         )
         bank.default_sheet_mapping_id = mapping
 

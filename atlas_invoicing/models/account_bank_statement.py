@@ -33,3 +33,33 @@ class AccountBankStatement(models.Model):
         if not journal or journal.type != "bank":
             raise UserError(self.env._("Choose a bank journal (e.g. Business Checking) to import the statement into."))
         return journal
+
+    @api.model
+    def _atlas_fields_from_lines(self):
+        """The statement's stored fields computed from its lines, directly (balance, date,
+        first line) or through another of them (completeness, validity, problem)."""
+        computed = [field for field in self._fields.values() if field.store and field.compute]
+        names = set()
+        while True:
+            more = {
+                field.name
+                for field in computed
+                if field.name not in names
+                and any(
+                    path.split(".")[0] == "line_ids" or path.split(".")[0] in names
+                    for path in self.pool.field_depends[field]
+                )
+            }
+            if not more:
+                return [self._fields[name] for name in sorted(names)]
+            names |= more
+
+    def _atlas_recompute_from_lines(self, fields_):
+        """Compute ``fields_`` (see _atlas_fields_from_lines) of these statements now, reading
+        only the fields of their lines the computations use."""
+        statements = self.with_context(prefetch_fields=False)
+        for field in fields_:
+            self.env.add_to_compute(field, statements)
+        statements.flush_recordset()
+        self.env.flush_all()
+        self.env.invalidate_all()

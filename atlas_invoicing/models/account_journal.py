@@ -6,9 +6,10 @@ class AccountJournal(models.Model):
 
     atlas_auto_confirm = fields.Boolean(
         string="Confirm Certain Matches at Import",
-        help="A bank statement line that names an open invoice (and pays at most what is due) or "
-        "that is a payment already recorded is confirmed as soon as the statement is imported; "
-        "the other matches wait for a bookkeeper's confirmation.",
+        help="A bank statement line that names an open invoice (and pays at most what is due) is "
+        "confirmed as soon as the statement is imported; the other invoice matches wait for a "
+        "bookkeeper's confirmation. A line of a payment already recorded is settled at import "
+        "whatever this setting.",
     )
 
     def _atlas_payment_methods(self, payment_type):

@@ -2,6 +2,7 @@ import re
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError
+from odoo.tools.sql import create_index
 
 from odoo.addons.base.models.ir_model import MODULE_UNINSTALL_FLAG
 
@@ -99,6 +100,21 @@ class AccountMove(models.Model):
         help="The money paid back to the customer through this invoice's credit notes.",
     )
     atlas_refund_payment_count = fields.Integer(compute="_compute_atlas_credit_notes")
+
+    def init(self):
+        res = super().init()
+        # Numbering each new entry, Odoo looks up the journal's latest entry up to its date
+        # (_get_last_sequence_domain: journal_id = … AND date <= … ORDER BY date DESC LIMIT 1).
+        # Without an index that starts with the journal then the date, PostgreSQL walks the
+        # date index back through every journal's entries; a bank statement import does this
+        # look-up for each of its lines' entries.
+        create_index(
+            self.env.cr,
+            indexname="account_move_atlas_journal_date_idx",
+            tablename="account_move",
+            expressions=["journal_id", "date DESC"],
+        )
+        return res
 
     # -------------------------------------------------------------------------
     # Status

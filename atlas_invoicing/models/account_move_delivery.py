@@ -141,7 +141,10 @@ class AccountMove(models.Model):
         posted = self.filtered(lambda m: m.state == "posted" and m.is_sale_document(include_receipts=True))
         if posted and not self.env.su and self.env.user.has_group("atlas_invoicing.group_atlas_viewer"):
             posted._atlas_check_resettable()
-        return super().button_cancel()
+        res = super().button_cancel()
+        # Odoo's Cancel returns nothing, which XML-RPC cannot send back: the caller got a
+        # “cannot marshal None” fault for an invoice that was cancelled.
+        return True if res is None else res
 
     def _atlas_check_resettable(self):
         """Reset to Draft is an Accountant's, and only while nothing (payment or credit note)

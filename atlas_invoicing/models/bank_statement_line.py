@@ -19,7 +19,7 @@ import re
 from collections import defaultdict
 from datetime import timedelta
 
-from odoo import api, fields, models
+from odoo import Command, api, fields, models
 from odoo.exceptions import AccessError, UserError
 
 from .account_payment_method import ATLAS_PAYMENT_METHODS
@@ -230,21 +230,56 @@ class AccountBankStatementLine(models.Model):
     )
 
     # -------------------------------------------------------------------------
+    # Creation
+    # -------------------------------------------------------------------------
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        # EXTENDS account: during an import, each line's entry is created with its two items
+        # (Odoo's own values for them) in the one create of all the lines' entries, instead of
+        # being written into each entry one at a time after it.
+        if self.env.context.get("atlas_import"):
+            # New dicts: the items are not kept in the import's values once created.
+            vals_list = [
+                vals
+                if "line_ids" in vals or vals.get("counterpart_account_id")
+                else {**vals, "line_ids": [Command.create(items) for items in self._atlas_default_items(vals)]}
+                for vals in vals_list
+            ]
+        return super().create(vals_list)
+
+    @api.model
+    def _atlas_default_items(self, vals):
+        journal_id = vals.get("journal_id")
+        if not journal_id and vals.get("statement_id"):
+            journal_id = self.env["account.bank.statement"].browse(vals["statement_id"]).journal_id.id
+        new_line = self.new({**vals, "journal_id": journal_id or self.env.context.get("journal_id")})
+        items = new_line._prepare_move_line_default_vals()
+        for item in items:
+            item.pop("move_id", None)
+        return items
+
+    # -------------------------------------------------------------------------
     # Matching
     # -------------------------------------------------------------------------
 
     def _atlas_match_lines(self):
-        """Match the lines (a new statement's) and confirm at once the certain matches of the
-        journals set to do so. Lines matched to nothing get the journal's rules (reconcile
+        """Match the lines (a new statement's), settle at once those of payments already
+        recorded, and confirm the certain invoice matches of the journals set to do so. Lines
+        matched to nothing get the journal's rules (reconcile
         models with auto-validation, e.g. label contains “FEE” → Bank Fees).
 
         :return: {"confirmed": lines confirmed}
         """
         confirmed_ids = []
-        journal_ids = {row["journal_id"][0] for row in self.read(["journal_id"])} if self else set()
-        for journal in self.env["account.journal"].browse(sorted(journal_ids)):
-            lines = self.filtered_domain([("journal_id", "=", journal.id), ("is_reconciled", "=", False)])
-            line_ids = lines.ids
+        # Searched, not filtered: the lines of a long statement are not all loaded at once.
+        journals = self.env["account.journal"]
+        if self:
+            journals = self.search([("id", "in", self.ids)]).journal_id.sorted("id")
+        for journal in journals:
+            line_ids = self.search(
+                [("id", "in", self.ids), ("journal_id", "=", journal.id), ("is_reconciled", "=", False)], order="id"
+            ).ids
             index = AtlasMatchIndex(self.env, journal)
             # A chunk of lines at a time, the cache emptied between: memory stays flat however
             # long the statement is (the index holds the invoices, not the lines).
@@ -271,11 +306,17 @@ class AccountBankStatementLine(models.Model):
                 self.env.flush_all()
                 self.env.invalidate_all()
             journal = self.env["account.journal"].browse(journal.id)
+            # A payment already recorded is in the books: until its bank line settles it, the
+            # bank account counts the money twice (the payment's item and the line's), so it is
+            # settled now whatever the journal's setting. Invoice matches follow the setting.
+            # The lines are searched, not filtered: a long statement's lines are not all loaded.
+            settle = [("atlas_match_kind", "=", "payment")]
             if journal.atlas_auto_confirm:
-                certain = self.browse(line_ids).filtered("atlas_match_certain")
-                for line in certain:
-                    line._atlas_confirm()
-                confirmed_ids += certain.ids
+                settle = ["|", *settle, ("atlas_match_certain", "=", True)]
+            to_confirm = self.search([("id", "in", line_ids), *settle], order="id")
+            for line in to_confirm:
+                line._atlas_confirm()
+            confirmed_ids += to_confirm.ids
             rules = self.env["account.reconcile.model"].search(
                 [
                     ("rule_type", "=", "writeoff_suggestion"),
@@ -287,17 +328,21 @@ class AccountBankStatementLine(models.Model):
                 ]
             )
             if rules:
-                unmatched = self.browse(line_ids).filtered(
-                    lambda line: not line.atlas_match_kind and not line.is_reconciled
+                unmatched = self.search(
+                    [("id", "in", line_ids), ("atlas_match_kind", "=", False), ("is_reconciled", "=", False)],
+                    order="id",
                 )
-                for line in unmatched:
-                    line._do_auto_reconcile(rules)
+                for start in range(0, len(unmatched), MATCH_CHUNK):
+                    for line in unmatched[start : start + MATCH_CHUNK]:
+                        line._do_auto_reconcile(rules)
+                    self.env.flush_all()
+                    self.env.invalidate_all()
         confirmed = self.browse(confirmed_ids)
         return {"confirmed": confirmed}
 
     def _atlas_counterpart(self):
         """The open invoice's receivable item: what the reconciliation screen proposes for an
-        invoice match (a recorded payment is confirmed with Confirm only, see _atlas_confirm)."""
+        invoice match (a recorded payment is settled at import, see _atlas_match_lines)."""
         self.ensure_one()
         if self.atlas_match_invoice_id and not self.atlas_match_payment_id:
             return self.atlas_match_invoice_id.line_ids.filtered(

@@ -29,15 +29,18 @@ class AtlasBankCommon(AtlasTestCommon):
     # -------------------------------------------------------------------------
 
     @staticmethod
-    def _csv(rows, start=0.0):
-        """rows: (date, description, reference, payer, amount, method); the running balance
-        column is computed from ``start``."""
+    def _csv(rows, start=0.0, newest_first=False):
+        """rows: (date, description, reference, payer, amount, method), oldest first; the running
+        balance column is computed from ``start``. ``newest_first`` lists them the other way
+        round, as many banks export them."""
         balance = start
-        lines = [CSV_HEADER]
+        lines = []
         for date, description, reference, payer, amount, method in rows:
             balance += amount
             lines.append(f"{date},{description},{reference},{payer},{amount:.2f},{balance:.2f},{method}")
-        return ("\n".join(lines) + "\n").encode()
+        if newest_first:
+            lines.reverse()
+        return ("\n".join([CSV_HEADER, *lines]) + "\n").encode()
 
     @staticmethod
     def _ofx(transactions, balance, account=ACCOUNT_NUMBER, currency="USD"):

@@ -30,7 +30,14 @@ class TestBankDemo(TransactionCase):
         lines = self.env["account.bank.statement.line"].browse([line["id"] for line in result["lines"]])
         invoices = lines.atlas_match_invoice_id
         self.assertEqual(set(invoices.mapped("atlas_status")), {"sent", "exported"})
-        lines.filtered("atlas_match_kind").with_user(self.bookkeeper).atlas_confirm_matches()
+        # The lines of the payments already recorded are settled at import; the invoices wait.
+        self.assertEqual(result["confirmed"], 2)
+        settled = lines.filtered(lambda line: line.atlas_match_kind == "payment")
+        self.assertEqual(settled.mapped("is_reconciled"), [True, True])
+        self.assertEqual(self.env["account.payment"].search_count([]), payments_before, "no payment at import")
+        lines.filtered(lambda line: line.atlas_match_kind and not line.is_reconciled).with_user(
+            self.bookkeeper
+        ).atlas_confirm_matches()
         self.assertEqual(set(invoices.mapped("atlas_status")), {"paid"})
         self.assertEqual(
             self.env["account.payment"].search_count([]),
@@ -40,6 +47,14 @@ class TestBankDemo(TransactionCase):
         self.assertIn("ZELLE FROM J SMITH", lines.filtered(lambda line: not line.is_reconciled).payment_ref)
         again = Statement.atlas_import_statement(self.bank.id, attachment.datas.decode(), name)
         self.assertEqual((again["line_count"], again["duplicates"]), (0, 5))
+
+    def test_demo_bank_journal_is_business_checking(self):
+        """The demo's bank account is named as its statements' mapping and the docs name it."""
+        self.assertRecordValues(self.bank, [{"name": "Business Checking", "type": "bank"}])
+        self.assertEqual(self.bank.default_sheet_mapping_id.name, "Business Checking CSV")
+        self.assertEqual(self.bank.default_account_id.name, "Business Checking")
+        # The demo's payments went into it.
+        self.assertTrue(self.env["account.payment"].search_count([("journal_id", "=", self.bank.id)]))
 
     def test_demo_csv(self):
         self._import_and_confirm("demo-statement.csv")

@@ -180,6 +180,67 @@ class TestBankImport(AtlasBankCommon):
             self._import(camt, "camt.xml")
         self.assertEqual(self._statement_count(), 0)
 
+    def test_csv_newest_first_with_running_balance(self):
+        """Many banks list the newest line first, with the balance after each line: the start
+        balance is the one before the oldest line, the end balance the one after the newest,
+        also when several lines share the first and the last day."""
+        rows = [
+            ("2026-02-02", "Deposit A", "", "Someone", 100.0, ""),
+            ("2026-02-02", "Deposit B", "", "Someone", 50.0, ""),
+            ("2026-02-02", "FEE C", "", "", -20.0, ""),
+            ("2026-02-10", "Deposit D", "", "Someone", 200.0, ""),
+            ("2026-02-20", "Deposit E", "", "Someone", 30.0, ""),
+            ("2026-02-20", "FEE F", "", "", -5.0, ""),
+        ]
+        content = self._csv(rows, start=1000.0, newest_first=True)
+        wizard = (
+            self.env["atlas.statement.import"]
+            .with_user(self.users["bookkeeper"])
+            .create(
+                {
+                    "journal_id": self.bank.id,
+                    "statement_file": base64.b64encode(content),
+                    "statement_filename": "newest-first.csv",
+                    "sheet_mapping_id": self.mapping.id,
+                }
+            )
+        )
+        wizard.action_preview()
+        self.assertRecordValues(wizard, [{"line_count": 6, "balance_start": 1000.0, "balance_end": 1355.0}])
+        wizard.action_import()
+        statement = wizard.statement_ids
+        self.assertRecordValues(statement, [{"balance_start": 1000.0, "balance_end_real": 1355.0, "is_complete": True}])
+        self.assertEqual(statement.line_ids.sorted("sequence").mapped("payment_ref"), [row[1] for row in rows])
+        # Lines of the same kind listed oldest first read the same.
+        march = [(date.replace("-02-", "-03-"), *rest) for date, *rest in rows]
+        oldest_first = self._import(self._csv(march, start=1355.0), "oldest-first.csv", self.mapping)
+        self.assertEqual((oldest_first["balance_start"], oldest_first["balance_end"]), (1355.0, 1710.0))
+        march_statement = self.env["account.bank.statement"].browse(oldest_first["statement_ids"])
+        self.assertEqual(march_statement.line_ids.sorted("sequence").mapped("payment_ref"), [row[1] for row in rows])
+
+    def test_csv_newest_first_unbalanced(self):
+        """A running balance that skips a line (the file is missing one) is still refused."""
+        content = self._csv(
+            [
+                ("2026-02-02", "Deposit A", "", "Someone", 100.0, ""),
+                ("2026-02-02", "Deposit B", "", "Someone", 50.0, ""),
+                ("2026-02-10", "Deposit D", "", "Someone", 200.0, ""),
+                ("2026-02-20", "FEE F", "", "", -5.0, ""),
+            ],
+            start=1000.0,
+            newest_first=True,
+        )
+        # Drop 2026-02-10's line: the balances around it no longer follow.
+        content = b"".join(line for line in content.splitlines(keepends=True) if b"Deposit D" not in line)
+        with self.assertRefused(
+            UserError,
+            r"Statement “[^”]*newest-first\.csv” of “newest-first\.csv” does not balance: start balance "
+            r"\$\s1,000\.00 \+ 3 lines of \$\s145\.00 = \$\s1,145\.00, but the file gives an end balance of "
+            r"\$\s1,345\.00\.",
+        ):
+            self._import(content, "newest-first.csv", self.mapping)
+        self.assertEqual(self._statement_count(), 0)
+
     def test_csv_bad_line_is_named(self):
         content = (
             b"Date,Description,Reference,Payer,Amount,Balance,Method\n"
@@ -222,6 +283,7 @@ class TestBankImport(AtlasBankCommon):
         )
         self.assertRecordValues(statement, [{"balance_start": 100.0, "balance_end_real": 100.0 + 7 * 10 + 21}])
         self.assertTrue(statement.is_complete)
+        self._assert_totals_as_odoo_computes_them(statement)
         without_balance = self.mapping.copy({"name": "No balance", "balance_column": False})
         rows = [(f"2026-03-0{1 + i}", f"Fee {i}", "", "", -1.0 - i, "") for i in range(5)]
         with patch.object(account_statement_import, "IMPORT_CHUNK", 2):
@@ -229,3 +291,119 @@ class TestBankImport(AtlasBankCommon):
         statement = self.env["account.bank.statement"].browse(result["statement_ids"])
         self.assertEqual(len(statement.line_ids), 5)
         self.assertAlmostEqual(statement.balance_end_real - statement.balance_start, -15.0)
+        self._assert_totals_as_odoo_computes_them(statement)
+
+    def _assert_totals_as_odoo_computes_them(self, statement):
+        """A chunked import computes the statement's totals once, after its last chunk: they
+        must be what Odoo computes from the statement's lines."""
+        fields_ = statement._atlas_fields_from_lines()
+        self.assertLessEqual(
+            {"balance_end", "date", "first_line_index", "is_complete", "journal_id"},
+            {field.name for field in fields_},
+        )
+        names = [field.name for field in fields_]
+        imported = statement.read(names)
+        self.env.invalidate_all()
+        for field in fields_:
+            self.env.add_to_compute(field, statement)
+        statement.flush_recordset()
+        self.env.invalidate_all()
+        self.assertEqual(statement.read(names), imported)
+        self.assertEqual(statement.date, max(statement.line_ids.mapped("date")))
+        self.assertEqual(statement.first_line_index, min(statement.line_ids.mapped("internal_index")))
+
+    def test_entries_numbering_lookup_is_indexed(self):
+        # Each statement line's entry is numbered from the journal's latest entry up to its
+        # date; that look-up needs an index on the journal then the date.
+        self.env.cr.execute(
+            "SELECT indexdef FROM pg_indexes WHERE tablename = 'account_move' AND indexname = %s",
+            ["account_move_atlas_journal_date_idx"],
+        )
+        self.assertEqual(
+            self.env.cr.fetchall(),
+            [
+                (
+                    "CREATE INDEX account_move_atlas_journal_date_idx ON public.account_move "
+                    "USING btree (journal_id, date DESC)",
+                )
+            ],
+        )
+        rows = [("2026-02-02", f"Deposit {i}", "", "Someone", 10.0 + i, "") for i in range(3)]
+        result = self._import(self._csv(rows, start=100.0), "numbered.csv", self.mapping)
+        moves = self.env["account.bank.statement"].browse(result["statement_ids"]).line_ids.move_id
+        self.assertEqual(len(set(moves.mapped("name"))), 3)
+        self.assertTrue(all(name.startswith(f"{self.bank.code}") for name in moves.mapped("name")))
+
+    def test_imported_lines_entries_are_odoos(self):
+        # The import creates each line's entry with its items in one go; the entries must be
+        # exactly those Odoo makes for a statement line: bank account / suspense account, the
+        # partner, the amounts, a foreign currency converted at the line's rate.
+        eur = self.setup_other_currency("EUR", rates=[("2026-01-01", 0.8)])
+        suspense = self.bank.suspense_account_id
+        lines = [
+            {
+                "date": "2026-02-03",
+                "payment_ref": "ACH CREDIT INV/2026/00001",
+                "amount": 805.0,
+                "partner_id": self.bluebird.id,
+            },
+            {"date": "2026-02-04", "payment_ref": "CARD PURCHASE", "amount": -12.5},
+            {
+                "date": "2026-02-05",
+                "payment_ref": "EUR WIRE",
+                "amount": 125.0,
+                "foreign_currency_id": eur.id,
+                "amount_currency": 100.0,
+            },
+        ]
+        Line = self.env["account.bank.statement.line"]
+        by_odoo = Line.create([{**vals, "journal_id": self.bank.id} for vals in lines])
+        by_import = Line.with_context(atlas_import=True).create(
+            [{**vals, "journal_id": self.bank.id} for vals in lines]
+        )
+
+        def items(st_lines):
+            return [
+                sorted(
+                    (
+                        item.account_id.id,
+                        item.partner_id.id,
+                        item.currency_id.name,
+                        item.amount_currency,
+                        item.debit,
+                        item.credit,
+                        item.name,
+                    )
+                    for item in st_line.move_id.line_ids
+                )
+                for st_line in st_lines
+            ]
+
+        self.assertEqual(items(by_import), items(by_odoo))
+        self.assertEqual(
+            items(by_import),
+            [
+                sorted(
+                    [
+                        (self.bank_account.id, self.bluebird.id, "USD", 805.0, 805.0, 0.0, "ACH CREDIT INV/2026/00001"),
+                        (suspense.id, self.bluebird.id, "USD", -805.0, 0.0, 805.0, "ACH CREDIT INV/2026/00001"),
+                    ]
+                ),
+                sorted(
+                    [
+                        (self.bank_account.id, False, "USD", -12.5, 0.0, 12.5, "CARD PURCHASE"),
+                        (suspense.id, False, "USD", 12.5, 12.5, 0.0, "CARD PURCHASE"),
+                    ]
+                ),
+                sorted(
+                    [
+                        (self.bank_account.id, False, "USD", 125.0, 125.0, 0.0, "EUR WIRE"),
+                        (suspense.id, False, "EUR", -100.0, 0.0, 125.0, "EUR WIRE"),
+                    ]
+                ),
+            ],
+        )
+        self.assertEqual(by_import.move_id.mapped("state"), ["posted"] * 3)
+        self.assertEqual(by_import.move_id.statement_line_id, by_import)
+        self.assertEqual(len(set((by_odoo | by_import).move_id.mapped("name"))), 6)
+        self.assertEqual(by_import.mapped("amount_residual"), by_odoo.mapped("amount_residual"))

@@ -145,8 +145,9 @@ class TestBankMatching(AtlasBankCommon):
         self.assertRecordValues(
             line, [{"atlas_match_kind": "payment", "atlas_match_payment_id": payment.id, "atlas_match_certain": True}]
         )
-        line.with_user(self.users["bookkeeper"]).atlas_confirm_matches()
-        self.assertTrue(line.is_reconciled)
+        self.assertTrue(line.is_reconciled, "settled at import")
+        with self.assertRefused(UserError, r"already reconciled"):
+            line.with_user(self.users["bookkeeper"]).atlas_confirm_matches()
         self.assertEqual(self._payments(invoice), payment, "no second payment")
         self.assertEqual(
             self.env["account.move"].search_count([]), moves_before + 1, "only the statement line's own entry"
@@ -163,6 +164,71 @@ class TestBankMatching(AtlasBankCommon):
             self.mapping,
         )
         self.assertFalse(self._line(again, 1485.0).atlas_match_kind)
+
+    def test_recorded_payment_is_settled_at_import_whatever_the_journal_setting(self):
+        """The money of a payment already recorded is in the books: the bank's line for it is
+        settled at import, so the bank account never counts it twice. An invoice match still
+        waits for the bookkeeper when the journal does not confirm at import."""
+        self.assertFalse(self.bank.atlas_auto_confirm)
+        invoice = self._sent_invoice(1485.0)
+        recorded = invoice.atlas_record_payment(
+            amount=1485.0, date="2026-02-01", journal_id=self.bank.id, payment_method="check"
+        )
+        payment = self.env["account.payment"].browse(recorded["payment_id"])
+        named = self._sent_invoice(640.0, partner=self.bluebird)
+        payments_before = self.env["account.payment"].search_count([])
+        result = self._import(
+            self._csv(
+                [
+                    ("2026-02-03", "CHECK DEPOSIT", "", "Northwind Traders", 1485.0, "Check"),
+                    ("2026-02-04", f"ACH CREDIT {named.name}", "", "Bluebird Dental Clinic", 640.0, "ACH"),
+                ],
+                start=0.0,
+            ),
+            "checking.csv",
+            self.mapping,
+        )
+        statement = self.env["account.bank.statement"].browse(result["statement_ids"])
+        self.assertEqual(
+            self._bank_balance(),
+            statement.balance_start + 1485.0 + 640.0,
+            "the bank account holds each line of the file once",
+        )
+        self.assertEqual(self.env["account.payment"].search_count([]), payments_before, "no payment recorded")
+        recorded_line = self._line(result, 1485.0)
+        self.assertRecordValues(
+            recorded_line,
+            [{"atlas_match_kind": "payment", "atlas_match_payment_id": payment.id, "is_reconciled": True}],
+        )
+        outstanding = payment._atlas_outstanding_account()
+        self.assertEqual(
+            self._entry(payment), sorted([(outstanding.id, 1485.0, 0.0), (self.receivable.id, 0.0, 1485.0)])
+        )
+        self.assertTrue(all(payment.move_id.line_ids.mapped("reconciled")))
+        self.assertRecordValues(invoice, [{"atlas_status": "paid", "amount_residual": 0.0}])
+        self.assertEqual(self._payments(invoice), payment, "still exactly one payment")
+
+        named_line = self._line(result, 640.0)
+        self.assertRecordValues(
+            named_line,
+            [
+                {
+                    "atlas_match_kind": "reference",
+                    "atlas_match_invoice_id": named.id,
+                    "atlas_match_certain": True,
+                    "is_reconciled": False,
+                }
+            ],
+        )
+        self.assertRecordValues(named, [{"atlas_status": "sent", "amount_residual": 640.0}])
+        # What the import reports (the wizard's summary, the XML-RPC result).
+        self.assertEqual((result["matched"], result["confirmed"]), (2, 1))
+        by_amount = {line["amount"]: line for line in result["lines"]}
+        self.assertEqual(
+            (by_amount[1485.0]["reconciled"], by_amount[1485.0]["invoice_status"], by_amount[1485.0]["payment_id"]),
+            (True, "paid", payment.id),
+        )
+        self.assertEqual((by_amount[640.0]["reconciled"], by_amount[640.0]["invoice_status"]), (False, "sent"))
 
     def test_recorded_payment_too_far_in_time_is_not_matched(self):
         invoice = self._sent_invoice(500.0)
@@ -241,7 +307,10 @@ class TestBankMatching(AtlasBankCommon):
             "checking.csv",
             self.mapping,
         )
-        self._lines(result).filtered("atlas_match_kind").with_user(self.users["bookkeeper"]).atlas_confirm_matches()
+        # The recorded payment's line is settled at import; the invoice's waits for Confirm.
+        to_confirm = self._lines(result).filtered(lambda line: line.atlas_match_kind and not line.is_reconciled)
+        self.assertEqual(to_confirm.mapped("amount"), [640.0])
+        to_confirm.with_user(self.users["bookkeeper"]).atlas_confirm_matches()
         Report = self.env["atlas.report.cash.flow"]
         data = Report.get_report_data({"date_from": "2026-02-01", "date_to": "2026-02-28"})
         receipts = {line["label"]: line["values"]["total"] for line in data["lines"] if line["parent"] == "receipts"}

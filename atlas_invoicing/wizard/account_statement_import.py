@@ -10,12 +10,14 @@ the line, and the matching of the new lines with open invoices and recorded paym
 
 import base64
 import hashlib
+import itertools
 import logging
 
 from odoo import api, models
 from odoo.exceptions import UserError
 
 _logger = logging.getLogger(__name__)
+
 
 # Statement lines created (and evicted from the cache) at a time.
 IMPORT_CHUNK = 500
@@ -183,19 +185,27 @@ class AccountStatementImport(models.TransientModel):
         res = super()._create_bank_statements(stmts_vals, result)
         Line = self.env["account.bank.statement.line"].with_context(**quiet)
         for statement_id, lines, end in zip(result["statement_ids"][before:], rest, ends, strict=True):
-            sequence = IMPORT_CHUNK
-            for start in range(0, len(lines), IMPORT_CHUNK):
-                chunk = lines[start : start + IMPORT_CHUNK]
-                for vals in chunk:
-                    sequence += 1
-                    vals.setdefault("sequence", sequence)
-                    vals["statement_id"] = statement_id
-                Line.create(chunk)
-                self.env.flush_all()
-                self.env.invalidate_all()
+            statement = self.env["account.bank.statement"].browse(statement_id)
+            totals = statement._atlas_fields_from_lines()
+            # Odoo recomputes the statement's totals (balance, date, completeness) from all its
+            # lines, every field of each, whenever lines are added: after each chunk, with a
+            # statement ever longer in memory. They are computed once, after the last chunk.
+            with self.env.protecting(totals, statement):
+                sequence = IMPORT_CHUNK
+                for start in range(0, len(lines), IMPORT_CHUNK):
+                    chunk = lines[start : start + IMPORT_CHUNK]
+                    for vals in chunk:
+                        sequence += 1
+                        vals.setdefault("sequence", sequence)
+                        vals["statement_id"] = statement_id
+                    Line.create(chunk)
+                    self.env.flush_all()
+                    self.env.invalidate_all()
+            if lines:
+                statement._atlas_recompute_from_lines(totals)
             statement = self.env["account.bank.statement"].browse(statement_id)
             if not end:  # the file gives no end balance: the lines make it
-                statement.balance_end_real = statement.balance_start + sum(statement.line_ids.mapped("amount"))
+                statement.balance_end_real = statement.balance_end
         return res
 
     def _atlas_import(self, journal):
@@ -239,6 +249,41 @@ class AccountStatementImport(models.TransientModel):
 
 class AccountStatementImportSheetParser(models.TransientModel):
     _inherit = "account.statement.import.sheet.parser"
+
+    def _parse_lines(self, mapping, data_file, currency_code):
+        # EXTENDS account_statement_import_sheet_file: parse() sorts the lines by date with a
+        # stable sort and takes the start balance from the first line, the end balance from the
+        # last. A file listed newest first would keep, within its first and last days, its
+        # newest-first order, and the balances would come from the wrong lines: its lines are
+        # put back in the order they happened before parse() sorts them.
+        lines = super()._parse_lines(mapping, data_file, currency_code)
+        if self._atlas_newest_first(lines):
+            lines.reverse()
+        return lines
+
+    @api.model
+    def _atlas_newest_first(self, lines):
+        """Whether the file lists its newest line first: told by the running balance when the
+        file has one (each balance follows from the line listed after it), else by the dates."""
+        if len(lines) < 2:
+            return False
+        if all(line.get("balance") is not None for line in lines):
+            journal = self.env["account.journal"].browse(self.env.context.get("journal_id"))
+            currency = journal.currency_id or journal.company_id.currency_id or self.env.company.currency_id
+            pairs = list(itertools.pairwise(lines))
+            if all(
+                currency.compare_amounts(older["balance"] + newer["amount"], newer["balance"]) == 0
+                for older, newer in pairs
+            ):
+                return False
+            if all(
+                currency.compare_amounts(older["balance"] + newer["amount"], newer["balance"]) == 0
+                for newer, older in pairs
+            ):
+                return True
+        # No running balance, or one that does not follow (the statement will be refused as
+        # unbalanced): the dates say which end is the oldest.
+        return lines[0]["timestamp"] > lines[-1]["timestamp"]
 
     def _parse_rows(self, mapping, currency_code, data, columns):
         # EXTENDS account_statement_import_sheet_file: a CSV row that can't be read is named
