@@ -27,6 +27,7 @@ EXPECTED = {
     "bank-05-invoice-paid.png": "the invoice named on the confirmed line: Paid, its payment",
     "bank-06-statement.png": "the statement: balances, its lines and their running balance",
     "bank-07-settled-line-entry.png": "a settled line's entry: Debit Business Checking, Credit Outstanding Receipts",
+    "bank-08-import-ofx-same-month.png": "the OFX after the CSV: the preview warns of 5 lines like imported ones",
 }
 # A blank or nearly empty window makes a PNG of a few kilobytes; a screen with content more.
 MIN_BYTES = 20_000
@@ -44,18 +45,40 @@ def browser():
         yield chromium
 
 
-@pytest.fixture(scope="module")
-def demo_csv(admin, tmp_path_factory):
-    """The demo's CSV statement of Business Checking, as the file the Bookkeeper uploads."""
+def _demo_statement(admin, folder, name):
     [attachment] = admin.call(
         "ir.attachment",
         "search_read",
-        [("res_model", "=", "account.journal"), ("name", "=", "demo-statement.csv")],
+        [("res_model", "=", "account.journal"), ("name", "=", name)],
         fields=["datas"],
     )
-    path = tmp_path_factory.mktemp("statements") / "demo-statement.csv"
+    path = folder / name
     path.write_bytes(base64.b64decode(attachment["datas"]))
     return path
+
+
+@pytest.fixture(scope="module")
+def demo_csv(admin, tmp_path_factory):
+    """The demo's CSV statement of Business Checking, as the file the Bookkeeper uploads."""
+    return _demo_statement(admin, tmp_path_factory.mktemp("statements"), "demo-statement.csv")
+
+
+@pytest.fixture(scope="module")
+def demo_ofx(admin, tmp_path_factory):
+    """The same month as an OFX file."""
+    return _demo_statement(admin, tmp_path_factory.mktemp("statements"), "demo-statement.ofx")
+
+
+def _choose_file(browser, path):
+    """The file widget's <input type=file> gets the file as a user's choice would give it."""
+    document = browser.send("DOM.getDocument", depth=-1, pierce=True)
+    file_input = browser.send(
+        "DOM.querySelector",
+        nodeId=document["root"]["nodeId"],
+        selector=".modal .o_field_widget[name=statement_file] input[type=file]",
+    )
+    browser.send("DOM.setFileInputFiles", files=[str(path)], nodeId=file_input["nodeId"])
+    browser.wait(".modal .o_field_widget[name=statement_file] .o_input")
 
 
 def _labels(browser):
@@ -76,7 +99,7 @@ def _row_button(browser, label, button):
     )
 
 
-def test_bank_screens(odoo_server, database, admin, browser, demo_csv, shots_dir):
+def test_bank_screens(odoo_server, database, admin, browser, demo_csv, demo_ofx, shots_dir):
     url = odoo_server.url
     browser.login(url, database, "bookkeeper", "bookkeeper")
     browser.open(f"{url}/odoo/action-atlas_invoicing.action_atlas_statement_import", ".modal .o_field_widget")
@@ -87,15 +110,7 @@ def test_bank_screens(odoo_server, database, admin, browser, demo_csv, shots_dir
     )
     assert defaults == ["Business Checking", "Business Checking CSV"]
 
-    # The file widget's <input type=file> gets the file as a user's choice would give it.
-    document = browser.send("DOM.getDocument", depth=-1, pierce=True)
-    file_input = browser.send(
-        "DOM.querySelector",
-        nodeId=document["root"]["nodeId"],
-        selector=".modal .o_field_widget[name=statement_file] input[type=file]",
-    )
-    browser.send("DOM.setFileInputFiles", files=[str(demo_csv)], nodeId=file_input["nodeId"])
-    browser.wait(".modal .o_field_widget[name=statement_file] .o_input")
+    _choose_file(browser, demo_csv)
     browser.screenshot(shots_dir / "bank-01-import.png")
 
     browser.click(".modal button[name=action_preview]", then=".modal button[name=action_import]")
@@ -165,6 +180,19 @@ def test_bank_screens(odoo_server, database, admin, browser, demo_csv, shots_dir
     ]
     browser.open(f"{url}/odoo/account.move/{settled['move_id'][0]}", ".o_form_view .o_data_row")
     browser.screenshot(shots_dir / "bank-07-settled-line-entry.png")
+
+    # The same month's OFX: other import ids, so nothing counts as already imported, but the
+    # preview warns that its lines look like the CSV's.
+    browser.open(f"{url}/odoo/action-atlas_invoicing.action_atlas_statement_import", ".modal .o_field_widget")
+    browser.wait(".modal .o_field_widget[name=sheet_mapping_id]")
+    _choose_file(browser, demo_ofx)
+    browser.click(".modal button[name=action_preview]", then=".modal .alert-warning")
+    warnings = browser.evaluate(
+        "[...document.querySelectorAll('.modal .alert-warning')]"
+        ".map((div) => div.textContent.replace(/\\s+/g, ' ').trim())"
+    )
+    assert any(text.startswith("5 of the new lines have the date and amount") for text in warnings), warnings
+    browser.screenshot(shots_dir / "bank-08-import-ofx-same-month.png")
 
 
 def _png_size(path):

@@ -76,12 +76,10 @@ class AtlasDemo(models.AbstractModel):
     @api.model
     def _demo_opening_balance(self, bank, first_date):
         """The bank's balance before the statement's first day, from the journal's earlier
-        statement lines (Odoo's own demo statement, when its demo data is there): the demo
+        statements (Odoo's own demo statement, when its demo data is there): the demo
         statement follows on from them, as a bank's next statement does."""
-        earlier = self.env["account.bank.statement.line"].search(
-            [("journal_id", "=", bank.id), ("date", "<", first_date), ("state", "=", "posted")]
-        )
-        return sum(earlier.mapped("amount")) if earlier else OPENING_BALANCE
+        balance = self.env["account.bank.statement"]._atlas_balance_before(bank, first_date)
+        return OPENING_BALANCE if balance is None else balance
 
     @api.model
     def _demo_csv(self, rows, opening):
