@@ -10,6 +10,7 @@ from dateutil.relativedelta import relativedelta
 
 from odoo import api, fields, models
 
+# The opening balance of a bank account with no earlier statement line.
 OPENING_BALANCE = 12500.0
 BANK_NAME = "Business Checking"
 
@@ -53,11 +54,12 @@ class AtlasDemo(models.AbstractModel):
                 (days_ago(1), "ZELLE FROM J SMITH", "", "J Smith", 250.0, ""),
             ]
         )
-        closing = OPENING_BALANCE + sum(row[4] for row in rows)
+        opening = self._demo_opening_balance(bank, rows[0][0])
+        closing = opening + sum(row[4] for row in rows)
         files = {
-            "demo-statement.csv": self._demo_csv(rows),
+            "demo-statement.csv": self._demo_csv(rows, opening),
             "demo-statement.ofx": self._demo_ofx(rows, bank.bank_account_id.acc_number, closing),
-            "demo-statement-camt053.xml": self._demo_camt(rows, bank.bank_account_id.acc_number, closing),
+            "demo-statement-camt053.xml": self._demo_camt(rows, bank.bank_account_id.acc_number, opening, closing),
         }
         self.env["ir.attachment"].create(
             [
@@ -72,9 +74,17 @@ class AtlasDemo(models.AbstractModel):
         )
 
     @api.model
-    def _demo_csv(self, rows):
+    def _demo_opening_balance(self, bank, first_date):
+        """The bank's balance before the statement's first day, from the journal's earlier
+        statements (Odoo's own demo statement, when its demo data is there): the demo
+        statement follows on from them, as a bank's next statement does."""
+        balance = self.env["account.bank.statement"]._atlas_balance_before(bank, first_date)
+        return OPENING_BALANCE if balance is None else balance
+
+    @api.model
+    def _demo_csv(self, rows, opening):
         lines = ["Date,Description,Reference,Payer,Amount,Balance,Method"]
-        balance = OPENING_BALANCE
+        balance = opening
         for date, description, reference, payer, amount, method in rows:
             balance += amount
             lines.append(f"{date},{description},{reference},{payer},{amount:.2f},{balance:.2f},{method}")
@@ -104,7 +114,7 @@ class AtlasDemo(models.AbstractModel):
 """.encode()
 
     @api.model
-    def _demo_camt(self, rows, account, closing):
+    def _demo_camt(self, rows, account, opening, closing):
         def balance(code, amount, date):
             return f"""<Bal><Tp><CdOrPrtry><Cd>{code}</Cd></CdOrPrtry></Tp><Amt Ccy="USD">{amount:.2f}</Amt>
         <CdtDbtInd>CRDT</CdtDbtInd><Dt><Dt>{date}</Dt></Dt></Bal>"""
@@ -124,7 +134,7 @@ class AtlasDemo(models.AbstractModel):
     <GrpHdr><MsgId>ATLAS-DEMO</MsgId><CreDtTm>{rows[-1][0]}T18:00:00</CreDtTm></GrpHdr>
     <Stmt><Id>DEMO-{rows[-1][0]:%Y-%m}</Id><CreDtTm>{rows[-1][0]}T18:00:00</CreDtTm>
       <Acct><Id><Othr><Id>{escape(account)}</Id></Othr></Id><Ccy>USD</Ccy></Acct>
-      {balance("OPBD", OPENING_BALANCE, rows[0][0])}
+      {balance("OPBD", opening, rows[0][0])}
       {balance("CLBD", closing, rows[-1][0])}{entries}
     </Stmt>
   </BkToCstmrStmt>

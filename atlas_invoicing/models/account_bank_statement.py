@@ -63,3 +63,19 @@ class AccountBankStatement(models.Model):
         statements.flush_recordset()
         self.env.flush_all()
         self.env.invalidate_all()
+
+    @api.model
+    def _atlas_balance_before(self, journal, date):
+        """The bank account's balance before ``date`` as its statements give it, the way Odoo
+        computes a new statement's start: the end balance of the last statement before that
+        day, plus the lines since then that are in no statement. None if the journal has no
+        line before that day."""
+        Line = self.env["account.bank.statement.line"].sudo()
+        domain = [("journal_id", "=", journal.id), ("date", "<", date), ("state", "=", "posted")]
+        previous = Line.search([*domain, ("statement_id", "!=", False)], order="internal_index desc", limit=1)
+        if previous:
+            domain.append(("internal_index", ">", previous.internal_index))
+        between = Line.search(domain)
+        if not previous and not between:
+            return None
+        return previous.statement_id.balance_end_real + sum(between.mapped("amount"))

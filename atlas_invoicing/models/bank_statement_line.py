@@ -21,6 +21,7 @@ from datetime import timedelta
 
 from odoo import Command, api, fields, models
 from odoo.exceptions import AccessError, UserError
+from odoo.tools.safe_eval import safe_eval
 
 from .account_payment_method import ATLAS_PAYMENT_METHODS
 
@@ -372,7 +373,8 @@ class AccountBankStatementLine(models.Model):
                 date=self.date,
                 journal_id=self.journal_id.id,
                 method=self.atlas_payment_method or "ach",
-                memo=self.payment_ref or invoice.name,
+                # The invoice's number, as Record Payment writes it (the bank's text stays on the line).
+                memo=invoice.name,
                 keep_excess_as_credit=True,
                 idempotency_key=f"atlas-statement-line-{self.id}",
             )
@@ -385,6 +387,10 @@ class AccountBankStatementLine(models.Model):
                     payment=self.atlas_match_payment_id.name,
                 )
             )
+        if not self.partner_id:
+            # The customer who paid, on the line and its entry, as the reconciliation screen
+            # sets it when a user picks the invoice.
+            self.partner_id = self.atlas_match_payment_id.partner_id.commercial_partner_id
         line = self.with_context(atlas_counterpart_ids={self.id: counterpart.ids})
         line._do_auto_reconcile(line.env["account.reconcile.model"])
         if not self.is_reconciled:
@@ -434,7 +440,12 @@ class AccountBankStatementLine(models.Model):
             "account_reconcile_oca.action_bank_statement_line_reconcile"
         )
         action["domain"] = [("id", "=", self.id)]
-        action["context"] = {"default_journal_id": self.journal_id.id, "search_default_not_reconciled": True}
+        # OCA's context names its reconciliation form (view_ref): keep it, with this line's journal.
+        action["context"] = {
+            **safe_eval(action.get("context") or "{}", {"active_id": self.journal_id.id}),
+            "default_journal_id": self.journal_id.id,
+            "search_default_not_reconciled": True,
+        }
         return action
 
     def atlas_confirm_matches(self):

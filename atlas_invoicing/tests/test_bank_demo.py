@@ -27,6 +27,15 @@ class TestBankDemo(TransactionCase):
         self.assertEqual((result["line_count"], result["duplicates"]), (5, 0))
         matches = sorted(line["match"] or "" for line in result["lines"])
         self.assertEqual(matches, ["", "customer_amount", "payment", "payment", "reference"])
+        # It follows on from the journal's earlier statements (Odoo's own demo statement): its
+        # start is their end, so the statement is valid (not flagged red), and complete.
+        statement = self.env["account.bank.statement"].browse(result["statement_ids"])
+        earlier = self.env["account.bank.statement.line"].search(
+            [("journal_id", "=", self.bank.id), ("id", "not in", statement.line_ids.ids)]
+        )
+        earlier = earlier.filtered(lambda line: line.date < min(statement.line_ids.mapped("date")))
+        self.assertAlmostEqual(statement.balance_start, sum(earlier.mapped("amount")) if earlier else 12500.0)
+        self.assertRecordValues(statement, [{"is_valid": True, "is_complete": True, "problem_description": False}])
         lines = self.env["account.bank.statement.line"].browse([line["id"] for line in result["lines"]])
         invoices = lines.atlas_match_invoice_id
         self.assertEqual(set(invoices.mapped("atlas_status")), {"sent", "exported"})

@@ -1,4 +1,5 @@
 import base64
+from datetime import date
 from unittest.mock import patch
 
 from odoo.exceptions import AccessError, UserError
@@ -407,3 +408,71 @@ class TestBankImport(AtlasBankCommon):
         self.assertEqual(by_import.move_id.statement_line_id, by_import)
         self.assertEqual(len(set((by_odoo | by_import).move_id.mapped("name"))), 6)
         self.assertEqual(by_import.mapped("amount_residual"), by_odoo.mapped("amount_residual"))
+
+    def _preview(self, content, name, mapping=False):
+        wizard = (
+            self.env["atlas.statement.import"]
+            .with_user(self.users["bookkeeper"])
+            .create(
+                {
+                    "journal_id": self.bank.id,
+                    "statement_file": base64.b64encode(content),
+                    "statement_filename": name,
+                    "sheet_mapping_id": mapping and mapping.id,
+                }
+            )
+        )
+        wizard.action_preview()
+        return wizard
+
+    def test_preview_warns_of_a_month_imported_from_another_file(self):
+        # February's CSV is imported; its OFX (other import ids, other labels) would count the
+        # same money twice: the preview says so, and says the start balance does not follow.
+        rows = [
+            ("2026-02-03", "DEPOSIT NORTHWIND", "", "Northwind Traders", 1485.0, ""),
+            ("2026-02-05", "MONTHLY SERVICE FEE", "", "", -12.5, ""),
+        ]
+        self._import(self._csv(rows, start=1000.0), "checking-2026-02.csv", self.mapping)
+        ofx = self._ofx(
+            [
+                ("OFX-1", "20260203", 1485.0, "Northwind Traders", "DEPOSIT"),
+                ("OFX-2", "20260205", -12.5, "Bank", "FEE"),
+            ],
+            balance=2472.5,
+        )
+        wizard = self._preview(ofx, "checking-2026-02.ofx")
+        self.assertRecordValues(
+            wizard,
+            [
+                {
+                    "line_count": 2,
+                    "duplicate_count": 0,
+                    "lookalike_count": 2,
+                    "date_from": date(2026, 2, 3),
+                    "date_to": date(2026, 2, 5),
+                }
+            ],
+        )
+        # March follows February: no warning. A March file starting elsewhere: the gap is named.
+        march = [("2026-03-02", "DEPOSIT BLUEBIRD", "", "Bluebird Dental Clinic", 300.0, "")]
+        wizard = self._preview(self._csv(march, start=1000.0 + 1485.0 - 12.5), "checking-2026-03.csv", self.mapping)
+        self.assertRecordValues(
+            wizard, [{"lookalike_count": 0, "balance_gap": False, "expected_balance_start": 2472.5}]
+        )
+        wizard = self._preview(self._csv(march, start=5000.0), "checking-2026-03b.csv", self.mapping)
+        self.assertRecordValues(
+            wizard, [{"balance_gap": True, "expected_balance_start": 2472.5, "balance_start": 5000.0}]
+        )
+        self.assertEqual(self._statement_count(), 1, "previews write nothing")
+
+    def test_import_result_counts_what_is_left_to_do(self):
+        invoice = self._sent_invoice(640.0)
+        rows = [
+            ("2026-02-03", f"ACH CREDIT {invoice.name}", "", "Northwind Traders", 640.0, ""),
+            ("2026-02-04", "ZELLE FROM J SMITH", "", "J Smith", 75.0, ""),
+        ]
+        wizard = self._preview(self._csv(rows, start=100.0), "checking.csv", self.mapping)
+        wizard.action_import()
+        self.assertRecordValues(
+            wizard, [{"matched_count": 1, "confirmed_count": 0, "to_confirm_count": 1, "unmatched_count": 1}]
+        )

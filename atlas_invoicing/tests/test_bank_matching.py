@@ -49,6 +49,11 @@ class TestBankMatching(AtlasBankCommon):
         self.assertEqual(len(payment), 1)
         self.assertEqual(payment.payment_method_line_id.name, "ACH", "the method comes from the file's column")
         self.assertEqual(payment.date.isoformat(), "2026-02-03")
+        # Labelled with the invoice's number as Record Payment labels it, not the bank's text;
+        # the line and its bank item now name the customer who paid.
+        self.assertEqual(payment.memo, invoice.name)
+        self.assertEqual(line.partner_id, invoice.commercial_partner_id)
+        self.assertEqual(line.move_id.line_ids.partner_id, invoice.commercial_partner_id)
         # Record Payment's entry, its money then waiting on Outstanding Receipts for the bank's
         # line, which debits the bank account and settles it: Debit Bank / Credit Receivable in all.
         outstanding = payment._atlas_outstanding_account()
@@ -373,3 +378,17 @@ class TestBankMatching(AtlasBankCommon):
         self.assertTrue(line.is_reconciled)
         self.assertEqual(invoice.atlas_status, "paid")
         self.assertEqual(self._bank_balance(), 640.0)
+
+    def test_reconcile_button_opens_ocas_reconciliation_form(self):
+        """Reconcile… on a line opens OCA's reconciliation screen for that line: its kanban opens
+        the form named in the action's context (without it, the plain statement line form)."""
+        result = self._import(
+            self._csv([("2026-02-03", "ZELLE FROM SOMEONE", "", "", 75.0, "")]), "checking.csv", self.mapping
+        )
+        line = self._line(result, 75.0).with_user(self.users["bookkeeper"])
+        action = line.action_atlas_open_reconcile()
+        self.assertEqual(action["res_model"], "account.bank.statement.line")
+        self.assertEqual(action["domain"], [("id", "=", line.id)])
+        self.assertEqual(action["context"]["view_ref"], "account_reconcile_oca.bank_statement_line_form_reconcile_view")
+        self.assertEqual(action["context"]["default_journal_id"], self.bank.id)
+        self.assertEqual(action["view_mode"], "kanban,list", "OCA's reconciliation kanban, which opens that form")

@@ -1,4 +1,5 @@
 import base64
+from collections import Counter
 
 from odoo import api, fields, models
 
@@ -36,8 +37,24 @@ class AtlasStatementImport(models.TransientModel):
     duplicate_count = fields.Integer(string="Already Imported", readonly=True)
     balance_start = fields.Monetary(string="Start Balance", readonly=True)
     balance_end = fields.Monetary(string="End Balance", readonly=True)
+    date_from = fields.Date(string="From", readonly=True)
+    date_to = fields.Date(string="To", readonly=True)
+    lookalike_count = fields.Integer(
+        string="Lines Like Imported Ones",
+        readonly=True,
+        help="New lines with the date and amount of a line already in the journal, e.g. the same month "
+        "imported before from another format of the bank's file.",
+    )
+    expected_balance_start = fields.Monetary(
+        string="Balance Before",
+        readonly=True,
+        help="The bank account's balance before this file's first day, from its earlier statements.",
+    )
+    balance_gap = fields.Boolean(readonly=True)
     matched_count = fields.Integer(string="Matched", readonly=True)
     confirmed_count = fields.Integer(string="Confirmed", readonly=True)
+    to_confirm_count = fields.Integer(string="To Confirm", readonly=True)
+    unmatched_count = fields.Integer(string="Matched to Nothing", readonly=True)
     statement_ids = fields.Many2many("account.bank.statement", readonly=True)
 
     @api.depends("journal_id")
@@ -78,13 +95,55 @@ class AtlasStatementImport(models.TransientModel):
         parsed = oca._atlas_parse(base64.b64decode(self.statement_file), journal)
         statements = [st for _currency, _journal, stmts in parsed for st in stmts]
         ids = [vals["unique_import_id"] for st in statements for vals in st["transactions"]]
-        duplicates = self.env["account.bank.statement.line"].sudo().search_count([("unique_import_id", "in", ids)])
+        Line = self.env["account.bank.statement.line"].sudo()
+        existing = set(Line.search([("unique_import_id", "in", ids)]).mapped("unique_import_id"))
+        new = [vals for st in statements for vals in st["transactions"] if vals["unique_import_id"] not in existing]
+        dates = [fields.Date.to_date(vals["date"]) for st in statements for vals in st["transactions"]]
+        balance_start = statements[0].get("balance_start") or 0.0
+        # What the file's start balance should be, when the journal has lines before its first
+        # day (a first statement can start anywhere).
+        expected = self.env["account.bank.statement"]._atlas_balance_before(journal, min(dates))
+        currency = journal.currency_id or journal.company_id.currency_id
         return {
-            "line_count": len(ids) - duplicates,
-            "duplicate_count": duplicates,
-            "balance_start": statements[0].get("balance_start") or 0.0,
+            "line_count": len(new),
+            "duplicate_count": len(ids) - len(new),
+            "balance_start": balance_start,
             "balance_end": statements[-1].get("balance_end_real") or 0.0,
+            "date_from": min(dates),
+            "date_to": max(dates),
+            "lookalike_count": self._atlas_lookalikes(journal, new),
+            "expected_balance_start": expected or 0.0,
+            "balance_gap": expected is not None and currency.compare_amounts(expected, balance_start) != 0,
         }
+
+    def _atlas_lookalikes(self, journal, transactions):
+        """How many of these new lines have the date and amount of a line already in the
+        journal: the same bank transactions imported from another file (the OFX of a month whose
+        CSV was imported gives its lines other import ids, and other labels)."""
+        if not transactions:
+            return 0
+        dates = [fields.Date.to_date(vals["date"]) for vals in transactions]
+        currency = journal.currency_id or journal.company_id.currency_id
+        known = Counter(
+            (line.date, currency.round(line.amount))
+            for line in self.env["account.bank.statement.line"]
+            .sudo()
+            .search(
+                [
+                    ("journal_id", "=", journal.id),
+                    ("date", ">=", min(dates)),
+                    ("date", "<=", max(dates)),
+                    ("state", "=", "posted"),
+                ]
+            )
+        )
+        count = 0
+        for date, vals in zip(dates, transactions, strict=True):
+            key = (date, currency.round(float(vals["amount"])))
+            if known[key]:
+                known[key] -= 1
+                count += 1
+        return count
 
     def action_preview(self):
         self.ensure_one()
@@ -102,6 +161,10 @@ class AtlasStatementImport(models.TransientModel):
                 "duplicate_count": result["duplicates"],
                 "matched_count": result["matched"],
                 "confirmed_count": result["confirmed"],
+                "to_confirm_count": sum(
+                    line["match"] not in (False, "ambiguous") and not line["reconciled"] for line in result["lines"]
+                ),
+                "unmatched_count": sum(not line["match"] and not line["reconciled"] for line in result["lines"]),
                 "statement_ids": [fields.Command.set(result["statement_ids"])],
             }
         )
