@@ -37,7 +37,7 @@ class AccountBankStatement(models.Model):
     @api.model
     def _atlas_fields_from_lines(self):
         """The statement's stored fields computed from its lines, directly (balance, date,
-        first line) or through another of them (completeness, validity, problem)."""
+        first line, journal) or through another of them (completeness)."""
         computed = [field for field in self._fields.values() if field.store and field.compute]
         names = set()
         while True:

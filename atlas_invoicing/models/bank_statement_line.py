@@ -267,8 +267,8 @@ class AccountBankStatementLine(models.Model):
     def _atlas_match_lines(self):
         """Match the lines (a new statement's), settle at once those of payments already
         recorded, and confirm the certain invoice matches of the journals set to do so. Lines
-        matched to nothing get the journal's rules (reconcile
-        models with auto-validation, e.g. label contains “FEE” → Bank Fees).
+        matched to nothing get the journal's rules (reconcile models with auto-validation, e.g.
+        label contains “FEE” → Bank Fees).
 
         :return: {"confirmed": lines confirmed}
         """
@@ -310,7 +310,6 @@ class AccountBankStatementLine(models.Model):
             # A payment already recorded is in the books: until its bank line settles it, the
             # bank account counts the money twice (the payment's item and the line's), so it is
             # settled now whatever the journal's setting. Invoice matches follow the setting.
-            # The lines are searched, not filtered: a long statement's lines are not all loaded.
             settle = [("atlas_match_kind", "=", "payment")]
             if journal.atlas_auto_confirm:
                 settle = ["|", *settle, ("atlas_match_certain", "=", True)]
