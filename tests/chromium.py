@@ -9,7 +9,9 @@ click, and save the window as PNG.
 import base64
 import itertools
 import json
+import os
 import shutil
+import struct
 import subprocess
 import tempfile
 import time
@@ -187,3 +189,29 @@ class Chromium:
         data = self.send("Page.captureScreenshot", format="png")["data"]
         Path(path).write_bytes(base64.b64decode(data))
         return Path(path)
+
+
+# Where the end-to-end screenshots go: the test run's log folder, for a reviewer to look at.
+SHOTS = Path(os.environ.get("ATLAS_LOG_DIR", "/tmp")) / "screenshots"
+# A blank or nearly empty window makes a PNG of a few kilobytes; a screen with content more.
+MIN_BYTES = 20_000
+
+
+def _png_size(path):
+    header = path.read_bytes()[:24]
+    assert header[:8] == b"\x89PNG\r\n\x1a\n", f"{path.name} is not a PNG"
+    return struct.unpack(">II", header[16:24])
+
+
+def check_screenshots(folder, expected):
+    """Each of ``expected`` (file name → what it shows) is in ``folder`` and is not blank."""
+    problems = []
+    for name, what in expected.items():
+        path = folder / name
+        if not path.is_file():
+            problems.append(f"{name} ({what}) is missing")
+            continue
+        width, height = _png_size(path)
+        if width < 600 or height < 600 or path.stat().st_size < MIN_BYTES:
+            problems.append(f"{name} ({what}) looks blank: {width}x{height}, {path.stat().st_size} bytes")
+    assert not problems, "\n".join(problems)

@@ -9,18 +9,13 @@ and not be blank.
 
 import base64
 import io
-import os
-import struct
 import subprocess
 from datetime import date, timedelta
-from pathlib import Path
 
 import pytest
-from chromium import Chromium
+from chromium import SHOTS, Chromium, check_screenshots
 from conftest import create_invoice
 from PyPDF2 import PdfReader
-
-SHOTS = Path(os.environ.get("ATLAS_LOG_DIR", "/tmp")) / "screenshots"
 
 # File name → what it shows. The test at the end checks that each one was taken.
 EXPECTED = {
@@ -49,8 +44,6 @@ EXPECTED = {
     "23-report-pdf-general-ledger-page-1.png": "General Ledger PDF, first page",
     "24-report-pdf-general-ledger-page-2.png": "General Ledger PDF, second page: headers repeated, page number",
 }
-# A blank or nearly empty window makes a PNG of a few kilobytes; a screen with content more.
-MIN_BYTES = 20_000
 
 
 @pytest.fixture(scope="module")
@@ -291,21 +284,6 @@ def test_pdf_pages(odoo_server, database, books, shots_dir):
     _pdf_page_png(ledger, 2, shots_dir / "24-report-pdf-general-ledger-page-2.png")
 
 
-def _png_size(path):
-    header = path.read_bytes()[:24]
-    assert header[:8] == b"\x89PNG\r\n\x1a\n", f"{path.name} is not a PNG"
-    return struct.unpack(">II", header[16:24])
-
-
 def test_every_screenshot_is_there_and_not_blank(shots_dir):
-    problems = []
-    for name, what in EXPECTED.items():
-        path = shots_dir / name
-        if not path.is_file():
-            problems.append(f"{name} ({what}) is missing")
-            continue
-        width, height = _png_size(path)
-        if width < 600 or height < 600 or path.stat().st_size < MIN_BYTES:
-            problems.append(f"{name} ({what}) looks blank: {width}x{height}, {path.stat().st_size} bytes")
-    assert not problems, "\n".join(problems)
+    check_screenshots(shots_dir, EXPECTED)
     print(f"\n{len(EXPECTED)} screenshots in {shots_dir}")

@@ -8,15 +8,10 @@ be blank.
 """
 
 import base64
-import os
-import struct
 import time
-from pathlib import Path
 
 import pytest
-from chromium import Chromium
-
-SHOTS = Path(os.environ.get("ATLAS_LOG_DIR", "/tmp")) / "screenshots"
+from chromium import SHOTS, Chromium, check_screenshots
 
 # File name → what it shows. The last test checks that each one was taken.
 EXPECTED = {
@@ -29,8 +24,6 @@ EXPECTED = {
     "bank-07-settled-line-entry.png": "a settled line's entry: Debit Business Checking, Credit Outstanding Receipts",
     "bank-08-import-ofx-same-month.png": "the OFX after the CSV: the preview warns of 5 lines like imported ones",
 }
-# A blank or nearly empty window makes a PNG of a few kilobytes; a screen with content more.
-MIN_BYTES = 20_000
 
 
 @pytest.fixture(scope="module")
@@ -195,21 +188,6 @@ def test_bank_screens(odoo_server, database, admin, browser, demo_csv, demo_ofx,
     browser.screenshot(shots_dir / "bank-08-import-ofx-same-month.png")
 
 
-def _png_size(path):
-    header = path.read_bytes()[:24]
-    assert header[:8] == b"\x89PNG\r\n\x1a\n", f"{path.name} is not a PNG"
-    return struct.unpack(">II", header[16:24])
-
-
 def test_every_bank_screenshot_is_there_and_not_blank(shots_dir):
-    problems = []
-    for name, what in EXPECTED.items():
-        path = shots_dir / name
-        if not path.is_file():
-            problems.append(f"{name} ({what}) is missing")
-            continue
-        width, height = _png_size(path)
-        if width < 600 or height < 600 or path.stat().st_size < MIN_BYTES:
-            problems.append(f"{name} ({what}) looks blank: {width}x{height}, {path.stat().st_size} bytes")
-    assert not problems, "\n".join(problems)
+    check_screenshots(shots_dir, EXPECTED)
     print(f"\n{len(EXPECTED)} bank screenshots in {shots_dir}")
