@@ -31,12 +31,16 @@ class TestRoleTours(HttpCase):
         cls.today = fields.Date.context_today(cls.env["account.move"])
 
     def _user(self, role):
+        # In the time zone of the test's "today" (the environment user's): dates the web client
+        # fills in (a batch's date) fall on the same day as the data made here, even in the hour
+        # when that zone has already passed midnight and UTC has not.
         return new_test_user(
             self.env,
             login=f"role_tour_{role}",
             groups=f"base.group_user,{ROLE_GROUPS[role]}",
             company_id=self.company.id,
             company_ids=[self.company.id],
+            tz=self.env.user.tz or "UTC",
         )
 
     def _customer(self, name):
