@@ -5,7 +5,11 @@ no second payment; the same file twice imports nothing; a bad file is refused wi
 named; a Viewer can do neither."""
 
 import base64
+import http.server
+import importlib.util
+import threading
 import xmlrpc.client
+from pathlib import Path
 
 import pytest
 from conftest import company_bank_journal, create_invoice, create_user
@@ -152,3 +156,71 @@ def test_bad_file_names_the_line_and_imports_nothing(world, admin):
             "statement.ofx",
         )
     assert admin.call("account.bank.statement", "search_count", []) == before
+
+
+def _attacks_module():
+    """The hostile files of the addon's own tests (atlas_invoicing/tests/statement_attacks.py)."""
+    path = Path(__file__).resolve().parents[1] / "atlas_invoicing" / "tests" / "statement_attacks.py"
+    spec = importlib.util.spec_from_file_location("statement_attacks", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+CAMT = """<?xml version="1.0" encoding="UTF-8"?>
+<Document xmlns="urn:iso:std:iso:20022:tech:xsd:camt.053.001.02"><BkToCstmrStmt>
+<GrpHdr><MsgId>E2E-1</MsgId><CreDtTm>2026-03-31T18:00:00</CreDtTm></GrpHdr>
+<Stmt><Id>E2E-STMT</Id><CreDtTm>2026-03-31T18:00:00</CreDtTm>
+<Acct><Id><Othr><Id>000123456789</Id></Othr></Id><Ccy>USD</Ccy></Acct>
+<Ntry><Amt Ccy="USD">10.00</Amt><CdtDbtInd>CRDT</CdtDbtInd><Sts>BOOK</Sts>
+<BookgDt><Dt>2026-03-05</Dt></BookgDt><AcctSvcrRef>E2E-BK-1</AcctSvcrRef>
+<NtryDtls><TxDtls><RmtInf><Ustrd>{text}</Ustrd></RmtInf></TxDtls></NtryDtls></Ntry>
+</Stmt></BkToCstmrStmt></Document>
+"""
+
+
+def test_hostile_files_are_refused_and_read_nothing(world, admin, odoo_server, tmp_path):
+    # A Bookkeeper imports "the bank's file" someone forwarded: a CAMT.053 whose DOCTYPE points
+    # at a server file and at a URL, and a zip bomb. Each is refused with what to do; nothing
+    # is imported; the server file's content is in no line, no answer and no line of the
+    # server's log; the URL gets no request.
+    attacks = _attacks_module()
+    bianca, journal_id = world["bianca"], world["bank"]["id"]
+    secret = "E2E-SERVER-SECRET-5b1e0c"
+    secret_path = tmp_path / "odoo.conf"
+    secret_path.write_text(f"admin_passwd = {secret}\n")
+    hits = []
+
+    class Recorder(http.server.BaseHTTPRequestHandler):
+        def do_GET(self):
+            hits.append(self.path)
+            self.send_response(404)
+            self.end_headers()
+
+        def log_message(self, *args):
+            pass
+
+    web = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Recorder)
+    threading.Thread(target=web.serve_forever, daemon=True).start()
+    url = f"http://127.0.0.1:{web.server_address[1]}"
+    counts = {
+        model: admin.call(model, "search_count", [])
+        for model in ("account.bank.statement", "account.bank.statement.line", "account.move")
+    }
+    try:
+        for name, (doctype, text) in attacks.doctype_attacks(secret_path, url).items():
+            content = attacks.with_doctype(CAMT.format(text=text).encode(), doctype, after=b'encoding="UTF-8"?>')
+            file = base64.b64encode(content).decode()
+            with pytest.raises(xmlrpc.client.Fault, match="is not a plain bank statement") as caught:
+                bianca.call("account.bank.statement", "atlas_import_statement", journal_id, file, "camt053.xml")
+            assert secret not in caught.value.faultString, name
+        bomb = base64.b64encode(attacks.zip_bomb(200 * 1024 * 1024)).decode()
+        with pytest.raises(xmlrpc.client.Fault, match=r"would take 200\.0 MB once unpacked, over the 20 MB limit"):
+            bianca.call("account.bank.statement", "atlas_import_statement", journal_id, bomb, "statements.zip")
+    finally:
+        web.shutdown()
+        web.server_close()
+    assert hits == []
+    assert {model: admin.call(model, "search_count", []) for model in counts} == counts
+    assert admin.call("account.bank.statement.line", "search_count", [("payment_ref", "ilike", secret)]) == 0
+    assert secret not in Path(odoo_server.log_file).read_text(errors="replace")

@@ -7,6 +7,7 @@ the user's language or a dict's insertion order; every value comes from the invo
 
 import csv
 import io
+import re
 import zipfile
 
 from odoo.tools import float_repr, float_round
@@ -14,6 +15,11 @@ from odoo.tools import float_repr, float_round
 # RFC 4180 line ends. Python's csv module writes them by default, and Xero, QuickBooks and
 # spreadsheets all read them.
 CSV_LINE_END = "\r\n"
+# What a spreadsheet reads as the start of a formula (OWASP, "CSV Injection"): a cell that
+# begins with one of them runs when the file is opened, e.g. =HYPERLINK(...) in a customer's name.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+# An amount or a quantity as the formats write them: it may begin with "-" and is no formula.
+NUMBER = re.compile(r"-?[0-9]+(\.[0-9]+)?")
 # A zip member's timestamp: the earliest a zip can hold, so the archive never depends on when
 # it was made.
 ZIP_DATE = (1980, 1, 1, 0, 0, 0)
@@ -67,13 +73,22 @@ def unit_price_excluding_tax(line):
     )["total_excluded"]
 
 
+def spreadsheet_text(value):
+    """A text cell a spreadsheet shows as text: one that would start a formula gets a leading
+    apostrophe, as OWASP advises; numbers (-150.00 included) are left as they are."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS) and not NUMBER.fullmatch(value):
+        return "'" + value
+    return value
+
+
 def csv_bytes(header, rows):
     """UTF-8 without BOM (importers read UTF-8; a BOM would glue itself to the first column
-    name), fields quoted only when they need it, RFC 4180 line ends."""
+    name), fields quoted only when they need it, RFC 4180 line ends, no cell a spreadsheet
+    would run as a formula."""
     buffer = io.StringIO(newline="")
     writer = csv.writer(buffer, lineterminator=CSV_LINE_END, quoting=csv.QUOTE_MINIMAL)
     writer.writerow(header)
-    writer.writerows(rows)
+    writer.writerows([spreadsheet_text(value) for value in row] for row in rows)
     return buffer.getvalue().encode("utf-8")
 
 

@@ -21,5 +21,6 @@ from . import account_tax
 from . import contract_line
 from . import account_reconcile_model
 from . import bank_statement_import
+from . import bank_statement_camt_parser
 from . import bank_statement_line
 from . import account_bank_statement

@@ -67,7 +67,10 @@ class AtlasMatchIndex:
         return round(self.currency.round(amount) * 10**self.currency.decimal_places)
 
     def _companies(self):
-        return self.env["res.company"].search([("id", "child_of", self.journal.company_id.root_id.id)]).ids
+        """The journal's company and its branches (which invoice on its books), those of them
+        the user works in: the index reads invoices by SQL, past the record rules."""
+        family = self.env["res.company"].search([("id", "child_of", self.journal.company_id.root_id.id)])
+        return (family & self.env.companies).ids
 
     def _load_invoices(self):
         self.env["account.move"].flush_model()

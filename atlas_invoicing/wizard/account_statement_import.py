@@ -16,6 +16,8 @@ import logging
 from odoo import api, models
 from odoo.exceptions import UserError
 
+from ..tools.statement_file import check_size, decoded_size, is_markup, open_statement_file
+
 _logger = logging.getLogger(__name__)
 
 
@@ -30,26 +32,73 @@ class AccountStatementImport(models.TransientModel):
     # Parsing
     # -------------------------------------------------------------------------
 
+    def _import_file(self):
+        # EXTENDS account_statement_import_file (its own Import dialog): the upload's size is
+        # checked before the file is decoded.
+        self._atlas_check_upload_size()
+        return super()._import_file()
+
+    def _atlas_file_limit_mb(self):
+        journal = self.env["account.journal"].browse(self.env.context.get("journal_id"))
+        return (journal.company_id or self.env.company).atlas_statement_file_limit_mb
+
+    def _atlas_check_upload_size(self):
+        """Refuse a file over the company's limit from the size of its upload, before decoding it."""
+        self.ensure_one()
+        check_size(
+            self.env, decoded_size(self.statement_file), self.statement_filename or "", self._atlas_file_limit_mb()
+        )
+
+    def _atlas_file_data(self):
+        """The uploaded file, decoded once its size is known to be within the limit."""
+        self._atlas_check_upload_size()
+        return base64.b64decode(self.statement_file)
+
     def _parse_file(self, data_file):
-        # EXTENDS account_statement_import_file: the errors name the file. When no parser
-        # recognises it, say which formats Atlas reads rather than which modules to install.
-        try:
-            return super()._parse_file(data_file)
-        except UserError as error:
-            if self.sheet_mapping_id:
-                message = error.args[0].removeprefix("Bad file/mapping: ")
-            else:
-                message = self.env._(
-                    "it is not an OFX or CAMT.053 file, and a CSV file needs its column mapping (choose one, or "
-                    "set the bank journal's default mapping)."
-                )
-            raise UserError(
-                self.env._(
-                    "“%(file)s” could not be read as a bank statement: %(error)s",
-                    file=self.statement_filename or "",
-                    error=message,
-                )
-            ) from error
+        # EXTENDS account_statement_import_file: every statement file, whichever door it comes
+        # through (Atlas's preview and import, OCA's Import dialog, XML-RPC), is opened by
+        # open_statement_file before any parser reads it: over the size limit, a zip bomb or a
+        # file declaring a DTD is refused there. A zip's statements are parsed one by one.
+        files = open_statement_file(
+            self.env,
+            data_file,
+            self.statement_filename or "",
+            self._atlas_file_limit_mb(),
+            has_mapping=bool(self.sheet_mapping_id),
+        )
+        parsed = []
+        for content in files:
+            # OCA gives a column mapping precedence over every other parser: an OFX or CAMT
+            # file (or a zip's member) is read by its own parser even when a mapping is chosen.
+            wizard = self
+            if self.sheet_mapping_id and is_markup(content):
+                wizard = self.new({"statement_filename": self.statement_filename})
+            try:
+                result = super(AccountStatementImport, wizard)._parse_file(content)
+            except UserError as error:
+                raise wizard._atlas_unreadable(error, self.statement_filename) from error
+            if content is data_file:  # the file itself, not an archive's member
+                return result
+            parsed += result if isinstance(result, list) else [result]
+        return parsed
+
+    def _atlas_unreadable(self, error, file_name):
+        """The parsers' error, naming the file. When no parser recognises it, it says which
+        formats Atlas reads rather than which modules to install."""
+        if self.sheet_mapping_id:
+            message = error.args[0].removeprefix("Bad file/mapping: ")
+        else:
+            message = self.env._(
+                "it is not an OFX or CAMT.053 file, and a CSV file needs its column mapping (choose one, or "
+                "set the bank journal's default mapping)."
+            )
+        return UserError(
+            self.env._(
+                "“%(file)s” could not be read as a bank statement: %(error)s",
+                file=file_name or "",
+                error=message,
+            )
+        )
 
     def _atlas_parse(self, file_data, journal):
         """Parse and check the file as the import will, without writing anything.
@@ -150,9 +199,12 @@ class AccountStatementImport(models.TransientModel):
         existing = set()
         if ids:
             self.env["account.bank.statement.line"].flush_model(["unique_import_id"])
+            # The import ids carry the journal's id (OCA prefixes them with it): only the lines
+            # of the journal the file is imported into can be the file's lines.
             self.env.cr.execute(
-                "SELECT unique_import_id FROM account_bank_statement_line WHERE unique_import_id = ANY(%s)",
-                [ids],
+                "SELECT unique_import_id FROM account_bank_statement_line"
+                " WHERE journal_id = ANY(%s) AND unique_import_id = ANY(%s)",
+                [list({st["journal_id"] for st in stmts_vals}), ids],
             )
             existing = {row[0] for row in self.env.cr.fetchall()}
         duplicates = 0
@@ -219,7 +271,7 @@ class AccountStatementImport(models.TransientModel):
         # account.bank.statement.line._auto_reconcile).
         wizard = self.with_context(journal_id=journal.id, atlas_import=True)
         result = {"statement_ids": [], "notifications": [], "atlas_duplicates": 0}
-        file_data = base64.b64decode(self.statement_file)
+        file_data = self._atlas_file_data()
         wizard.import_single_file(file_data, result)
         statements = self.env["account.bank.statement"].browse(result["statement_ids"])
         if statements:

@@ -1,7 +1,8 @@
-import base64
 from collections import Counter
 
 from odoo import api, fields, models
+
+from ..tools.statement_file import check_size, decoded_size
 
 
 class AtlasStatementImport(models.TransientModel):
@@ -70,6 +71,13 @@ class AtlasStatementImport(models.TransientModel):
     def _oca_wizard(self):
         self.ensure_one()
         journal = self.env["account.bank.statement"]._atlas_bank_journal(self.journal_id.id)
+        # A file over the limit is refused before it is copied or decoded.
+        check_size(
+            self.env,
+            decoded_size(self.statement_file),
+            self.statement_filename or "",
+            journal.company_id.atlas_statement_file_limit_mb,
+        )
         oca = (
             self.env["account.statement.import"]
             .with_context(journal_id=journal.id)
@@ -77,26 +85,22 @@ class AtlasStatementImport(models.TransientModel):
                 {
                     "statement_file": self.statement_file,
                     "statement_filename": self.statement_filename,
-                    "sheet_mapping_id": self.sheet_mapping_id.id if self._atlas_is_sheet() else False,
+                    "sheet_mapping_id": self.sheet_mapping_id.id,
                 }
             )
         )
         return journal, oca
 
-    def _atlas_is_sheet(self):
-        """OFX and CAMT.053 files are read by their own parsers even when the journal has a
-        default CSV mapping (OCA gives the mapping precedence over every other parser)."""
-        head = base64.b64decode(self.statement_file or b"")[:200].lstrip(b"\xef\xbb\xbf \t\r\n")
-        return not (head.startswith(b"<") or head.upper().startswith(b"OFXHEADER"))
-
     def _atlas_preview(self):
         """What the file holds, checked as the import will check it; nothing is written."""
         journal, oca = self._oca_wizard()
-        parsed = oca._atlas_parse(base64.b64decode(self.statement_file), journal)
+        parsed = oca._atlas_parse(oca._atlas_file_data(), journal)
         statements = [st for _currency, _journal, stmts in parsed for st in stmts]
         ids = [vals["unique_import_id"] for st in statements for vals in st["transactions"]]
         Line = self.env["account.bank.statement.line"].sudo()
-        existing = set(Line.search([("unique_import_id", "in", ids)]).mapped("unique_import_id"))
+        existing = set(
+            Line.search([("journal_id", "=", journal.id), ("unique_import_id", "in", ids)]).mapped("unique_import_id")
+        )
         new = [vals for st in statements for vals in st["transactions"] if vals["unique_import_id"] not in existing]
         dates = [fields.Date.to_date(vals["date"]) for st in statements for vals in st["transactions"]]
         balance_start = statements[0].get("balance_start") or 0.0

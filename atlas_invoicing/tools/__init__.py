@@ -1,0 +1,1 @@
+from . import statement_file
