@@ -23,6 +23,7 @@ EXPECTED = {
     "bank-06-statement.png": "the statement: balances, its lines and their running balance",
     "bank-07-settled-line-entry.png": "a settled line's entry: Debit Business Checking, Credit Outstanding Receipts",
     "bank-08-import-ofx-same-month.png": "the OFX after the CSV: the preview warns of 5 lines like imported ones",
+    "bank-09-import-refused-doctype.png": "a CAMT file declaring an external entity: refused, with what to do",
 }
 
 
@@ -186,6 +187,25 @@ def test_bank_screens(odoo_server, database, admin, browser, demo_csv, demo_ofx,
     )
     assert any(text.startswith("5 of the new lines have the date and amount") for text in warnings), warnings
     browser.screenshot(shots_dir / "bank-08-import-ofx-same-month.png")
+
+    # A "bank file" forwarded by someone, whose DOCTYPE would read a file of the server: the
+    # preview refuses it and says what to do.
+    hostile = demo_ofx.parent / "camt053-forwarded.xml"
+    hostile.write_text(
+        '<?xml version="1.0" encoding="UTF-8"?>\n'
+        '<!DOCTYPE Document [<!ENTITY x SYSTEM "file:///etc/passwd">]>\n'
+        '<Document xmlns="urn:iso:std:iso:20022:tech:xsd:camt.053.001.02"><BkToCstmrStmt>'
+        "<Stmt><Ntry><NtryDtls><TxDtls><RmtInf><Ustrd>&x;</Ustrd></RmtInf></TxDtls></NtryDtls></Ntry></Stmt>"
+        "</BkToCstmrStmt></Document>\n"
+    )
+    browser.open(f"{url}/odoo/action-atlas_invoicing.action_atlas_statement_import", ".modal .o_field_widget")
+    browser.wait(".modal .o_field_widget[name=sheet_mapping_id]")
+    _choose_file(browser, hostile)
+    browser.click(".modal button[name=action_preview]", then=".o_error_dialog")
+    error = browser.evaluate("document.querySelector('.o_error_dialog').textContent.replace(/\\s+/g, ' ')")
+    assert "“camt053-forwarded.xml” is not a plain bank statement" in error, error
+    assert "root:" not in error
+    browser.screenshot(shots_dir / "bank-09-import-refused-doctype.png")
 
 
 def test_every_bank_screenshot_is_there_and_not_blank(shots_dir):

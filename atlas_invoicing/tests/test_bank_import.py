@@ -1,4 +1,6 @@
 import base64
+import io
+import zipfile
 from datetime import date
 from unittest.mock import patch
 
@@ -115,6 +117,23 @@ class TestBankImport(AtlasBankCommon):
         self.assertEqual(by_amount[960.0]["invoice_id"], invoice.id)
         self.assertFalse(by_amount[42.0]["match"])
         self.assertEqual(self._import(content, "checking.ofx")["line_count"], 0, "FITIDs are import ids")
+
+    def test_ofx_and_camt_with_the_journals_csv_mapping(self):
+        # The bank journal has a default CSV mapping (the dialog defaults to it): an OFX, a
+        # CAMT and a zip of CAMT files are still read by their own parsers, whichever door.
+        self.bank.default_sheet_mapping_id = self.mapping
+        ofx = self._ofx([("FIT-2001", "20260210", 75.0, "BLUEBIRD DENTAL CLINIC", "Payment")], balance=75.0)
+        self.assertEqual(self._import(ofx, "checking.ofx")["line_count"], 1)
+        camt = self._camt([("2026-02-12", 30.0, "Payment", "Northwind Traders", "BK-7")], start=75.0, end=105.0)
+        self.assertEqual(self._import(camt, "camt053.xml", mapping=self.mapping)["line_count"], 1)
+        archive = io.BytesIO()
+        with zipfile.ZipFile(archive, "w") as zipped:
+            zipped.writestr(
+                "camt053.xml",
+                self._camt([("2026-02-13", 5.0, "Payment", "Northwind Traders", "BK-8")], start=105.0, end=110.0),
+            )
+        wizard = self._preview(archive.getvalue(), "statements.zip", mapping=self.mapping)
+        self.assertEqual((wizard.line_count, wizard.balance_start, wizard.balance_end), (1, 105.0, 110.0))
 
     def test_camt_import(self):
         invoice = self._sent_invoice(1485.0)

@@ -131,13 +131,14 @@ def open_statement_file(env, data, file_name, limit_mb, has_mapping):
 
 def check_size(env, size, file_name, limit_mb):
     if size > limit_mb * MEGABYTE:
+        size_mb = f"{size / MEGABYTE:.1f}"
         raise UserError(
             env._(
                 "“%(file)s” is %(size)s MB, over the %(limit)s MB a bank statement file may have (Settings → Atlas "
                 "Invoicing → Bank Statement Files). Nothing was imported: import a shorter period, or ask an "
                 "administrator to raise the limit.",
                 file=file_name,
-                size=f"{size / MEGABYTE:.1f}",
+                size=size_mb,
                 limit=limit_mb,
             )
         )
@@ -145,12 +146,13 @@ def check_size(env, size, file_name, limit_mb):
 
 def _check_no_dtd(env, content, file_name, member=None):
     if declares_dtd(content):
+        name = f"{file_name} › {member}" if member else file_name
         raise UserError(
             env._(
                 "“%(file)s” is not a plain bank statement: it declares a DOCTYPE or entities, which bank statement "
                 "files never hold and which can make the server read its own files or other sites. Nothing was "
                 "imported: download the statement from your bank again and import that file.",
-                file=f"{file_name} › {member}" if member else file_name,
+                file=name,
             )
         )
 
@@ -187,11 +189,12 @@ def _unpack(env, data, file_name, limit_mb):
             )
         declared = sum(info.file_size for info in infos)
         if declared > limit:
+            declared_mb = f"{declared / MEGABYTE:.1f}"
             refuse(
                 env._(
                     "its files would take %(size)s MB once unpacked, over the %(limit)s MB limit of a bank "
                     "statement file.",
-                    size=f"{declared / MEGABYTE:.1f}",
+                    size=declared_mb,
                     limit=limit_mb,
                 )
             )

@@ -72,7 +72,8 @@ class AccountStatementImport(models.TransientModel):
             # file (or a zip's member) is read by its own parser even when a mapping is chosen.
             wizard = self
             if self.sheet_mapping_id and is_markup(content):
-                wizard = self.new({"statement_filename": self.statement_filename})
+                # (the mapping's default is the journal's: it is cleared explicitly)
+                wizard = self.new({"statement_filename": self.statement_filename, "sheet_mapping_id": False})
             try:
                 result = super(AccountStatementImport, wizard)._parse_file(content)
             except UserError as error:
