@@ -14,6 +14,7 @@ from odoo.exceptions import AccessError, UserError
 from odoo.tools import email_normalize
 
 from .account_move import STATUS_LABELS
+from .atlas_owning_operation import owning_operation
 from .ir_actions_report import ATLAS_INVOICE_REPORT, AtlasInvoicePdfError
 
 DELIVERY_METHODS = ("email", "download")
@@ -66,15 +67,17 @@ class AccountMove(models.Model):
         self._atlas_check_sendable()
         self.filtered(lambda m: m.state == "draft").action_post()
         for move in self:
-            move.is_move_sent = True
+            with owning_operation():
+                move.is_move_sent = True
             move.message_post(body=self.env._("Marked as sent by %(user)s (no email).", user=self.env.user.name))
         return True
 
     def action_atlas_reset_to_draft(self):
         """Back to Draft: only while nothing was paid or credited on the invoice."""
         self._atlas_check_resettable()
-        self.button_draft()
-        self.is_move_sent = False
+        with owning_operation():
+            self.button_draft()
+            self.is_move_sent = False
         for move in self:
             move.message_post(body=self.env._("Reset to draft by %(user)s.", user=self.env.user.name))
         return True
@@ -141,7 +144,8 @@ class AccountMove(models.Model):
         posted = self.filtered(lambda m: m.state == "posted" and m.is_sale_document(include_receipts=True))
         if posted and not self.env.su and self.env.user.has_group("atlas_invoicing.group_atlas_viewer"):
             posted._atlas_check_resettable()
-        res = super().button_cancel()
+        with owning_operation():
+            res = super().button_cancel()
         # Odoo's Cancel returns nothing, which XML-RPC cannot send back: the caller got a
         # “cannot marshal None” fault for an invoice that was cancelled.
         return True if res is None else res
@@ -305,7 +309,8 @@ class AccountMove(models.Model):
                 skip_invoice_sync=True,
             )
             self.env["account.move.send"]._generate_and_send_invoices(moves, allow_raising=True, **settings)
-        self.with_context(skip_invoice_sync=True).is_move_sent = True
+        with owning_operation():
+            self.with_context(skip_invoice_sync=True).is_move_sent = True
         if delivery == "download":
             for move in self:
                 move.message_post(

@@ -11,6 +11,7 @@ from odoo.exceptions import UserError
 
 from ..export import EXPORT_FORMAT_LABELS, build, xero
 from ..export.common import file_stem, sorted_invoices
+from .atlas_owning_operation import owning_operation
 
 EXPORTABLE_TYPES = ("out_invoice", "out_refund")
 CREDIT_NOTES_REFUSED = ("quickbooks", "xero")
@@ -76,7 +77,8 @@ class AccountMove(models.Model):
         invoices = sorted_invoices(self)
         # Before the file is built: the generic CSV shows the status the export gives, so a
         # second export of the same invoices gives the same bytes.
-        invoices.write({"atlas_exported_date": fields.Datetime.now()})
+        with owning_operation():
+            invoices.write({"atlas_exported_date": fields.Datetime.now()})
         company = invoices.company_id
         # A fixed language: tax, product and country names are translatable, and the file
         # must not depend on who exports it.

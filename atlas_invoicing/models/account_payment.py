@@ -1,4 +1,27 @@
-from odoo import fields, models
+from odoo import api, fields, models
+from odoo.exceptions import AccessError, UserError
+
+from .atlas_owning_operation import has_atlas_role, in_owning_operation, owning_operation
+
+# What a payment's state rests on: only its own buttons (Confirm, Validate, Reset to Draft,
+# Cancel) and the reconciliation change them.
+PAYMENT_STATUS_FIELDS = frozenset({"state", "is_reconciled", "is_matched", "move_id"})
+# What a confirmed payment says about the money: how much, from whom, into which account, when.
+CONFIRMED_PAYMENT_FIELDS = frozenset(
+    {
+        "amount",
+        "currency_id",
+        "partner_id",
+        "partner_type",
+        "payment_type",
+        "journal_id",
+        "payment_method_line_id",
+        "destination_account_id",
+        "outstanding_account_id",
+        "date",
+        "company_id",
+    }
+)
 
 
 class AccountPayment(models.Model):
@@ -19,6 +42,82 @@ class AccountPayment(models.Model):
             "This idempotency key was already used for another payment.",
         ),
     ]
+
+    # -------------------------------------------------------------------------
+    # Odoo's buttons and bare writes, for Atlas's roles
+    # -------------------------------------------------------------------------
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        if has_atlas_role(self.env) and not in_owning_operation():
+            for vals in vals_list:
+                if vals.get("state", "draft") != "draft" or vals.get("move_id"):
+                    raise UserError(
+                        self.env._(
+                            "A payment is created as a draft and confirmed with its Confirm button (or recorded "
+                            "with Record Payment on the invoice)."
+                        )
+                    )
+        return super().create(vals_list)
+
+    def write(self, vals):
+        if has_atlas_role(self.env) and not in_owning_operation():
+            guarded = PAYMENT_STATUS_FIELDS.intersection(vals)
+            if any(payment.state != "draft" for payment in self):
+                guarded |= CONFIRMED_PAYMENT_FIELDS.intersection(vals)
+            if guarded:
+                labels = sorted(self._fields[name].get_description(self.env)["string"] for name in guarded)
+                raise UserError(
+                    self.env._(
+                        "%(fields)s of payment %(payments)s can't be written directly: a payment changes only "
+                        "through its buttons (Confirm, Reset to Draft, Cancel), which keep its journal entry and "
+                        "the invoices it pays in step.",
+                        fields=", ".join(labels),
+                        payments=", ".join(self.mapped("display_name")),
+                    )
+                )
+        return super().write(vals)
+
+    def action_post(self):
+        with owning_operation():
+            return super().action_post()
+
+    def action_draft(self):
+        # EXTENDS account: taking a payment back un-pays its invoices: an Accountant's.
+        self._atlas_check_undo(self.env._("reset a payment to draft"))
+        with owning_operation():
+            return super().action_draft()
+
+    def action_cancel(self):
+        self._atlas_check_undo(self.env._("cancel a payment"))
+        with owning_operation():
+            return super().action_cancel()
+
+    def action_validate(self):
+        # Marks an in-process payment as paid without the bank's line: an Accountant's.
+        self._atlas_check_undo(self.env._("mark a payment as paid by hand"))
+        with owning_operation():
+            return super().action_validate()
+
+    def action_reject(self):
+        self._atlas_check_undo(self.env._("reject a payment"))
+        with owning_operation():
+            return super().action_reject()
+
+    def unlink(self):
+        confirmed = self.filtered(lambda payment: payment.state != "draft")
+        if confirmed:
+            confirmed._atlas_check_undo(self.env._("delete a confirmed payment"))
+        with owning_operation():
+            return super().unlink()
+
+    def _atlas_check_undo(self, what):
+        # Checked at the door: not when Odoo's own operation does it (Confirm cancels the
+        # payments whose online transaction failed).
+        if not self or in_owning_operation():
+            return
+        if has_atlas_role(self.env) and not self.env.user.has_group("atlas_invoicing.group_atlas_accountant"):
+            raise AccessError(self.env._("Only an Atlas Accountant can %(what)s.", what=what))
 
     def _atlas_route_to_outstanding(self):
         """Move this Atlas payment's money from the bank account to the journal's Outstanding

@@ -1,5 +1,7 @@
 from odoo import models
 
+from ..models.atlas_owning_operation import has_atlas_role, owning_operation
+
 
 class AccountPaymentRegister(models.TransientModel):
     _inherit = "account.payment.register"
@@ -12,3 +14,11 @@ class AccountPaymentRegister(models.TransientModel):
         if extra_lines:
             payment_vals["write_off_line_vals"] += extra_lines
         return payment_vals
+
+    def _create_payments(self):
+        # EXTENDS account: Atlas records payments on posted invoices only, whichever door opens
+        # this wizard (Odoo's Pay, a journal item's Register Payment).
+        if has_atlas_role(self.env):
+            self.line_ids.move_id._atlas_check_posted_for_payment()
+        with owning_operation():
+            return super()._create_payments()

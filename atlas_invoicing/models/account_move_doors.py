@@ -1,0 +1,145 @@
+"""Atlas's rules on Odoo's own doors to an invoice.
+
+Every Atlas role reaches Odoo's Invoicing app, its list Actions, the form's gear menu and the
+payment form, whose buttons call Odoo's methods directly: Reset to Draft (button_draft),
+Reverse (the reversal wizard, _reverse_moves), Pay (action_force_register_payment, which pays
+drafts too), Confirm (_post). For users with an Atlas role the same rules hold there as on
+Atlas's own buttons, checked where the method runs; users without one keep Odoo's behaviour.
+
+The fields an invoice's status and ledger rest on change only inside the operations that own
+them (see atlas_owning_operation.py), for every Atlas role.
+"""
+
+from odoo import models
+from odoo.exceptions import UserError
+
+from .atlas_owning_operation import has_atlas_role, in_owning_operation, owning_operation
+
+# What the Atlas status is computed from, and the status itself.
+STATUS_FIELDS = frozenset(
+    {"state", "payment_state", "atlas_status", "atlas_amount_paid", "atlas_exported_date", "is_move_sent"}
+)
+# What a posted invoice's entry says: who owes what, on which accounts, from and until when.
+POSTED_INVOICE_FIELDS = frozenset(
+    {
+        "name",
+        "move_type",
+        "partner_id",
+        "commercial_partner_id",
+        "partner_bank_id",
+        "company_id",
+        "journal_id",
+        "currency_id",
+        "date",
+        "invoice_date",
+        "invoice_date_due",
+        "invoice_payment_term_id",
+        "fiscal_position_id",
+        "invoice_cash_rounding_id",
+        "invoice_line_ids",
+        "line_ids",
+        "amount_untaxed",
+        "amount_tax",
+        "amount_total",
+        "amount_residual",
+        "amount_untaxed_signed",
+        "amount_tax_signed",
+        "amount_total_signed",
+        "amount_residual_signed",
+        "reversed_entry_id",
+        "posted_before",
+    }
+)
+
+
+class AccountMove(models.Model):
+    _inherit = "account.move"  # pylint: disable=consider-merging-classes-inherited
+
+    def write(self, vals):
+        if has_atlas_role(self.env) and not in_owning_operation():
+            self._atlas_check_guarded_write(vals)
+        return super().write(vals)
+
+    def _atlas_check_guarded_write(self, vals):
+        invoices = self.filtered(lambda move: move.is_sale_document(include_receipts=True))
+        if not invoices:
+            return
+        guarded = STATUS_FIELDS.intersection(vals)
+        if any(move.state != "draft" for move in invoices):
+            guarded |= POSTED_INVOICE_FIELDS.intersection(vals)
+        if guarded:
+            labels = sorted(self._fields[name].get_description(self.env)["string"] for name in guarded)
+            raise UserError(
+                self.env._(
+                    "%(fields)s of %(invoices)s can't be written directly: they change only through the "
+                    "invoice's actions (Send, Record Payment, Refund, Reset to Draft, Cancel, Export), which "
+                    "keep the journal entry and the status in step. Use the action instead.",
+                    fields=", ".join(labels),
+                    invoices=", ".join(invoices.mapped(lambda move: move.name or move.display_name)),
+                )
+            )
+
+    # -------------------------------------------------------------------------
+    # Odoo's buttons
+    # -------------------------------------------------------------------------
+
+    def _post(self, soft=True):
+        # EXTENDS account: a credit note is a refund, an Accountant's (Atlas's Refund, or
+        # Odoo's Reverse then Confirm).
+        if has_atlas_role(self.env):
+            refunds = self.filtered(lambda move: move.move_type == "out_refund")
+            if refunds:
+                refunds._atlas_check_role(
+                    "accountant", self.env._("Only an Atlas Accountant can confirm a credit note (a refund).")
+                )
+        with owning_operation():
+            return super()._post(soft=soft)
+
+    def button_draft(self):
+        # EXTENDS account: Odoo's Reset to Draft (its invoice form, a payment's entry) follows
+        # Atlas's rule for invoices: an Accountant's, and only while nothing is reconciled.
+        invoices = self.filtered(lambda move: move.is_sale_document(include_receipts=True) and move.state == "posted")
+        if invoices and has_atlas_role(self.env):
+            invoices._atlas_check_resettable()
+        with owning_operation():
+            res = super().button_draft()
+        # Odoo's Reset to Draft returns nothing, which XML-RPC cannot send back.
+        return True if res is None else res
+
+    def _reverse_moves(self, default_values_list=None, cancel=False):
+        # EXTENDS account: reversing an invoice (Odoo's Reverse, Credit Note) is a refund.
+        if has_atlas_role(self.env) and self.filtered(lambda move: move.is_sale_document(include_receipts=True)):
+            self._atlas_check_role("accountant", self.env._("Only an Atlas Accountant can refund an invoice."))
+        with owning_operation():
+            return super()._reverse_moves(default_values_list=default_values_list, cancel=cancel)
+
+    def action_force_register_payment(self):
+        # EXTENDS account: Odoo's Pay (the gear menu) pays drafts too, with no customer and no
+        # invoice number; Atlas records payments on posted invoices only.
+        if has_atlas_role(self.env):
+            self._atlas_check_posted_for_payment()
+        return super().action_force_register_payment()
+
+    def _atlas_check_posted_for_payment(self):
+        drafts = self.filtered(lambda move: move.state != "posted")
+        if drafts:
+            raise UserError(
+                self.env._(
+                    "%(invoices)s is not posted: a payment is recorded on a posted invoice only. Post or send "
+                    "it first.",
+                    invoices=", ".join(drafts.mapped("display_name")),
+                )
+            )
+
+    def action_toggle_block_payment(self):
+        with owning_operation():
+            return super().action_toggle_block_payment()
+
+
+class AccountMoveSend(models.AbstractModel):
+    _inherit = "account.move.send"
+
+    def _generate_and_send_invoices(self, moves, *args, **kwargs):
+        # EXTENDS account: Odoo's Send & Print marks the invoices sent.
+        with owning_operation():
+            return super()._generate_and_send_invoices(moves, *args, **kwargs)
