@@ -10,7 +10,7 @@ The fields an invoice's status and ledger rest on change only inside the operati
 them (see atlas_owning_operation.py), for every Atlas role.
 """
 
-from odoo import models
+from odoo import api, models
 from odoo.exceptions import UserError
 
 from .atlas_owning_operation import has_atlas_role, in_owning_operation, owning_operation
@@ -79,6 +79,19 @@ class AccountMove(models.Model):
                 )
             )
 
+    def _atlas_check_guarded_items(self, what):
+        invoices = self.filtered(lambda move: move.is_sale_document(include_receipts=True))
+        if invoices:
+            raise UserError(
+                self.env._(
+                    "%(what)s of the journal items of %(invoices)s can't be written directly: a posted invoice's "
+                    "entry changes only through its actions (Record Payment, Refund, Reset to Draft). Reset it "
+                    "to draft to correct it, or refund it.",
+                    what=what,
+                    invoices=", ".join(invoices.mapped("name")),
+                )
+            )
+
     # -------------------------------------------------------------------------
     # Odoo's buttons
     # -------------------------------------------------------------------------
@@ -134,6 +147,76 @@ class AccountMove(models.Model):
     def action_toggle_block_payment(self):
         with owning_operation():
             return super().action_toggle_block_payment()
+
+
+# What a posted invoice's journal item says: which account, how much, whose, when due, settled.
+POSTED_ITEM_FIELDS = frozenset(
+    {
+        "move_id",
+        "journal_id",
+        "company_id",
+        "account_id",
+        "partner_id",
+        "date",
+        "date_maturity",
+        "currency_id",
+        "debit",
+        "credit",
+        "balance",
+        "amount_currency",
+        "amount_residual",
+        "amount_residual_currency",
+        "reconciled",
+        "matching_number",
+        "full_reconcile_id",
+        "tax_ids",
+        "tax_line_id",
+        "tax_tag_ids",
+        "tax_base_amount",
+        "tax_repartition_line_id",
+        "display_type",
+        "product_id",
+        "quantity",
+        "price_unit",
+        "discount",
+        "price_subtotal",
+        "price_total",
+    }
+)
+
+
+class AccountMoveLine(models.Model):
+    _inherit = "account.move.line"  # pylint: disable=consider-merging-classes-inherited
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        if has_atlas_role(self.env) and not in_owning_operation():
+            moves = self.env["account.move"].browse({vals["move_id"] for vals in vals_list if vals.get("move_id")})
+            moves.filtered(lambda move: move.state != "draft")._atlas_check_guarded_items(
+                self.env._("new journal items")
+            )
+        return super().create(vals_list)
+
+    def write(self, vals):
+        if has_atlas_role(self.env) and not in_owning_operation():
+            guarded = POSTED_ITEM_FIELDS.intersection(vals)
+            posted = self.move_id.filtered(lambda move: move.state != "draft")
+            if guarded and posted:
+                labels = sorted(self._fields[name].get_description(self.env)["string"] for name in guarded)
+                posted._atlas_check_guarded_items(", ".join(labels))
+        return super().write(vals)
+
+    def reconcile(self):
+        with owning_operation():
+            return super().reconcile()
+
+    def _reconcile_plan(self, reconciliation_plan):
+        with owning_operation():
+            return super()._reconcile_plan(reconciliation_plan)
+
+    def remove_move_reconcile(self):
+        with owning_operation():
+            return super().remove_move_reconcile()
 
 
 class AccountMoveSend(models.AbstractModel):
