@@ -217,6 +217,10 @@ class TestStatementFileSecurity(AtlasBankCommon):
         self._assert_refused(lambda: self._import(big, "big.xml"), pattern)
         self._assert_refused(self._dialog(big, "big.xml").action_preview, pattern)
         self._assert_refused(self._oca_dialog(big, "big.xml"), pattern)
+        big_ofx = self._ofx_file().replace(b"<OFX>", padding + b"<OFX>", 1)
+        self._assert_refused(
+            lambda: self._import(big_ofx, "big.ofx"), r"“big\.ofx” is 21\.0 MB, over the 20 MB a bank statement file"
+        )
         # The limit is the company's: an administrator lowers it to 1 MB.
         self.env["res.config.settings"].with_user(self.users["admin"]).create(
             {"atlas_statement_file_limit_mb": 1}
