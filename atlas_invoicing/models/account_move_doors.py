@@ -215,6 +215,9 @@ class AccountMoveLine(models.Model):
             return super()._reconcile_plan(reconciliation_plan)
 
     def remove_move_reconcile(self):
+        # A journal item's Unreconcile: the door is checked, then Odoo unmatches.
+        if has_atlas_role(self.env) and not in_owning_operation():
+            (self.matched_debit_ids | self.matched_credit_ids)._atlas_check_unmatch()
         with owning_operation():
             return super().remove_move_reconcile()
 

@@ -121,6 +121,23 @@ class TestOdooDoors(AtlasTestCommon):
         payment.with_user(self.users["accountant"]).action_draft()
         self.assertEqual((invoice.payment_state, invoice.atlas_status), ("not_paid", "sent"))
 
+    def test_unmatching_a_payment_is_an_accountants(self):
+        invoice = self._paid_invoice()
+        payment = invoice._get_reconciled_payments()
+        partial = (invoice.line_ids.matched_credit_ids | invoice.line_ids.matched_debit_ids)[:1]
+        before = self._ledger(invoice)
+        bookkeeper_invoice = invoice.with_user(self.users["bookkeeper"])
+        with self.assertRefused(AccessError, "Only an Atlas Accountant can unmatch a payment"):
+            bookkeeper_invoice.js_remove_outstanding_partial(partial.id)
+        with self.assertRefused(AccessError, "Only an Atlas Accountant can unmatch a payment"):
+            payment.move_id.line_ids.with_user(self.users["bookkeeper"]).remove_move_reconcile()
+        self.assertEqual(self._ledger(invoice), before)
+        # The Accountant unmatches it from the invoice's payment widget: due again, the
+        # payment stays, its money open on the customer.
+        invoice.with_user(self.users["accountant"]).js_remove_outstanding_partial(partial.id)
+        self.assertEqual((invoice.payment_state, invoice.atlas_status), ("not_paid", "sent"))
+        self.assertEqual(payment.state, "paid")
+
     def test_odoo_pay_refuses_a_draft(self):
         draft = self.env["account.move"].create({**self._invoice_vals(price=230.0), "partner_id": False})
         before = self._ledger(draft)
