@@ -24,4 +24,5 @@ from . import account_reconcile_model
 from . import bank_statement_import
 from . import bank_statement_camt_parser
 from . import bank_statement_line
+from . import bank_statement_line_doors
 from . import account_bank_statement

@@ -13,7 +13,7 @@ them (see atlas_owning_operation.py), for every Atlas role.
 from odoo import api, models
 from odoo.exceptions import UserError
 
-from .atlas_owning_operation import has_atlas_role, in_owning_operation, owning_operation
+from .atlas_owning_operation import has_atlas_role, in_owning_operation, owning_operation, written_directly
 
 # What the Atlas status is computed from, and the status itself.
 STATUS_FIELDS = frozenset(
@@ -50,6 +50,23 @@ POSTED_INVOICE_FIELDS = frozenset(
         "posted_before",
     }
 )
+# What the entry behind a payment or a bank statement line says once posted: Odoo already
+# refuses most of these on a posted entry, unless ``state`` is written in the same call.
+POSTED_ENTRY_FIELDS = frozenset(
+    {
+        "state",
+        "name",
+        "move_type",
+        "partner_id",
+        "company_id",
+        "journal_id",
+        "currency_id",
+        "date",
+        "line_ids",
+        "origin_payment_id",
+        "statement_line_id",
+    }
+)
 
 
 class AccountMove(models.Model):
@@ -60,35 +77,54 @@ class AccountMove(models.Model):
             self._atlas_check_guarded_write(vals)
         return super().write(vals)
 
+    def _atlas_guarded_documents(self):
+        """The entries whose truth Atlas guards: customer invoices and credit notes, and the
+        entries behind payments and bank statement lines (money in, money at the bank)."""
+        return self.filtered(
+            lambda move: move.is_sale_document(include_receipts=True)
+            or move.origin_payment_id
+            or move.statement_line_id
+        )
+
     def _atlas_check_guarded_write(self, vals):
         invoices = self.filtered(lambda move: move.is_sale_document(include_receipts=True))
-        if not invoices:
-            return
-        guarded = STATUS_FIELDS.intersection(vals)
-        if any(move.state != "draft" for move in invoices):
-            guarded |= POSTED_INVOICE_FIELDS.intersection(vals)
-        if guarded:
-            labels = sorted(self._fields[name].get_description(self.env)["string"] for name in guarded)
-            raise UserError(
-                self.env._(
-                    "%(fields)s of %(invoices)s can't be written directly: they change only through the "
-                    "invoice's actions (Send, Record Payment, Refund, Reset to Draft, Cancel, Export), which "
-                    "keep the journal entry and the status in step. Use the action instead.",
-                    fields=", ".join(labels),
-                    invoices=", ".join(invoices.mapped(lambda move: move.name or move.display_name)),
+        if invoices:
+            guarded = STATUS_FIELDS.intersection(vals)
+            if any(move.state != "draft" for move in invoices):
+                guarded |= POSTED_INVOICE_FIELDS.intersection(vals)
+            if guarded:
+                raise written_directly(
+                    invoices,
+                    guarded,
+                    self.env._(
+                        "they change only through the invoice's actions (Send, Record Payment, Refund, Reset to "
+                        "Draft, Cancel, Export), which keep the journal entry and the status in step. Use the "
+                        "action instead."
+                    ),
                 )
+        entries = (self - invoices)._atlas_guarded_documents().filtered(lambda move: move.state != "draft")
+        guarded = POSTED_ENTRY_FIELDS.intersection(vals)
+        if entries and guarded:
+            raise written_directly(
+                entries,
+                guarded,
+                self.env._(
+                    "the entry of a payment or a bank statement line changes only through the payment's buttons "
+                    "(Confirm, Reset to Draft, Cancel) or the bank line's reconciliation, which keep both in step."
+                ),
             )
 
     def _atlas_check_guarded_items(self, what):
-        invoices = self.filtered(lambda move: move.is_sale_document(include_receipts=True))
-        if invoices:
+        documents = self._atlas_guarded_documents()
+        if documents:
             raise UserError(
                 self.env._(
-                    "%(what)s of the journal items of %(invoices)s can't be written directly: a posted invoice's "
-                    "entry changes only through its actions (Record Payment, Refund, Reset to Draft). Reset it "
-                    "to draft to correct it, or refund it.",
+                    "%(what)s of the journal items of %(entries)s can't be written directly: a posted entry "
+                    "changes only through its document's actions (an invoice's Record Payment, Refund, Reset to "
+                    "Draft; a payment's buttons; a bank line's reconciliation). Reset it to draft to correct it, "
+                    "or refund it.",
                     what=what,
-                    invoices=", ".join(invoices.mapped("name")),
+                    entries=", ".join(documents.mapped("display_name")),
                 )
             )
 
@@ -114,10 +150,24 @@ class AccountMove(models.Model):
         invoices = self.filtered(lambda move: move.is_sale_document(include_receipts=True) and move.state == "posted")
         if invoices and has_atlas_role(self.env):
             invoices._atlas_check_resettable()
+        if has_atlas_role(self.env) and not in_owning_operation():
+            self._atlas_check_entry_resettable()
         with owning_operation():
             res = super().button_draft()
         # Odoo's Reset to Draft returns nothing, which XML-RPC cannot send back.
         return True if res is None else res
+
+    def _atlas_check_entry_resettable(self):
+        # The entry of a payment reset to draft un-pays the invoices it paid, as the payment's
+        # own Reset to Draft does; a bank line's, un-reconciles the money at the bank.
+        posted = self.filtered(lambda move: move.state == "posted")
+        payments = posted.origin_payment_id
+        if payments:
+            payments._atlas_check_undo(self.env._("reset a payment to draft"))
+        if posted.statement_line_id:
+            posted.statement_line_id.move_id._atlas_check_role(
+                "accountant", self.env._("Only an Atlas Accountant can reset a bank line's entry to draft.")
+            )
 
     def _reverse_moves(self, default_values_list=None, cancel=False):
         # EXTENDS account: reversing an invoice (Odoo's Reverse, Credit Note) is a refund.

@@ -1,7 +1,7 @@
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
 
-from .atlas_owning_operation import has_atlas_role, in_owning_operation, owning_operation
+from .atlas_owning_operation import has_atlas_role, in_owning_operation, owning_operation, written_directly
 
 # What a payment's state rests on: only its own buttons (Confirm, Validate, Reset to Draft,
 # Cancel) and the reconciliation change them.
@@ -66,15 +66,13 @@ class AccountPayment(models.Model):
             if any(payment.state != "draft" for payment in self):
                 guarded |= CONFIRMED_PAYMENT_FIELDS.intersection(vals)
             if guarded:
-                labels = sorted(self._fields[name].get_description(self.env)["string"] for name in guarded)
-                raise UserError(
+                raise written_directly(
+                    self,
+                    guarded,
                     self.env._(
-                        "%(fields)s of payment %(payments)s can't be written directly: a payment changes only "
-                        "through its buttons (Confirm, Reset to Draft, Cancel), which keep its journal entry and "
-                        "the invoices it pays in step.",
-                        fields=", ".join(labels),
-                        payments=", ".join(self.mapped("display_name")),
-                    )
+                        "a payment changes only through its buttons (Confirm, Reset to Draft, Cancel), which keep "
+                        "its journal entry and the invoices it pays in step."
+                    ),
                 )
         return super().write(vals)
 
@@ -140,7 +138,9 @@ class AccountPayment(models.Model):
         outstanding = self._atlas_outstanding_account()
         if not bank_line:
             return self.move_id.line_ids.filtered(lambda line: line.account_id == outstanding and not line.reconciled)
-        bank_line.with_context(skip_account_move_synchronization=True).write({"account_id": outstanding.id})
+        # Part of confirming a bank line's match, which owns the payment's entry here.
+        with owning_operation():
+            bank_line.with_context(skip_account_move_synchronization=True).write({"account_id": outstanding.id})
         self.message_post(
             body=self.env._(
                 "Matched with the bank statement: the money is now on %(outstanding)s until the bank line "

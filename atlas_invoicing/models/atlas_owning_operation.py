@@ -13,6 +13,8 @@ key of the ORM's context, a client can't set it: it exists only in the server's 
 import contextvars
 from contextlib import contextmanager
 
+from odoo.exceptions import UserError
+
 _OWNING_OPERATION = contextvars.ContextVar("atlas_owning_operation", default=False)
 
 
@@ -34,3 +36,18 @@ def has_atlas_role(env):
     """Whether Atlas's rules apply to this environment's user: a user with an Atlas role, not
     the superuser (sudo). Users without an Atlas role keep Odoo's own behaviour."""
     return not env.su and env.user.has_group("atlas_invoicing.group_atlas_viewer")
+
+
+def written_directly(records, field_names, how):
+    """The refusal of a bare write of guarded fields: which fields, of which records, and
+    ``how`` they change instead (a translated sentence naming the actions to use)."""
+    env = records.env
+    labels = sorted(records._fields[name].get_description(env)["string"] for name in field_names)
+    return UserError(
+        env._(
+            "%(fields)s of %(records)s can't be written directly: %(how)s",
+            fields=", ".join(labels),
+            records=", ".join(records.mapped(lambda record: record.display_name or str(record.id))),
+            how=how,
+        )
+    )

@@ -1,0 +1,184 @@
+from odoo.exceptions import AccessError, UserError
+from odoo.tests import new_test_user, tagged
+
+from .bank_common import AtlasBankCommon
+
+
+@tagged("post_install", "-at_install")
+class TestEntryDoors(AtlasBankCommon):
+    """The journal entries behind a payment and behind a bank statement line carry money too:
+    Odoo's journal entry form and a bare write reach them, and for Atlas's roles they change
+    only through the payment's and the bank line's own operations."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.billing_user = new_test_user(
+            cls.env,
+            login="odoo_billing_entries",
+            groups="base.group_user,account.group_account_invoice",
+            company_id=cls.company_data["company"].id,
+            company_ids=[cls.company_data["company"].id],
+        )
+
+    def _paid_invoice(self, price=230.0):
+        invoice = self._sent_invoice(price)
+        invoice.atlas_record_payment()
+        return invoice
+
+    def _books(self, *moves):
+        """What an accountant checks: every journal item of these entries, and the status of
+        every invoice and payment they touch."""
+        self.env.invalidate_all()
+        moves = self.env["account.move"].browse([move.id for move in moves])
+        return {
+            "items": sorted(
+                (
+                    line.move_id.id,
+                    line.account_id.id,
+                    line.partner_id.id,
+                    line.balance,
+                    str(line.date),
+                    line.reconciled,
+                    line.parent_state,
+                )
+                for line in moves.line_ids
+            ),
+            "invoices": sorted(
+                (move.id, move.state, move.payment_state, move.atlas_status)
+                for move in self.env["account.move"].search([("move_type", "=", "out_invoice")])
+            ),
+            "payments": sorted(
+                (payment.id, payment.state, str(payment.date), payment.amount)
+                for payment in self.env["account.payment"].search([])
+            ),
+        }
+
+    # -------------------------------------------------------------------------
+    # A payment's entry
+    # -------------------------------------------------------------------------
+
+    def test_payment_entry_fields_are_not_written_directly(self):
+        invoice = self._paid_invoice()
+        payment = invoice._get_reconciled_payments()
+        entry = payment.move_id
+        before = self._books(invoice, entry)
+        other_account = self.company_data["default_account_revenue"]
+        bank_item = entry.line_ids.filtered(lambda line: not line.reconciled)
+        for role in ("bookkeeper", "admin"):
+            user = self.users[role]
+            # Odoo refuses a posted entry's date or partner, unless its state is written along.
+            for vals in (
+                {"state": "draft"},
+                {"state": "posted", "date": "2026-03-31"},
+                {"partner_id": self.bluebird.id},
+            ):
+                with self.subTest(role=role, vals=vals), self.assertRefused(UserError, "written directly|readonly"):
+                    entry.with_user(user).write(vals)
+            with self.subTest(role=role, item="account"), self.assertRefused(UserError, "can't be written directly"):
+                bank_item.with_user(user).write({"account_id": other_account.id})
+            with self.subTest(role=role, item="new"), self.assertRefused(UserError, "can't be written directly"):
+                self.env["account.move.line"].with_user(user).with_context(check_move_validity=False).create(
+                    {"move_id": entry.id, "account_id": other_account.id, "balance": 0.0, "name": "x"}
+                )
+        self.assertEqual(self._books(invoice, entry), before)
+
+    def test_reset_a_payment_entry_to_draft_is_an_accountants(self):
+        invoice = self._paid_invoice()
+        payment = invoice._get_reconciled_payments()
+        before = self._books(invoice, payment.move_id)
+        # Odoo's journal entry form shows Reset to Draft on a payment's entry: it un-pays the
+        # invoice as the payment's own Reset to Draft does.
+        with self.assertRefused(AccessError, "Only an Atlas Accountant can reset a payment to draft"):
+            payment.move_id.with_user(self.users["bookkeeper"]).button_draft()
+        self.assertEqual(self._books(invoice, payment.move_id), before)
+        payment.move_id.with_user(self.users["accountant"]).button_draft()
+        self.assertEqual((invoice.payment_state, invoice.atlas_status), ("not_paid", "sent"))
+        # Odoo's own Billing users keep Odoo's behaviour.
+        other = self._paid_invoice(120.0)
+        other._get_reconciled_payments().move_id.with_user(self.billing_user).button_draft()
+        self.assertEqual(other.payment_state, "not_paid")
+
+    # -------------------------------------------------------------------------
+    # A bank statement line's entry
+    # -------------------------------------------------------------------------
+
+    def _confirmed_bank_line(self):
+        invoice = self._sent_invoice(1485.0)
+        result = self._import(
+            self._csv(
+                [("2026-02-03", f"ACH CREDIT NORTHWIND {invoice.name}", "", "Northwind Traders", 1485.0, "ACH")],
+                start=1000.0,
+            ),
+            "checking.csv",
+            self.mapping,
+        )
+        line = self._lines(result)
+        line.with_user(self.users["bookkeeper"]).atlas_confirm_matches()
+        self.assertEqual(invoice.atlas_status, "paid")
+        return invoice, line
+
+    def test_bank_line_entry_fields_are_not_written_directly(self):
+        invoice, line = self._confirmed_bank_line()
+        payment = invoice._get_reconciled_payments()
+        before = self._books(invoice, line.move_id, payment.move_id)
+        liquidity = line.move_id.line_ids.filtered(lambda item: item.account_id == self.bank_account)
+        for role in ("bookkeeper", "admin"):
+            user = self.users[role]
+            for vals in ({"state": "draft"}, {"state": "posted", "date": "2026-03-31"}):
+                with self.subTest(role=role, vals=vals), self.assertRefused(UserError, "can't be written directly"):
+                    line.move_id.with_user(user).write(vals)
+            with self.subTest(role=role, item="account"), self.assertRefused(UserError, "can't be written directly"):
+                liquidity.with_user(user).write({"account_id": self.company_data["default_account_revenue"].id})
+        with self.assertRefused(AccessError, "Only an Atlas Accountant can reset a bank line's entry to draft"):
+            line.move_id.with_user(self.users["bookkeeper"]).button_draft()
+        self.assertEqual(self._books(invoice, line.move_id, payment.move_id), before)
+
+    def test_bank_line_operations_still_write_their_entries(self):
+        """The bank line's own operations own its entry: an unmatched line's details are
+        corrected on the line, and OCA's reconciliation screen reconciles it."""
+        result = self._import(
+            self._csv([("2026-02-07", "WIRE IN UNKNOWN", "", "", 400.0, "WIRE")], start=1000.0),
+            "checking.csv",
+            self.mapping,
+        )
+        line = self._lines(result).with_user(self.users["bookkeeper"])
+        line.write({"partner_id": self.bluebird.id})
+        self.assertEqual(line.move_id.line_ids.partner_id, self.bluebird)
+        invoice = self._sent_invoice(400.0, partner=self.bluebird)
+        receivable = invoice.line_ids.filtered(lambda item: item.account_id.account_type == "asset_receivable")
+        # What OCA's reconciliation screen does when the user picks the invoice's item.
+        line._add_account_move_line(receivable)
+        line.reconcile_bank_line()
+        self.assertTrue(line.is_reconciled)
+        self.env.invalidate_all()
+        self.assertEqual((invoice.amount_residual, invoice.payment_state, invoice.atlas_status), (0.0, "paid", "paid"))
+        # The bank line was reconciled with the invoice itself: undoing it un-pays the invoice,
+        # which is an Accountant's, as unmatching a payment is.
+        with self.assertRefused(AccessError, "Only an Atlas Accountant can unmatch"):
+            line.unreconcile_bank_line()
+        self.assertEqual(invoice.atlas_status, "paid")
+        line.with_user(self.users["accountant"]).unreconcile_bank_line()
+        self.assertEqual(invoice.atlas_status, "sent")
+
+    # -------------------------------------------------------------------------
+    # A draft's journal
+    # -------------------------------------------------------------------------
+
+    def test_journal_of_a_draft(self):
+        """A draft never numbered may move to another sales journal (a Bookkeeper's draft);
+        Odoo keeps it off other journals' types and keeps a numbered draft in its journal."""
+        second_sales = self.company_data["default_journal_sale"].copy({"name": "Services", "code": "SRV"})
+        draft = self._create_invoice(price=90.0).with_user(self.users["bookkeeper"])
+        draft.write({"journal_id": second_sales.id})
+        self.assertEqual(draft.journal_id, second_sales)
+        with self.assertRefused(UserError, "journal"):
+            draft.write({"journal_id": self.bank.id})
+        numbered = self._create_invoice(price=90.0)
+        numbered.action_post()
+        numbered.button_draft()
+        with self.assertRefused(UserError, "sequence"):
+            numbered.with_user(self.users["bookkeeper"]).write({"journal_id": second_sales.id})
+        # A Viewer changes nothing.
+        with self.assertRefused(AccessError, "not allowed"):
+            draft.with_user(self.users["viewer"]).write({"journal_id": self.company_data["default_journal_sale"].id})
