@@ -2,11 +2,13 @@
 # Runs every test of atlas_invoicing, in order:
 #   1. lint: ruff, then pylint-odoo (any message fails the run)
 #   2. the addon's Odoo tests with pytest-odoo, on a fresh database where the addon was just installed,
-#      then Odoo's whole `account` test suite with Odoo's own runner (odoo-bin --test-tags /account)
-#      on a copy of it
-#   3. end-to-end tests over XML-RPC against a real Odoo server on a free local port
+#      while Odoo's whole `account` test suite runs with Odoo's own runner (odoo-bin --test-tags
+#      /account) on a copy of it in the background: two processes, one per core
+#   3. end-to-end tests over XML-RPC against a real Odoo server on a free local port (the account
+#      suite still running beside them if it has not finished)
 #   4. the wheel: built, and the addon installed from it on a throw-away database
-# Every part runs even when an earlier one failed; the exit code is non-zero if any failed.
+# Every part runs even when an earlier one failed; the exit code is non-zero if any failed. The
+# summary gives each part's time.
 set -uo pipefail
 source "$(dirname "$0")/lib.sh"
 cd "$REPO_DIR"
@@ -38,9 +40,11 @@ trap cleanup EXIT
 
 declare -a SUMMARY=()
 FAILED=0
-part() { printf '\n\033[1;34m===== %s =====\033[0m\n' "$*"; }
-record() {  # $1 = part name, $2 = exit code, $3 = summary line
-    SUMMARY+=("$(printf '%-24s %s' "$1" "$3")")
+PART_START=$SECONDS
+part() { PART_START=$SECONDS; printf '\n\033[1;34m===== %s =====\033[0m\n' "$*"; }
+minutes() { printf '%d:%02d' $(($1 / 60)) $(($1 % 60)); }
+record() {  # $1 = part name, $2 = exit code, $3 = summary line, $4 = seconds (default: since part)
+    SUMMARY+=("$(printf '%-24s %s (%s)' "$1" "$3" "$(minutes "${4:-$((SECONDS - PART_START))}")")")
     [ "$2" = 0 ] || FAILED=1
 }
 
@@ -119,12 +123,6 @@ else
             || UNLOADED_ACCOUNT_TESTS+=("$file")
     done
 
-    part "Odoo tests (pytest-odoo): the addon's, and account's test files Odoo's runner doesn't load"
-    .venv/bin/pytest -p no:cacheprovider --odoo-config="$CONFIG" --odoo-database="$TEMPLATE_DB" --odoo-http \
-        --odoo-log-level=warn atlas_invoicing/tests "${UNLOADED_ACCOUNT_TESTS[@]}" 2>&1 | tee "$LOG_DIR/odoo-tests.out"
-    rc=${PIPESTATUS[0]}
-    record "odoo tests" $rc "$(pytest_summary "$LOG_DIR/odoo-tests.out")"
-
     # Odoo's own runner, as Odoo runs its tests: at_install tests while the modules load,
     # post_install ones (most of them, tours included) with every installed module, the addon
     # among them; standalone scripts (all_l10n) stay out, as in Odoo's own runs.
@@ -145,14 +143,19 @@ else
         echo "not run (fails on this Odoo tree without the addon too): $test"
         ACCOUNT_TAGS+=",-/account:$test"
     done
+    # It runs in the background, on the second core, while the addon's own tests and the
+    # end-to-end tests run in the foreground: the three use databases of their own.
+    log "Odoo's account tests started in the background (log: $ACCOUNT_LOG)"
+    SECONDS_ACCOUNT_START=$SECONDS
     odoo_bin -c "$CONFIG" -d "$ACCOUNT_DB" --test-tags "$ACCOUNT_TAGS" --stop-after-init \
-        --http-interface=127.0.0.1 --http-port="$(free_port)" --log-level=info --logfile="$ACCOUNT_LOG" 2>/dev/null
-    rc=$?
-    grep -E ' (ERROR|CRITICAL) ' "$ACCOUNT_LOG" | grep -E ': (ERROR|FAIL): |CRITICAL' | sed -E 's/^[0-9-]+ [0-9:,]+ [0-9]+ //'
-    account_summary="$(odoo_tests_summary "$ACCOUNT_LOG")"
-    echo "${account_summary:-no test report (see $ACCOUNT_LOG)}" | tee "$LOG_DIR/odoo-account-tests.out"
-    [ -n "$account_summary" ] && ! grep -qE '[1-9][0-9]* failed' <<<"$account_summary" || rc=1
-    record "odoo account tests" $rc "${account_summary:-FAILED (see $ACCOUNT_LOG)}"
+        --http-interface=127.0.0.1 --http-port="$(free_port)" --log-level=info --logfile="$ACCOUNT_LOG" 2>/dev/null &
+    ACCOUNT_PID=$!
+    trap 'kill "$ACCOUNT_PID" 2>/dev/null; wait "$ACCOUNT_PID" 2>/dev/null; for db in "$E2E_TEMPLATE" "$ACCOUNT_DB"; do psql -q -d postgres -c "DROP DATABASE IF EXISTS \"$db\" WITH (FORCE)" >/dev/null 2>&1; rm -rf "$LOCAL_DIR/filestore/filestore/$db"; done; cleanup' EXIT
+    part "Odoo tests (pytest-odoo): the addon's, and account's test files Odoo's runner doesn't load"
+    .venv/bin/pytest -p no:cacheprovider --odoo-config="$CONFIG" --odoo-database="$TEMPLATE_DB" --odoo-http \
+        --odoo-log-level=warn atlas_invoicing/tests "${UNLOADED_ACCOUNT_TESTS[@]}" 2>&1 | tee "$LOG_DIR/odoo-tests.out"
+    rc=${PIPESTATUS[0]}
+    record "odoo tests" $rc "$(pytest_summary "$LOG_DIR/odoo-tests.out")"
 
     # --- 3. End-to-end ------------------------------------------------------------------
     part "End-to-end tests (XML-RPC against a live server)"
@@ -163,6 +166,16 @@ else
     record "end-to-end tests" $rc "$(pytest_summary "$LOG_DIR/e2e-tests.out")"
     # tests/test_screenshots.py leaves a PNG of each main screen there, for a reviewer.
     [ -d "$LOG_DIR/screenshots" ] && log "screenshots of each main screen: $LOG_DIR/screenshots/"
+    part "Odoo's account tests with the addon installed: waiting for the background run"
+    wait "$ACCOUNT_PID"
+    rc=$?
+    ACCOUNT_SECONDS=$((SECONDS - SECONDS_ACCOUNT_START))
+    grep -E ' (ERROR|CRITICAL) ' "$ACCOUNT_LOG" | grep -E ': (ERROR|FAIL): |CRITICAL' | sed -E 's/^[0-9-]+ [0-9:,]+ [0-9]+ //'
+    account_summary="$(odoo_tests_summary "$ACCOUNT_LOG")"
+    echo "${account_summary:-no test report (see $ACCOUNT_LOG)}" | tee "$LOG_DIR/odoo-account-tests.out"
+    [ -n "$account_summary" ] && ! grep -qE '[1-9][0-9]* failed' <<<"$account_summary" || rc=1
+    record "odoo account tests" $rc "${account_summary:-FAILED (see $ACCOUNT_LOG)}" "$ACCOUNT_SECONDS"
+
 fi
 
 # --- Wheel install test (packaging) ---------------------------------------------------
