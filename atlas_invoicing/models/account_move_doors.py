@@ -133,6 +133,20 @@ class AccountMove(models.Model):
             self._atlas_check_posted_for_payment()
         return super().action_force_register_payment()
 
+    def action_send_and_print(self):
+        # EXTENDS account: Odoo's Print & Send (its form, the list's button) files the invoice's
+        # PDF and marks it sent: a Bookkeeper's, like Atlas's Send. A Viewer reads the PDF with
+        # Preview PDF instead; Odoo would answer with its wizard's technical access error.
+        if has_atlas_role(self.env):
+            self._atlas_check_role(
+                "bookkeeper",
+                self.env._(
+                    "Only an Atlas Bookkeeper can use Print & Send: it files the invoice's PDF and marks the "
+                    "invoice sent. To read or print the invoice, use Preview PDF on the Atlas invoice form."
+                ),
+            )
+        return super().action_send_and_print()
+
     def _atlas_check_posted_for_payment(self):
         drafts = self.filtered(lambda move: move.state != "posted")
         if drafts:
