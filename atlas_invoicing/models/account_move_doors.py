@@ -1,10 +1,11 @@
 """Atlas's rules on Odoo's own doors to an invoice.
 
-Every Atlas role reaches Odoo's Invoicing app, its list Actions, the form's gear menu and the
-payment form, whose buttons call Odoo's methods directly: Reset to Draft (button_draft),
-Reverse (the reversal wizard, _reverse_moves), Pay (action_force_register_payment, which pays
-drafts too), Confirm (_post). For users with an Atlas role the same rules hold there as on
-Atlas's own buttons, checked where the method runs; users without one keep Odoo's behaviour.
+Every Atlas role reaches Odoo's Invoicing actions (its app's menus are the Administrator's,
+the actions stay reachable by URL), its list Actions, the form's gear menu and the payment
+form, whose buttons call Odoo's methods directly: Reset to Draft (button_draft), Reverse (the
+reversal wizard, _reverse_moves), Pay (action_force_register_payment, which pays drafts too),
+Confirm (_post). For users with an Atlas role the same rules hold there as on Atlas's own
+buttons, checked where the method runs; users without one keep Odoo's behaviour.
 
 The fields an invoice's status and ledger rest on change only inside the operations that own
 them (see atlas_owning_operation.py), for every Atlas role.

@@ -90,6 +90,7 @@ class ResPartner(models.Model):
             return action
         atlas = self.env["ir.actions.act_window"]._for_xml_id("atlas_invoicing.action_atlas_invoices")
         atlas.update(
+            name=self.env._("Invoices and Credit Notes"),
             domain=action["domain"],
             context={"default_move_type": "out_invoice", "default_partner_id": self.id},
         )

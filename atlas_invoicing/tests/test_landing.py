@@ -93,7 +93,7 @@ class TestLanding(AtlasTestCommon):
         atlas_list = self.env.ref("atlas_invoicing.view_atlas_invoice_list")
         for role in ROLES:
             action = self.customer.with_user(self.users[role]).action_view_partner_invoices()
-            self.assertEqual(action["path"], "atlas-invoices", role)
+            self.assertEqual((action["path"], action["name"]), ("atlas-invoices", "Invoices and Credit Notes"), role)
             self.assertEqual([view for view, _mode in action["views"]], [atlas_list.id, self.atlas_form.id], role)
             self.assertEqual(self.env["account.move"].search(action["domain"]), self.invoice | self.credit_note, role)
         odoo_action = self.customer.with_user(self.odoo_user).action_view_partner_invoices()
