@@ -119,6 +119,25 @@ class TestLanding(AtlasTestCommon):
         action = self.invoice.sudo()._get_access_action(access_uid=self.odoo_user.id)
         self._assert_odoo_default_form(action, self.invoice, "no Atlas role")
 
+    def test_odoos_credit_note_opens_in_the_atlas_form(self):
+        """Odoo's Credit Note (the reversal wizard) ends on the credit note it made."""
+        for user, atlas in ((self.users["accountant"], True), (self.odoo_user, False)):
+            invoice = self._create_invoice_cls(price=50.0)
+            invoice.action_post()
+            wizard = (
+                self.env["account.move.reversal"]
+                .with_user(user)
+                .with_context(active_model="account.move", active_ids=invoice.ids)
+                .create({"journal_id": invoice.journal_id.id, "reason": "Returned"})
+            )
+            action = wizard.refund_moves()
+            credit_note = invoice.reversal_move_ids
+            self.assertEqual(credit_note.move_type, "out_refund")
+            if atlas:
+                self._assert_atlas_form(action, credit_note, "accountant")
+            else:
+                self.assertEqual((action["res_id"], action.get("views")), (credit_note.id, None))
+
     # --- Odoo's own form, where an Atlas user may still open it ---------------------------
 
     def _odoo_form(self, user):
