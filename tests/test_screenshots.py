@@ -47,6 +47,7 @@ EXPECTED = {
     "26-report-profit-loss-drill-down.png": "… → a Journal Entry link: the Atlas form, nothing to change",
     "27-odoo-form-refunded-viewer.png": "Odoo's form, refunded invoice, Viewer: Refunded, no Print & Send",
     "28-customer-invoiced.png": "a customer's Invoiced button: its invoices and credit note in the Atlas list",
+    "29-mail-link-viewer.png": "a notification's link (/mail/view), followed by the Viewer: the Atlas form",
 }
 
 
@@ -291,6 +292,12 @@ def test_where_the_viewer_lands(odoo_server, database, books, browser, shots_dir
     )
     browser.click("button[name=action_view_partner_invoices]", then=".o_list_view .o_data_row td[name=atlas_status]")
     browser.screenshot(shots_dir / "28-customer-invoiced.png")
+    # The link of a notification or an email: /mail/view redirects into the web client.
+    browser.open(
+        f"{odoo_server.url}/mail/view?model=account.move&res_id={moves['sent']}",
+        ".o_form_view .o_statusbar_buttons button[name=action_atlas_preview_pdf]",
+    )
+    browser.screenshot(shots_dir / "29-mail-link-viewer.png")
 
 
 def _number(admin, move_id):
