@@ -35,6 +35,7 @@
         "wizard/atlas_invoice_refund_views.xml",
         "wizard/atlas_invoice_export_views.xml",
         "wizard/atlas_statement_import_views.xml",
+        "views/account_move_odoo_form_views.xml",
         "views/account_move_views.xml",
         "views/res_partner_views.xml",
         "views/account_tax_views.xml",

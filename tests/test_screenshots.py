@@ -43,6 +43,11 @@ EXPECTED = {
     "22-invoice-pdf-partially-paid.png": "a partly paid invoice's PDF: payments, amount due",
     "23-report-pdf-general-ledger-page-1.png": "General Ledger PDF, first page",
     "24-report-pdf-general-ledger-page-2.png": "General Ledger PDF, second page: headers repeated, page number",
+    "25-report-profit-loss-journal-items.png": "P&L → a revenue account: its journal items (Viewer)",
+    "26-report-profit-loss-drill-down.png": "… → a Journal Entry link: the Atlas form, nothing to change",
+    "27-odoo-form-refunded-viewer.png": "Odoo's form, refunded invoice, Viewer: Refunded, no Print & Send",
+    "28-customer-invoiced.png": "a customer's Invoiced button: its invoices and credit note in the Atlas list",
+    "29-mail-link-viewer.png": "a notification's link (/mail/view), followed by the Viewer: the Atlas form",
 }
 
 
@@ -257,6 +262,47 @@ def test_report_screens(odoo_server, database, books, browser, shots_dir):
     _as(browser, odoo_server, database, "bookkeeper")
     _report(browser, odoo_server, "atlas-general-ledger", "general_ledger")
     browser.screenshot(shots_dir / "20-report-general-ledger.png")
+
+
+def test_where_the_viewer_lands(odoo_server, database, books, browser, shots_dir):
+    """A Viewer follows Odoo's own links to an invoice: the Atlas form, Atlas statuses."""
+    admin, moves = books["admin"], books["moves"]
+    [revenue] = admin.call("account.account", "search_read", [("account_type", "=", "income")], ["code"], limit=1)
+    _as(browser, odoo_server, database, "viewer")
+    _report(browser, odoo_server, "atlas-profit-loss", "profit_loss")
+    opened = browser.evaluate(
+        "(() => { const cell = [...document.querySelectorAll('.o_atlas_report_table td.o_atlas_report_label')]"
+        f".find((td) => td.textContent.trim().startsWith({revenue['code']!r} + ' '));"
+        " if (!cell) return false; cell.click(); return true; })()"
+    )
+    assert opened, f"Profit & Loss has no row for the revenue account {revenue['code']}"
+    browser.wait(".o_list_view .o_data_row td[name=move_name] a")
+    browser.screenshot(shots_dir / "25-report-profit-loss-journal-items.png")
+    browser.click_text(".o_list_view .o_data_row td[name=move_name] a", _number(admin, moves["paid"]))
+    browser.wait(".o_form_view .o_statusbar_buttons button[name=action_atlas_preview_pdf]")
+    browser.screenshot(shots_dir / "26-report-profit-loss-drill-down.png")
+    browser.open(
+        f"{odoo_server.url}/odoo/action-account.action_move_out_invoice_type/{moves['refunded']}",
+        ".o_form_view .ribbon",
+    )
+    browser.screenshot(shots_dir / "27-odoo-form-refunded-viewer.png")
+    browser.open(
+        f"{odoo_server.url}/odoo/atlas-customers/{books['customers']['cedar']}",
+        "button[name=action_view_partner_invoices]",
+    )
+    browser.click("button[name=action_view_partner_invoices]", then=".o_list_view .o_data_row td[name=atlas_status]")
+    browser.screenshot(shots_dir / "28-customer-invoiced.png")
+    # The link of a notification or an email: /mail/view redirects into the web client.
+    browser.open(
+        f"{odoo_server.url}/mail/view?model=account.move&res_id={moves['sent']}",
+        ".o_form_view .o_statusbar_buttons button[name=action_atlas_preview_pdf]",
+    )
+    browser.screenshot(shots_dir / "29-mail-link-viewer.png")
+
+
+def _number(admin, move_id):
+    [move] = admin.call("account.move", "read", [move_id], ["name"])
+    return move["name"]
 
 
 def _pdf_page_png(content, page, path):

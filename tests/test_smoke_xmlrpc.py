@@ -52,6 +52,7 @@ def test_bookkeeper_logs_in_and_works_over_xmlrpc(odoo_server, database, admin):
         "Invoicing",
         "Invoicing/Invoices",
         "Invoicing/Credit Notes",
+        "Invoicing/Payments",
         "Invoicing/Contracts",
         "Invoicing/Batches",
         "Banking",

@@ -4,6 +4,8 @@ from . import account_move_line
 from . import account_move_delivery
 from . import account_move_export
 from . import account_move_doors
+from . import account_move_landing
+from . import ir_ui_menu
 from . import account_move_payment
 from . import account_payment
 from . import account_partial_reconcile

@@ -1,10 +1,11 @@
 """Atlas's rules on Odoo's own doors to an invoice.
 
-Every Atlas role reaches Odoo's Invoicing app, its list Actions, the form's gear menu and the
-payment form, whose buttons call Odoo's methods directly: Reset to Draft (button_draft),
-Reverse (the reversal wizard, _reverse_moves), Pay (action_force_register_payment, which pays
-drafts too), Confirm (_post). For users with an Atlas role the same rules hold there as on
-Atlas's own buttons, checked where the method runs; users without one keep Odoo's behaviour.
+Every Atlas role reaches Odoo's Invoicing actions (its app's menus are the Administrator's,
+the actions stay reachable by URL), its list Actions, the form's gear menu and the payment
+form, whose buttons call Odoo's methods directly: Reset to Draft (button_draft), Reverse (the
+reversal wizard, _reverse_moves), Pay (action_force_register_payment, which pays drafts too),
+Confirm (_post). For users with an Atlas role the same rules hold there as on Atlas's own
+buttons, checked where the method runs; users without one keep Odoo's behaviour.
 
 The fields an invoice's status and ledger rest on change only inside the operations that own
 them (see atlas_owning_operation.py), for every Atlas role.
@@ -182,6 +183,20 @@ class AccountMove(models.Model):
         if has_atlas_role(self.env):
             self._atlas_check_posted_for_payment()
         return super().action_force_register_payment()
+
+    def action_send_and_print(self):
+        # EXTENDS account: Odoo's Print & Send (its form, the list's button) files the invoice's
+        # PDF and marks it sent: a Bookkeeper's, like Atlas's Send. A Viewer reads the PDF with
+        # Preview PDF instead; Odoo would answer with its wizard's technical access error.
+        if has_atlas_role(self.env):
+            self._atlas_check_role(
+                "bookkeeper",
+                self.env._(
+                    "Only an Atlas Bookkeeper can use Print & Send: it files the invoice's PDF and marks the "
+                    "invoice sent. To read or print the invoice, use Preview PDF on the Atlas invoice form."
+                ),
+            )
+        return super().action_send_and_print()
 
     def _atlas_check_posted_for_payment(self):
         drafts = self.filtered(lambda move: move.state != "posted")

@@ -1,5 +1,5 @@
 from odoo.tests import tagged
-from odoo.tests.common import TransactionCase
+from odoo.tests.common import TransactionCase, new_test_user
 
 from .common import create_role_users
 
@@ -103,3 +103,93 @@ class TestRoles(TransactionCase):
     def test_admin_user_gets_the_administrator_role(self):
         admin = self.env.ref("base.user_admin")
         self.assertTrue(admin.has_group("atlas_invoicing.group_atlas_admin"))
+
+
+# What each role sees in the home menu (root menus) and in the Atlas app, by xml id. Odoo's
+# Invoicing app (account.menu_finance) is the Administrator's: the Atlas menus hold the rest.
+APPS = {"mail.menu_root_discuss", "spreadsheet_dashboard.spreadsheet_dashboard_menu_root", "base.menu_management"}
+VIEWER_TREE = {
+    "atlas_invoicing.menu_atlas_root",
+    "atlas_invoicing.menu_atlas_contacts",
+    "atlas_invoicing.menu_atlas_customers",
+    "atlas_invoicing.menu_atlas_invoicing",
+    "atlas_invoicing.menu_atlas_invoices",
+    "atlas_invoicing.menu_atlas_credit_notes",
+    "atlas_invoicing.menu_atlas_payments",
+    "atlas_invoicing.menu_atlas_contracts",
+    "atlas_invoicing.menu_atlas_batches",
+    "atlas_invoicing.menu_atlas_banking",
+    "atlas_invoicing.menu_atlas_bank_statements",
+    "atlas_invoicing.menu_atlas_reports",
+    "atlas_invoicing.menu_atlas_report_ar_aging",
+    "atlas_invoicing.menu_atlas_report_profit_loss",
+    "atlas_invoicing.menu_atlas_report_cash_flow",
+    "atlas_invoicing.menu_atlas_invoice_analysis",
+}
+BOOKKEEPER_TREE = VIEWER_TREE | {
+    "atlas_invoicing.menu_atlas_statement_import",
+    "atlas_invoicing.menu_atlas_bank_lines",
+    "atlas_invoicing.menu_atlas_report_general_ledger",
+}
+ACCOUNTANT_TREE = BOOKKEEPER_TREE | {
+    "atlas_invoicing.menu_atlas_export_log",
+    "atlas_invoicing.menu_atlas_bank_rules",
+    "atlas_invoicing.menu_atlas_bank_mappings",
+}
+ADMIN_TREE = ACCOUNTANT_TREE | {"atlas_invoicing.menu_atlas_configuration", "atlas_invoicing.menu_atlas_settings"}
+
+
+@tagged("post_install", "-at_install")
+class TestRoleMenus(TransactionCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.users = create_role_users(cls.env, cls.env.company, prefix="menus")
+
+    def _shown(self, user):
+        """Xml ids of the menus the web client shows the user: visible, and so is each parent."""
+        menus = self.env["ir.ui.menu"].with_context(**{"ir.ui.menu.full_list": True})
+        visible = menus.with_user(user)._visible_menu_ids()
+
+        def shown(menu):
+            return menu.id in visible and (not menu.parent_id or shown(menu.parent_id))
+
+        return {
+            xmlid for menu_id, xmlid in menus.browse(visible).get_external_id().items() if shown(menus.browse(menu_id))
+        }
+
+    def test_each_role_sees_its_apps_and_its_atlas_menus(self):
+        expected = {
+            "none": (APPS, set()),
+            "viewer": (APPS | {"atlas_invoicing.menu_atlas_root"}, VIEWER_TREE),
+            "bookkeeper": (APPS | {"atlas_invoicing.menu_atlas_root"}, BOOKKEEPER_TREE),
+            "accountant": (APPS | {"atlas_invoicing.menu_atlas_root"}, ACCOUNTANT_TREE),
+            "admin": (
+                APPS | {"atlas_invoicing.menu_atlas_root", "account.menu_finance", "base.menu_administration"},
+                ADMIN_TREE,
+            ),
+        }
+        roots = self.env["ir.ui.menu"].search([("parent_id", "=", False)])
+        for role, (apps, tree) in expected.items():
+            with self.subTest(role=role):
+                shown = self._shown(self.users[role])
+                self.assertEqual(shown & set(roots.get_external_id().values()), apps)
+                self.assertEqual({xmlid for xmlid in shown if xmlid.startswith("atlas_invoicing.")}, tree)
+
+    def test_odoos_invoicing_app_stays_for_users_without_an_atlas_role(self):
+        """Odoo's own Billing and Accountant users keep Odoo's Invoicing app and all of it."""
+        finance = self.env.ref("account.menu_finance")
+        invoices = self.env.ref("account.menu_action_move_out_invoice_type")
+        for groups in ("account.group_account_invoice", "account.group_account_user"):
+            user = new_test_user(self.env, login=f"menus_odoo_{groups}", groups=f"base.group_user,{groups}")
+            with self.subTest(groups=groups):
+                self.assertTrue(
+                    {"account.menu_finance", "account.menu_action_move_out_invoice_type"} <= self._shown(user)
+                )
+                self.assertEqual(
+                    self.env["ir.ui.menu"].with_user(user).search([("id", "in", (finance | invoices).ids)]),
+                    finance | invoices,
+                )
+        # For an Atlas Accountant, nothing of Odoo's app is found either, not just its root.
+        accountant = self.users["accountant"]
+        self.assertFalse(self.env["ir.ui.menu"].with_user(accountant).search([("id", "child_of", finance.id)]))

@@ -5,3 +5,4 @@ from . import atlas_invoice_export
 from . import account_payment_register
 from . import atlas_statement_import
 from . import account_statement_import
+from . import account_move_reversal
