@@ -110,8 +110,11 @@ class AccountMove(models.Model):
 
     def button_draft(self):
         # EXTENDS account: Odoo's Reset to Draft (its invoice form, a payment's entry) follows
-        # Atlas's rule for invoices: an Accountant's, and only while nothing is reconciled.
-        invoices = self.filtered(lambda move: move.is_sale_document(include_receipts=True) and move.state == "posted")
+        # Atlas's rule for invoices: an Accountant's, and only while nothing is reconciled. A
+        # cancelled invoice that was sent keeps its number: bringing it back is the same door.
+        invoices = self.filtered(
+            lambda move: move.is_sale_document(include_receipts=True) and move.state in ("posted", "cancel")
+        )
         if invoices and has_atlas_role(self.env):
             invoices._atlas_check_resettable()
         with owning_operation():

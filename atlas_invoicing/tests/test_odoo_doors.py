@@ -101,6 +101,18 @@ class TestOdooDoors(AtlasTestCommon):
         invoice.with_user(self.users["accountant"]).button_draft()
         self.assertEqual((invoice.state, invoice.atlas_status), ("draft", "draft"))
 
+    def test_odoo_reset_to_draft_of_a_cancelled_invoice_is_an_accountants(self):
+        # A cancelled invoice that had been sent keeps its number: bringing it back to draft,
+        # to be edited and sent again, is the Accountant's, as Atlas's own Reset to Draft is.
+        invoice = self._sent_invoice()
+        invoice.button_cancel()
+        before = self._ledger(invoice)
+        with self.assertRefused(AccessError, "Only an Atlas Accountant can reset an invoice to draft"):
+            invoice.with_user(self.users["bookkeeper"]).button_draft()
+        self.assertEqual(self._ledger(invoice), before)
+        invoice.with_user(self.users["accountant"]).button_draft()
+        self.assertEqual((invoice.state, invoice.atlas_status), ("draft", "draft"))
+
     def test_payment_reset_cancel_and_delete_are_an_accountants(self):
         invoice = self._paid_invoice()
         payment = invoice._get_reconciled_payments()
