@@ -175,6 +175,12 @@ SEND_WIZARD = {
     ),
 }
 
+# Merge the customer into its duplicate (tests/door_world.py), the duplicate kept.
+MERGE_VALUES = lambda record: {  # noqa: E731
+    "partner_ids": [(6, 0, (record | record.search([("name", "=", "Northwind Traders (duplicate)")])).ids)],
+    "dst_partner_id": record.search([("name", "=", "Northwind Traders (duplicate)")]).id,
+}
+
 # Wizards listed, their buttons not run: sending an email or an SMS, Odoo's accounting
 # wizards that are an Accountant's (their opening is refused to the roles below).
 MAIL_COMPOSER = {"action_send_mail": None}
@@ -673,16 +679,29 @@ DOORS = {
             "list Actions",
             allowed("opens Merge"),
             ("viewer", "*", VIEWER_READ_ONLY),
-            wizard=dict.fromkeys(
-                (
-                    "action_merge",
-                    "action_skip",
-                    "action_start_automatic_process",
-                    "action_start_manual_process",
-                    "action_update_all_process",
-                    "base.action_partner_deduplicate",
-                )
-            ),
+            wizard={
+                "action_merge": Door(
+                    "Merge Contacts (wizard)",
+                    "Merge wizard",
+                    allowed("moves the customer's entries to the contact kept"),
+                    (
+                        "bookkeeper",
+                        "*",
+                        refused(r"Only an Atlas Accountant can merge contacts that have posted", "an Accountant's"),
+                    ),
+                ),
+                **dict.fromkeys(
+                    (
+                        "action_skip",
+                        "action_start_automatic_process",
+                        "action_start_manual_process",
+                        "action_update_all_process",
+                        "base.action_partner_deduplicate",
+                    )
+                ),
+            },
+            values=MERGE_VALUES,
+            follow=("customer",),
         ),
         "account_reconcile_oca.res_partner_account_account_reconcile_act_window": Door(
             "Reconcile",

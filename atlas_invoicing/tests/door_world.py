@@ -2,6 +2,8 @@ from odoo import Command
 
 from .common import AtlasTestCommon
 
+DUPLICATE_CUSTOMER = "Northwind Traders (duplicate)"
+
 
 class DoorWorld(AtlasTestCommon):
     """One record in each status of each model whose doors are enumerated (door_table.STATUSES),
@@ -30,6 +32,8 @@ class DoorWorld(AtlasTestCommon):
         )
         cls.records["account.bank.statement"] = {"open": statement}
         cls.records["res.partner"] = {"customer": cls.customer}
+        # The customer entered twice, the duplicate to be kept when they are merged.
+        cls.env["res.partner"].create({"name": DUPLICATE_CUSTOMER, "email": cls.customer.email, "customer_rank": 1})
         cls.records["atlas.invoice.batch"] = {
             "draft": cls.env["atlas.invoice.batch"].create(
                 {"name": "January billing", "date": "2026-01-01", "company_id": cls.company_data["company"].id}

@@ -150,6 +150,44 @@ class TestOdooDoors(AtlasTestCommon):
         self.assertEqual((invoice.payment_state, invoice.atlas_status), ("not_paid", "sent"))
         self.assertEqual(payment.state, "paid")
 
+    def test_merging_customers_with_posted_entries_is_an_accountants(self):
+        # Odoo's Merge (the customers list's Actions) moves the merged contacts' invoices and
+        # payments to the contact kept, by SQL: a posted invoice changes customer.
+        duplicate = self.env["res.partner"].create(
+            {"name": "Northwind Traders Inc.", "email": self.customer.email, "customer_rank": 1}
+        )
+        invoice = self._paid_invoice()
+        before = self._ledger(invoice)
+
+        def merge(user):
+            wizard = (
+                self.env["base.partner.merge.automatic.wizard"]
+                .with_user(user)
+                .with_context(active_model="res.partner", active_ids=(self.customer | duplicate).ids)
+                .create({"dst_partner_id": duplicate.id})
+            )
+            return wizard.action_merge()
+
+        with self.assertRefused(AccessError, r"Only an Atlas Accountant can merge contacts that have posted"):
+            merge(self.users["bookkeeper"])
+        self.assertEqual(self._ledger(invoice), before)
+        self.assertTrue(self.customer.exists())
+        # Contacts without posted entries are the Bookkeeper's to merge.
+        spare = self.env["res.partner"].create({"name": "Northwind", "email": self.customer.email})
+        (
+            self.env["base.partner.merge.automatic.wizard"]
+            .with_user(self.users["bookkeeper"])
+            .with_context(active_model="res.partner", active_ids=(spare | duplicate).ids)
+            .create({"dst_partner_id": duplicate.id})
+            .action_merge()
+        )
+        self.assertFalse(spare.exists())
+        # The Accountant merges them: the invoice and its payment are the kept contact's.
+        merge(self.users["accountant"])
+        self.assertFalse(self.customer.exists())
+        self.assertEqual(invoice.partner_id, duplicate)
+        self.assertEqual(invoice.atlas_status, "paid")
+
     def test_odoo_pay_refuses_a_draft(self):
         draft = self.env["account.move"].create({**self._invoice_vals(price=230.0), "partner_id": False})
         before = self._ledger(draft)
