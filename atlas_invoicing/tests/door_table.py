@@ -461,7 +461,8 @@ DOORS = {
             allowed(),
             ("viewer", "paid cancelled", allowed("nothing to confirm: changes nothing")),
             ("viewer", "*", VIEWER_READ_ONLY),
-            ("*", "in_process", not_offered(NOT_DRAFT)),
+            # The payment lists' Confirm acts on any selection; the form hides it.
+            ("*", "in_process", refused(NOT_DRAFT, "drafts only")),
         ),
         "account.action_account_confirm_payments": Door(
             "Post Payments",

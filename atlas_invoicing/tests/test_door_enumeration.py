@@ -11,8 +11,9 @@ the test: a new Odoo or OCA release can't open one silently.
 Each door then runs as each role on a record in each status, the way the web client calls it
 (``call_button`` on the record with the button's context, a bound server action's ``run``,
 a window action's wizard created then its buttons clicked), inside a savepoint rolled back
-afterwards; the outcome is checked against the table. A refusal must leave the books as they
-were (every entry's status and amounts, every journal item's account, amount and matching,
+afterwards; the outcome is checked against the table. A door the table says is not offered
+must be hidden by the views' ``invisible`` conditions on that record. A refusal must leave the
+books as they were (every entry's status and amounts, every journal item's account, amount and matching,
 every payment) when the error is raised, not only once the transaction is rolled back.
 """
 
@@ -51,6 +52,26 @@ def doors_checked_lines():
     return lines
 
 
+class _RecordValues(dict):
+    """A record's values as the web client evaluates a view's conditions on them: a many2one
+    by its id, an x2many by its ids."""
+
+    def __init__(self, record):
+        super().__init__()
+        self.record = record
+
+    def __missing__(self, name):
+        field = self.record._fields.get(name)
+        if field is None:
+            raise KeyError(name)
+        value = self.record[name]
+        if field.type == "many2one":
+            return value.id
+        if field.type in ("one2many", "many2many"):
+            return value.ids
+        return value
+
+
 @tagged("post_install", "-at_install")
 class TestDoorEnumeration(DoorWorld):
     """Odoo's, OCA's and Atlas's doors to the books, each run as each role in each status."""
@@ -59,9 +80,10 @@ class TestDoorEnumeration(DoorWorld):
     # What the web client offers each role
     # -------------------------------------------------------------------------
 
-    def _view_doors(self, user):
+    def _view_doors(self, user, shown=None):
         """{model: {door: {where}}} from every primary form, list and kanban view of the
-        models, as the role gets it."""
+        models, as the role gets it; ``shown`` collects each object button's ``invisible``
+        conditions (its own and its parents'), per (model, door), per view."""
         found = defaultdict(lambda: defaultdict(set))
         views = self.env["ir.ui.view"].search(
             [("model", "in", list(DOORS)), ("mode", "=", "primary"), ("type", "in", VIEW_TYPES)]
@@ -72,23 +94,26 @@ class TestDoorEnumeration(DoorWorld):
             except AccessError:  # a view of a model the role may not read offers no door
                 continue
             where = view.xml_id or view.name
-            self._arch_doors(etree.fromstring(arch), view.model, where, found)
+            self._arch_doors(etree.fromstring(arch), view.model, where, found, shown)
         return found
 
-    def _arch_doors(self, node, model, where, found):
+    def _arch_doors(self, node, model, where, found, shown=None, top=True):
         for child in node:
             if not isinstance(child.tag, str):
                 continue
             if child.tag == "field" and any(sub.tag in SUBVIEW_TAGS for sub in child):
                 # An x2many's embedded list or form: its buttons are the comodel's.
                 comodel = self.env[model]._fields[child.get("name")].comodel_name
-                self._arch_doors(child, comodel, where, found)
+                self._arch_doors(child, comodel, where, found, shown, top=False)
                 continue
             if child.tag == "button" and child.get("type") == "object":
                 found[model][child.get("name")].add(where)
+                if shown is not None and top:
+                    conditions = [node.get("invisible") for node in (child, *child.iterancestors())]
+                    shown[(model, child.get("name"))].append((where, [c for c in conditions if c]))
             elif child.tag == "button" and child.get("type") == "action":
                 found[model][self._action_xmlid(child.get("name"))].add(where)
-            self._arch_doors(child, model, where, found)
+            self._arch_doors(child, model, where, found, shown, top)
 
     def _action_xmlid(self, ref):
         action_id = int(ref) if str(ref).isdigit() else self.env.ref(ref).id
@@ -108,9 +133,11 @@ class TestDoorEnumeration(DoorWorld):
     def _offered(self):
         """{role: {model: {door: {where}}}}"""
         offered = {}
+        self.shown = {}
         for role in ROLES:
             user = self.users[role]
-            doors = self._view_doors(user)
+            self.shown[role] = defaultdict(list)
+            doors = self._view_doors(user, self.shown[role])
             for model, bound in self._bound_doors(user).items():
                 for door, where in bound.items():
                     doors[model][door] |= where
@@ -201,6 +228,20 @@ class TestDoorEnumeration(DoorWorld):
         self._arch_doors(etree.fromstring(arch), opened["wizard"], opened["wizard"], found)
         return sorted(name for name in found[opened["wizard"]] if name)
 
+    def _shown_in(self, record, role, door_key):
+        """The views that show this object button on this record: none of its ``invisible``
+        conditions holds, evaluated on the record's values as the web client does."""
+        values = _RecordValues(record)
+        shown = []
+        for where, conditions in self.shown[role].get((record._name, door_key), ()):
+            try:
+                hidden = any(safe_eval(condition, {"context": {}, "uid": 1}, values) for condition in conditions)
+            except (KeyError, ValueError, NameError, TypeError):
+                continue  # a condition on what only the screen knows (parent, a context key)
+            if not hidden:
+                shown.append(where)
+        return shown
+
     def _check(self, what, expected, attempt, problems):
         outcome, message, _result, changed = attempt
         if expected.kind == "allowed":
@@ -221,6 +262,9 @@ class TestDoorEnumeration(DoorWorld):
         user = self.users[role]
         expected = door.expected(role, status)
         what = f"{model} {door_key} as {role} on {status}"
+        if expected.kind == "not offered":
+            for where in self._shown_in(record, role, door_key):
+                problems.append(f"{what}: not offered in the table, but {where} shows it")
         savepoint = self.env.cr.savepoint()
         try:
             before = self._books()
