@@ -129,6 +129,16 @@ class AccountMove(models.Model):
         with owning_operation():
             return super()._reverse_moves(default_values_list=default_values_list, cancel=cancel)
 
+    def button_hash(self):
+        # EXTENDS account: Odoo's Lock hashes posted entries for good, after which no one can
+        # reset them to draft: for Atlas's roles an Accountant's, as Reset to Draft is.
+        if has_atlas_role(self.env) and self.filtered(lambda move: move.is_sale_document(include_receipts=True)):
+            self._atlas_check_role(
+                "accountant",
+                self.env._("Only an Atlas Accountant can lock an invoice: a locked invoice can't be reset to draft."),
+            )
+        return super().button_hash()
+
     def action_force_register_payment(self):
         # EXTENDS account: Odoo's Pay (the gear menu) pays drafts too, with no customer and no
         # invoice number; Atlas records payments on posted invoices only.

@@ -399,9 +399,8 @@ DOORS = {
         "button_hash": Door(
             "Lock",
             "Odoo form",
-            allowed("Odoo's inalterability hash"),
-            ("viewer", f"{DRAFTS} cancelled", allowed("nothing posted to lock: changes nothing")),
-            ("viewer", "*", VIEWER_READ_ONLY),
+            allowed("Odoo's inalterability hash: never reset to draft again"),
+            ("viewer bookkeeper", "*", refused(r"Only an Atlas Accountant can lock an invoice", "an Accountant's")),
         ),
         "button_set_checked": Door(
             "Set as Checked", "Odoo form", allowed("Odoo's review flag"), ("viewer", "*", VIEWER_READ_ONLY)

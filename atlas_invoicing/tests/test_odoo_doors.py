@@ -113,6 +113,17 @@ class TestOdooDoors(AtlasTestCommon):
         invoice.with_user(self.users["accountant"]).button_draft()
         self.assertEqual((invoice.state, invoice.atlas_status), ("draft", "draft"))
 
+    def test_odoo_lock_is_an_accountants(self):
+        # Odoo's Lock hashes a posted invoice for good: it can never be reset to draft again.
+        invoice = self._sent_invoice()
+        before = self._ledger(invoice)
+        with self.assertRefused(AccessError, "Only an Atlas Accountant can lock an invoice"):
+            invoice.with_user(self.users["bookkeeper"]).button_hash()
+        self.assertEqual(self._ledger(invoice), before)
+        self.assertFalse(invoice.inalterable_hash)
+        invoice.with_user(self.users["accountant"]).button_hash()
+        self.assertTrue(invoice.inalterable_hash)
+
     def test_payment_reset_cancel_and_delete_are_an_accountants(self):
         invoice = self._paid_invoice()
         payment = invoice._get_reconciled_payments()
