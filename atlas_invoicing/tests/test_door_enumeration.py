@@ -13,8 +13,9 @@ Each door then runs as each role on a record in each status, the way the web cli
 a window action's wizard created then its buttons clicked), inside a savepoint rolled back
 afterwards; the outcome is checked against the table. A door the table says is not offered
 must be hidden by the views' ``invisible`` conditions on that record. A refusal must leave the
-books as they were (every entry's status and amounts, every journal item's account, amount and matching,
-every payment) when the error is raised, not only once the transaction is rolled back.
+books as they were (every entry's status and amounts, every journal item's account, amount and
+matching, every payment and bank line) when the error is raised, not only once the transaction
+is rolled back; a door the Viewer may run must change nothing either.
 """
 
 import hashlib
