@@ -147,8 +147,11 @@ class AccountMove(models.Model):
 
     def button_draft(self):
         # EXTENDS account: Odoo's Reset to Draft (its invoice form, a payment's entry) follows
-        # Atlas's rule for invoices: an Accountant's, and only while nothing is reconciled.
-        invoices = self.filtered(lambda move: move.is_sale_document(include_receipts=True) and move.state == "posted")
+        # Atlas's rule for invoices: an Accountant's, and only while nothing is reconciled. A
+        # cancelled invoice that was sent keeps its number: bringing it back is the same door.
+        invoices = self.filtered(
+            lambda move: move.is_sale_document(include_receipts=True) and move.state in ("posted", "cancel")
+        )
         if invoices and has_atlas_role(self.env):
             invoices._atlas_check_resettable()
         if has_atlas_role(self.env) and not in_owning_operation():
@@ -176,6 +179,16 @@ class AccountMove(models.Model):
             self._atlas_check_role("accountant", self.env._("Only an Atlas Accountant can refund an invoice."))
         with owning_operation():
             return super()._reverse_moves(default_values_list=default_values_list, cancel=cancel)
+
+    def button_hash(self):
+        # EXTENDS account: Odoo's Lock hashes posted entries for good, after which no one can
+        # reset them to draft: for Atlas's roles an Accountant's, as Reset to Draft is.
+        if has_atlas_role(self.env) and self.filtered(lambda move: move.is_sale_document(include_receipts=True)):
+            self._atlas_check_role(
+                "accountant",
+                self.env._("Only an Atlas Accountant can lock an invoice: a locked invoice can't be reset to draft."),
+            )
+        return super().button_hash()
 
     def action_force_register_payment(self):
         # EXTENDS account: Odoo's Pay (the gear menu) pays drafts too, with no customer and no

@@ -27,3 +27,4 @@ from . import test_bank_import
 from . import test_bank_matching
 from . import test_bank_tour
 from . import test_bank_demo
+from . import test_door_enumeration

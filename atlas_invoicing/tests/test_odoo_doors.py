@@ -101,6 +101,29 @@ class TestOdooDoors(AtlasTestCommon):
         invoice.with_user(self.users["accountant"]).button_draft()
         self.assertEqual((invoice.state, invoice.atlas_status), ("draft", "draft"))
 
+    def test_odoo_reset_to_draft_of_a_cancelled_invoice_is_an_accountants(self):
+        # A cancelled invoice that had been sent keeps its number: bringing it back to draft,
+        # to be edited and sent again, is the Accountant's, as Atlas's own Reset to Draft is.
+        invoice = self._sent_invoice()
+        invoice.button_cancel()
+        before = self._ledger(invoice)
+        with self.assertRefused(AccessError, "Only an Atlas Accountant can reset an invoice to draft"):
+            invoice.with_user(self.users["bookkeeper"]).button_draft()
+        self.assertEqual(self._ledger(invoice), before)
+        invoice.with_user(self.users["accountant"]).button_draft()
+        self.assertEqual((invoice.state, invoice.atlas_status), ("draft", "draft"))
+
+    def test_odoo_lock_is_an_accountants(self):
+        # Odoo's Lock hashes a posted invoice for good: it can never be reset to draft again.
+        invoice = self._sent_invoice()
+        before = self._ledger(invoice)
+        with self.assertRefused(AccessError, "Only an Atlas Accountant can lock an invoice"):
+            invoice.with_user(self.users["bookkeeper"]).button_hash()
+        self.assertEqual(self._ledger(invoice), before)
+        self.assertFalse(invoice.inalterable_hash)
+        invoice.with_user(self.users["accountant"]).button_hash()
+        self.assertTrue(invoice.inalterable_hash)
+
     def test_payment_reset_cancel_and_delete_are_an_accountants(self):
         invoice = self._paid_invoice()
         payment = invoice._get_reconciled_payments()
@@ -137,6 +160,44 @@ class TestOdooDoors(AtlasTestCommon):
         invoice.with_user(self.users["accountant"]).js_remove_outstanding_partial(partial.id)
         self.assertEqual((invoice.payment_state, invoice.atlas_status), ("not_paid", "sent"))
         self.assertEqual(payment.state, "paid")
+
+    def test_merging_customers_with_posted_entries_is_an_accountants(self):
+        # Odoo's Merge (the customers list's Actions) moves the merged contacts' invoices and
+        # payments to the contact kept, by SQL: a posted invoice changes customer.
+        duplicate = self.env["res.partner"].create(
+            {"name": "Northwind Traders Inc.", "email": self.customer.email, "customer_rank": 1}
+        )
+        invoice = self._paid_invoice()
+        before = self._ledger(invoice)
+
+        def merge(user):
+            wizard = (
+                self.env["base.partner.merge.automatic.wizard"]
+                .with_user(user)
+                .with_context(active_model="res.partner", active_ids=(self.customer | duplicate).ids)
+                .create({"dst_partner_id": duplicate.id})
+            )
+            return wizard.action_merge()
+
+        with self.assertRefused(AccessError, r"Only an Atlas Accountant can merge contacts that have posted"):
+            merge(self.users["bookkeeper"])
+        self.assertEqual(self._ledger(invoice), before)
+        self.assertTrue(self.customer.exists())
+        # Contacts without posted entries are the Bookkeeper's to merge.
+        spare = self.env["res.partner"].create({"name": "Northwind", "email": self.customer.email})
+        (
+            self.env["base.partner.merge.automatic.wizard"]
+            .with_user(self.users["bookkeeper"])
+            .with_context(active_model="res.partner", active_ids=(spare | duplicate).ids)
+            .create({"dst_partner_id": duplicate.id})
+            .action_merge()
+        )
+        self.assertFalse(spare.exists())
+        # The Accountant merges them: the invoice and its payment are the kept contact's.
+        merge(self.users["accountant"])
+        self.assertFalse(self.customer.exists())
+        self.assertEqual(invoice.partner_id, duplicate)
+        self.assertEqual(invoice.atlas_status, "paid")
 
     def test_odoo_pay_refuses_a_draft(self):
         draft = self.env["account.move"].create({**self._invoice_vals(price=230.0), "partner_id": False})
