@@ -158,6 +158,10 @@ class AccountMove(models.Model):
             self._atlas_check_entry_resettable()
         with owning_operation():
             res = super().button_draft()
+            if invoices and has_atlas_role(self.env):
+                # Back to draft is "not sent", as Atlas's own Reset to Draft says: confirmed
+                # again, the corrected invoice waits to be sent instead of showing Sent.
+                invoices.filtered("is_move_sent").is_move_sent = False
         # Odoo's Reset to Draft returns nothing, which XML-RPC cannot send back.
         return True if res is None else res
 

@@ -100,6 +100,11 @@ class TestOdooDoors(AtlasTestCommon):
         self.assertEqual(self._ledger(paid), before_paid)
         invoice.with_user(self.users["accountant"]).button_draft()
         self.assertEqual((invoice.state, invoice.atlas_status), ("draft", "draft"))
+        # Back to draft is "not sent", as on Atlas's own Reset to Draft: the corrected invoice,
+        # confirmed again, waits to be sent instead of showing Sent.
+        self.assertFalse(invoice.is_move_sent)
+        invoice.with_user(self.users["accountant"]).action_post()
+        self.assertEqual(invoice.atlas_status, "posted")
 
     def test_odoo_reset_to_draft_of_a_cancelled_invoice_is_an_accountants(self):
         # A cancelled invoice that had been sent keeps its number: bringing it back to draft,
