@@ -458,6 +458,14 @@ class AccountMove(models.Model):
             self._atlas_check_only_drafts_deleted()
         return super().unlink()
 
+    def check_move_sequence_chain(self):
+        # EXTENDS account: the web client's Delete asks this before its confirmation dialog
+        # (“a gap in the sequence”). An invoice Atlas never deletes is refused here, so the
+        # user reads the refusal and what to do instead, not a confirmation that leads to it.
+        if not self.env.context.get(MODULE_UNINSTALL_FLAG):
+            self._atlas_check_only_drafts_deleted()
+        return super().check_move_sequence_chain()
+
     def _atlas_check_only_drafts_deleted(self):
         # A draft that was posted before keeps its number: deleting it would leave a gap, so
         # Atlas's roles may not. A user without an Atlas role works in Odoo's own Invoicing and
@@ -468,10 +476,27 @@ class AccountMove(models.Model):
             if move.move_type == "out_invoice" and (
                 move.state != "draft" or (move.posted_before and numbered_drafts_kept)
             ):
-                raise UserError(
-                    self.env._(
-                        "Invoice %(name)s has a journal entry, so it can't be deleted. Refund it instead "
-                        "(Refund button), which keeps the ledger and the numbering intact.",
-                        name=move.name,
-                    )
-                )
+                raise UserError(move._atlas_undeletable_message())
+
+    def _atlas_undeletable_message(self):
+        """Why this invoice can't be deleted, and what the current user can do instead."""
+        self.ensure_one()
+        user = self.env.user
+        if self.state == "draft":
+            return self.env._(
+                "Invoice %(name)s keeps its number, so it can't be deleted: that would leave a gap in the "
+                "numbering. Cancel it instead (Cancel button); a cancelled draft stays out of the ledger.",
+                name=self.name,
+            )
+        if user.has_group("atlas_invoicing.group_atlas_accountant"):
+            todo = self.env._("Refund it instead (Refund button)")
+        elif user.has_group("atlas_invoicing.group_atlas_viewer"):
+            todo = self.env._("Ask an Accountant to refund it")
+        else:
+            todo = self.env._("Reverse it instead (Credit Note button)")
+        return self.env._(
+            "Invoice %(name)s is posted, so it can't be deleted. %(todo)s: the credit note keeps the ledger "
+            "and the numbering intact.",
+            name=self.name,
+            todo=todo,
+        )
