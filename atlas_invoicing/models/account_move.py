@@ -343,7 +343,26 @@ class AccountMove(models.Model):
                 move.atlas_delivery_info = self.env._("Delivered to %(email)s", email=last.res_partner_id.email)
             else:
                 move.atlas_delivery_state = "failed"
-                move.atlas_delivery_info = last.failure_reason or self.env._("The mail server refused the email.")
+                move.atlas_delivery_info = move._atlas_delivery_failure(last)
+
+    def _atlas_delivery_failure(self, notification):
+        """What went wrong with an email, from Odoo's failure type, and what to do about it."""
+        email = notification.res_partner_id.email or notification.res_partner_id.display_name
+        if notification.failure_type == "mail_smtp":
+            # Odoo could not connect: nothing was refused, the server was not reached at all.
+            return self.env._(
+                "The mail server could not be reached. An administrator sets it in Settings → General "
+                "Settings → Emails → Outgoing Email Servers; then use Send Again."
+            )
+        if notification.failure_type in ("mail_email_invalid", "mail_email_missing", "mail_bounce"):
+            return self.env._(
+                "The address %(email)s was refused. Correct the customer's email, then use Send Again.",
+                email=email,
+            )
+        return self.env._(
+            "%(reason)s Correct the address or the mail server, then use Send Again.",
+            reason=notification.failure_reason or self.env._("The mail server refused the email."),
+        )
 
     # -------------------------------------------------------------------------
     # Customer currency and numbering
