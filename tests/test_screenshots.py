@@ -43,6 +43,7 @@ EXPECTED = {
     "22-invoice-pdf-partially-paid.png": "a partly paid invoice's PDF: payments, amount due",
     "23-report-pdf-general-ledger-page-1.png": "General Ledger PDF, first page",
     "24-report-pdf-general-ledger-page-2.png": "General Ledger PDF, second page: headers repeated, page number",
+    "25-send-wizard-customer-without-email.png": "Send Invoice to a customer without email: named, email asked for",
 }
 
 
@@ -217,6 +218,24 @@ def test_wizards(odoo_server, database, books, browser, shots_dir):
     browser.open(f"{odoo_server.url}/odoo/atlas-invoices/{moves['draft']}", FORM)
     browser.click("button[name=action_atlas_send]", then=".modal .o_field_widget[name=partner_ids] .o_tag")
     browser.screenshot(shots_dir / "13-send-wizard.png")
+    # A customer without email: the dialog says so and asks for it, no "Edit: <customer>" over it.
+    bookkeeper = odoo_server.login(database, "bookkeeper", "bookkeeper")
+    silent = bookkeeper.call("res.partner", "create", {"name": "Silent Partner Ltd", "customer_rank": 1})
+    revenue = books["admin"].call("account.account", "search", [("account_type", "=", "income")], limit=1)[0]
+    silent_draft = create_invoice(
+        bookkeeper, silent, [{"name": "Design review", "account_id": revenue, "price_unit": 90.0}]
+    )
+    browser.open(f"{odoo_server.url}/odoo/atlas-invoices/{silent_draft}", FORM)
+    browser.click("button[name=action_atlas_send]", then=".modal div[name=customer_without_email]")
+    dialogs = browser.evaluate("[...document.querySelectorAll('.modal .modal-title')].map((t) => t.textContent.trim())")
+    assert dialogs == ["Send Invoice"]
+    warning = browser.evaluate("document.querySelector('.modal div[name=customer_without_email]').innerText")
+    assert " ".join(warning.split()) == (
+        "Silent Partner Ltd has no email address. Type it in Customer's Email: it is saved on the customer "
+        "and the invoice is emailed to it. Or choose Download PDF."
+    )
+    browser.screenshot(shots_dir / "25-send-wizard-customer-without-email.png")
+    browser.click(".modal button.btn-secondary[special=cancel]")
     browser.open(f"{odoo_server.url}/odoo/atlas-invoices/{moves['partial']}", FORM)
     browser.click("button[name=action_atlas_record_payment]", then=".modal .o_field_widget[name=journal_id] input")
     browser.screenshot(shots_dir / "14-payment-wizard.png")

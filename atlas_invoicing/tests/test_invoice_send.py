@@ -1,7 +1,7 @@
 from datetime import date
 
 from odoo.exceptions import AccessError, UserError
-from odoo.tests import tagged
+from odoo.tests import Form, tagged
 
 from .common import AtlasTestCommon
 
@@ -70,6 +70,34 @@ class TestInvoiceSend(AtlasTestCommon):
             invoice.atlas_send("email")
         self.assertRecordValues(invoice, [{"state": "draft", "atlas_status": "draft", "is_move_sent": False}])
         self.assertFalse(invoice.line_ids.filtered(lambda line: line.parent_state == "posted"))
+
+    def test_customer_without_email_is_named_and_the_email_typed_is_saved_on_it(self):
+        no_email = self.env["res.partner"].create({"name": "Silent Partner Ltd"})
+        invoice = self._create_invoice(price=100.0, partner=no_email)
+        dialog = (
+            self.env["atlas.invoice.send"]
+            .with_user(self.users["bookkeeper"])
+            .with_context(active_model="account.move", active_ids=invoice.ids)
+        )
+        send = Form(dialog)
+        # Not offered as a recipient, where Odoo's email tags would open "Edit: Silent Partner
+        # Ltd" unexplained: the dialog names the customer and asks for the email instead.
+        self.assertEqual(send.partner_without_email_id, no_email)
+        self.assertFalse(send.partner_ids)
+        send.partner_email = "not an email"
+        with self.assertRefused(UserError, "“not an email” is not a valid email address. Correct the email of Silent"):
+            send.save().action_send()
+        self.assertRecordValues(invoice, [{"state": "draft", "atlas_status": "draft"}])
+        self.assertFalse(no_email.email)
+
+        send = Form(dialog)  # the refused send was undone, dialog included
+        send.partner_email = "ap@silent.example"
+        send.save().action_send()
+
+        self.assertEqual(no_email.email, "ap@silent.example")
+        mail = self.env["mail.mail"].search([("model", "=", "account.move"), ("res_id", "=", invoice.id)])
+        self.assertEqual(mail.recipient_ids, no_email)
+        self.assertEqual(invoice.atlas_status, "sent")
 
     def test_recipients_are_editable(self):
         invoice = self._create_invoice(price=100.0)
