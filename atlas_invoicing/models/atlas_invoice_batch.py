@@ -170,7 +170,10 @@ class AtlasInvoiceBatch(models.Model):
 
     def action_print_all(self):
         invoices = self._atlas_invoices_to_print()
-        return self.env.ref("atlas_invoicing.action_report_atlas_invoice").report_action(invoices, config=False)
+        action = self.env.ref("atlas_invoicing.action_report_atlas_invoice").report_action(invoices, config=False)
+        # The download is named after the batch, as atlas_print names it (see controllers/report.py).
+        action["context"] = dict(action.get("context") or {}, atlas_report_filename=self._atlas_print_filename())
+        return action
 
     def action_export_all(self):
         """Export all: the export wizard, with the batch's invoices."""
@@ -302,10 +305,13 @@ class AtlasInvoiceBatch(models.Model):
         invoices = self._atlas_invoices_to_print()
         content, _type = self.env["ir.actions.report"]._render_qweb_pdf(ATLAS_INVOICE_REPORT, invoices.ids)
         return {
-            "filename": self.env._("%(batch)s.pdf", batch=self[:1].name.replace("/", "_")),
+            "filename": self._atlas_print_filename(),
             "mimetype": "application/pdf",
             "content": base64.b64encode(content).decode(),
         }
+
+    def _atlas_print_filename(self):
+        return self.env._("%(batch)s.pdf", batch=self[:1].name.replace("/", "_"))
 
     def atlas_export(self, export_format, post_drafts=False):
         """Export all: the batch's invoices through the invoice export (see account.move.atlas_export)."""

@@ -6,11 +6,14 @@ wkhtmltopdf loads the report's styles from this Odoo: the class runs as an HttpC
 """
 
 import base64
+import json
 import os
 import re
 import subprocess
 import tempfile
 
+from odoo import http
+from odoo.http import content_disposition
 from odoo.tests import HttpCase, tagged
 
 from .common import AtlasTestCommon
@@ -67,6 +70,36 @@ class TestInvoicePdf(AtlasTestCommon, HttpCase):
 
     def _money(self, amount):
         return rf"\$\s?{amount}"
+
+    def test_print_all_of_a_batch_downloads_a_file_named_after_the_batch(self):
+        batch = self.env["atlas.invoice.batch"].create(
+            {"name": "January billing", "date": "2026-01-01", "company_id": self.company_data["company"].id}
+        )
+        invoices = self._sent_invoice() | self._sent_invoice(price=80.0)
+        invoices.atlas_batch_id = batch
+        accountant = self.users["accountant"]
+        action = batch.with_user(accountant).action_print_all()
+        # As the web client downloads a report action: its URL, and the user's context with the action's.
+        self.authenticate(accountant.login, accountant.login)
+        response = self.url_open(
+            "/report/download",
+            data={
+                "data": json.dumps(
+                    [
+                        f"/report/pdf/{action['report_name']}/{','.join(map(str, action['context']['active_ids']))}",
+                        "qweb-pdf",
+                    ]
+                ),
+                "context": json.dumps({"lang": "en_US", **action["context"]}),
+                "csrf_token": http.Request.csrf_token(self),
+            },
+            timeout=120,
+        )
+        # Odoo's test mode answers with the report's HTML (wkhtmltopdf, fetching this server's
+        # styles, would wait on the request in progress): the file's name is what is checked.
+        self.assertEqual(response.status_code, 200, response.text[:500])
+        self.assertEqual(response.headers["Content-Disposition"], content_disposition("January billing.pdf"))
+        self.assertTrue(all(invoice.name in response.text for invoice in invoices))
 
     def test_page_starts_at_the_top(self):
         """No blank header band: the company block opens the page, within its first inch."""
