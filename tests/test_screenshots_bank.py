@@ -24,6 +24,7 @@ EXPECTED = {
     "bank-07-settled-line-entry.png": "a settled line's entry: Debit Business Checking, Credit Outstanding Receipts",
     "bank-08-import-ofx-same-month.png": "the OFX after the CSV: the preview warns of 5 lines like imported ones",
     "bank-09-import-refused-doctype.png": "a CAMT file declaring an external entity: refused, with what to do",
+    "bank-10-import-ofx-lookalikes-imported.png": "the OFX imported anyway once ticked: the warning repeated",
 }
 
 
@@ -180,6 +181,8 @@ def test_bank_screens(odoo_server, database, admin, browser, demo_csv, demo_ofx,
     browser.open(f"{url}/odoo/action-atlas_invoicing.action_atlas_statement_import", ".modal .o_field_widget")
     browser.wait(".modal .o_field_widget[name=sheet_mapping_id]")
     _choose_file(browser, demo_ofx)
+    # An OFX file is read by its own parser: no CSV mapping asked for.
+    assert browser.evaluate("!document.querySelector('.modal .o_field_widget[name=sheet_mapping_id]')")
     browser.click(".modal button[name=action_preview]", then=".modal .alert-warning")
     warnings = browser.evaluate(
         "[...document.querySelectorAll('.modal .alert-warning')]"
@@ -187,6 +190,19 @@ def test_bank_screens(odoo_server, database, admin, browser, demo_csv, demo_ofx,
     )
     assert any(text.startswith("5 of the new lines have the date and amount") for text in warnings), warnings
     browser.screenshot(shots_dir / "bank-08-import-ofx-same-month.png")
+    # Going on without ticking "Import them anyway" imports nothing and says why.
+    browser.click(".modal button[name=action_import]", then=".o_error_dialog")
+    error = browser.evaluate("document.querySelector('.o_error_dialog').textContent.replace(/\\s+/g, ' ')")
+    assert "Tick “Import them anyway” to import them all the same" in error, error
+    browser.click(".o_error_dialog .modal-footer .btn-primary")
+    browser.click(".modal .o_field_widget[name=import_lookalikes] input")
+    browser.click(".modal button[name=action_import]", then=".modal button[name=action_open_reconcile]")
+    warnings = browser.evaluate(
+        "[...document.querySelectorAll('.modal .alert-warning')]"
+        ".map((div) => div.textContent.replace(/\\s+/g, ' ').trim())"
+    )
+    assert any(text.startswith("5 of the imported lines have the date and amount") for text in warnings), warnings
+    browser.screenshot(shots_dir / "bank-10-import-ofx-lookalikes-imported.png")
 
     # A "bank file" forwarded by someone, whose DOCTYPE would read a file of the server: the
     # preview refuses it and says what to do.

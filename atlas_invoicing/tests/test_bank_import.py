@@ -5,7 +5,7 @@ from datetime import date
 from unittest.mock import patch
 
 from odoo.exceptions import AccessError, UserError
-from odoo.tests import tagged
+from odoo.tests import Form, tagged
 
 from ..wizard import account_statement_import
 from .bank_common import AtlasBankCommon
@@ -483,6 +483,55 @@ class TestBankImport(AtlasBankCommon):
             wizard, [{"balance_gap": True, "expected_balance_start": 2472.5, "balance_start": 5000.0}]
         )
         self.assertEqual(self._statement_count(), 1, "previews write nothing")
+
+    def test_lookalike_lines_are_imported_only_when_confirmed_and_the_result_says_so(self):
+        rows = [
+            ("2026-02-03", "DEPOSIT NORTHWIND", "", "Northwind Traders", 1485.0, ""),
+            ("2026-02-05", "MONTHLY SERVICE FEE", "", "", -12.5, ""),
+        ]
+        self._import(self._csv(rows, start=1000.0), "checking-2026-02.csv", self.mapping)
+        ofx = self._ofx(
+            [
+                ("OFX-1", "20260203", 1485.0, "Northwind Traders", "DEPOSIT"),
+                ("OFX-2", "20260205", -12.5, "Bank", "FEE"),
+            ],
+            balance=2472.5,
+        )
+        wizard = self._preview(ofx, "checking-2026-02.ofx")
+        with self.assertRefused(
+            UserError,
+            r"^2 of the new lines have the date and amount of a line already in this bank account: the same "
+            r"transactions imported from another file\? Tick “Import them anyway” to import them all the same, "
+            r"or close the dialog to import nothing\.$",
+        ):
+            wizard.action_import()
+        self.assertEqual(self._statement_count(), 1)
+        self.assertEqual(wizard.state, "preview")
+
+        wizard.import_lookalikes = True
+        wizard.action_import()
+
+        self.assertRecordValues(wizard, [{"state": "done", "line_count": 2, "lookalike_count": 2}])
+        self.assertEqual(self._statement_count(), 2)
+        # The result repeats the warning: the lines to check for copies are in this bank account now.
+        form = Form(wizard)
+        self.assertFalse(form._get_modifier("lookalike_count", "invisible"))
+
+    def test_csv_mapping_is_asked_for_a_spreadsheet_only(self):
+        dialog = self.env["atlas.statement.import"].with_user(self.users["bookkeeper"])
+        self.assertFalse(Form(dialog)._get_modifier("sheet_mapping_id", "invisible"), "no file chosen yet")
+        for file_name, asked in (
+            ("checking.csv", True),
+            ("checking.xlsx", True),
+            ("checking.ofx", False),
+            ("CHECKING.QFX", False),
+            ("camt053.xml", False),
+            ("statements.zip", False),
+        ):
+            chosen = dialog.create(
+                {"journal_id": self.bank.id, "statement_file": base64.b64encode(b"-"), "statement_filename": file_name}
+            )
+            self.assertEqual(not Form(chosen)._get_modifier("sheet_mapping_id", "invisible"), asked, file_name)
 
     def test_import_result_counts_what_is_left_to_do(self):
         invoice = self._sent_invoice(640.0)
