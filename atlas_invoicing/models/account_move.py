@@ -21,6 +21,34 @@ ATLAS_STATUSES = [
 ]
 STATUS_LABELS = dict(ATLAS_STATUSES)
 
+# Stored fields of an invoice that only the machinery reads: not offered to group by.
+ATLAS_TECHNICAL_FIELDS = {
+    "access_token",
+    "always_tax_exigible",
+    "atlas_refund_idempotency_key",
+    "auto_post_origin_id",
+    "company_currency_id",
+    "company_price_include",
+    "country_code",
+    "inalterable_hash",
+    "invoice_partner_display_name",
+    "invoice_source_email",
+    "is_manually_modified",
+    "is_move_sent",
+    "is_storno",
+    "made_sequence_gap",
+    "message_main_attachment_id",
+    "posted_before",
+    "restrict_mode_hash_table",
+    "secure_sequence_number",
+    "sending_data",
+    "sequence_number",
+    "sequence_prefix",
+    "tax_calculation_rounding_method",
+    "tax_cash_basis_origin_move_id",
+    "tax_cash_basis_rec_id",
+}
+
 
 class AccountMove(models.Model):
     _inherit = "account.move"
@@ -114,6 +142,18 @@ class AccountMove(models.Model):
             tablename="account_move",
             expressions=["journal_id", "date DESC"],
         )
+        return res
+
+    @api.model
+    def fields_get(self, allfields=None, attributes=None):
+        # EXTENDS base: Add Custom Group on Atlas's invoice lists offers what an accountant
+        # groups invoices by, not keys, tokens and flags of the machinery (Odoo's own screens
+        # keep Odoo's list).
+        res = super().fields_get(allfields=allfields, attributes=attributes)
+        if self.env.context.get("atlas_invoice_screen"):
+            for name in ATLAS_TECHNICAL_FIELDS.intersection(res):
+                if "groupable" in res[name]:
+                    res[name]["groupable"] = False
         return res
 
     # -------------------------------------------------------------------------

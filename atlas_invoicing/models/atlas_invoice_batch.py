@@ -183,7 +183,7 @@ class AtlasInvoiceBatch(models.Model):
     def action_view_invoices(self):
         action = self.env["ir.actions.act_window"]._for_xml_id("atlas_invoicing.action_atlas_invoices")
         action["domain"] = [("atlas_batch_id", "in", self.ids)]
-        action["context"] = {"default_move_type": "out_invoice"}
+        action["context"] = {"default_move_type": "out_invoice", "atlas_invoice_screen": True}
         return action
 
     # -------------------------------------------------------------------------

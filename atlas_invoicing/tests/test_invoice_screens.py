@@ -256,6 +256,26 @@ class TestInvoiceScreens(AtlasTestCommon):
         for node in arch.iter("filter"):
             self.assertNotIn("move_type", node.get("domain") or "", node.get("string"))
 
+    def test_custom_group_offers_no_technical_field(self):
+        # Add Custom Group lists the groupable fields the search view is loaded with.
+        for xmlid in ("atlas_invoicing.action_atlas_invoices", "atlas_invoicing.action_atlas_credit_notes"):
+            action = self.env.ref(xmlid)
+            views = (
+                self.env["account.move"]
+                .with_user(self.users["accountant"])
+                .with_context(**safe_eval(action.context))
+                .get_views([(action.search_view_id.id, "search")])
+            )
+            fields = views["models"]["account.move"]["fields"]
+            groupable = {fields[name]["string"] for name in fields if fields[name].get("groupable")}
+            for technical in ("Refund Idempotency Key", "Security Token", "Is Move Sent", "Inalterability Hash"):
+                self.assertNotIn(technical, groupable, xmlid)
+            for useful in ("Partner", "Invoice Status", "Due Date", "Salesperson", "Batch"):
+                self.assertIn(useful, groupable, xmlid)
+        # Odoo's own screens keep Odoo's list.
+        fields = self.env["account.move"].fields_get(attributes=["groupable"])
+        self.assertTrue(fields["access_token"]["groupable"])
+
     def test_status_groups_follow_the_invoice_life(self):
         draft = self._create_invoice(price=1.0)
         sent = self._create_invoice(price=2.0)
