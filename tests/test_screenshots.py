@@ -39,7 +39,7 @@ EXPECTED = {
     "18-report-profit-loss.png": "Profit & Loss",
     "19-report-cash-flow.png": "Cash Flow",
     "20-report-general-ledger.png": "General Ledger",
-    "21-invoice-pdf-paid.png": "the paid invoice's PDF: tax rate, payments, PAID, payment details",
+    "21-invoice-pdf-paid.png": "the paid invoice's PDF: tax rate, payments, PAID, no How to pay (nothing due)",
     "22-invoice-pdf-partially-paid.png": "a partly paid invoice's PDF: payments, amount due",
     "23-report-pdf-general-ledger-page-1.png": "General Ledger PDF, first page",
     "24-report-pdf-general-ledger-page-2.png": "General Ledger PDF, second page: headers repeated, page number",

@@ -140,7 +140,8 @@ class TestInvoicePdf(AtlasTestCommon, HttpCase):
         self.assertNotIn("PARTIALLY", text)
         self.assertRegex(text, r"\nPaid on 01/20/2026 " + self._money("100.00") + "\n")
         self.assertRegex(text, r"\nPaid on 01/25/2026 " + self._money("130.00") + "\n")
-        self.assertRegex(text, r"\nAmount Due " + self._money("0.00") + "\n")
+        self.assertRegex(text, r"\nAmount Due " + self._money("0.00") + "$")  # the last line
+        self.assertNotIn("How to pay", text, "nothing is left to pay")
 
     def test_refunded_invoice_lists_the_payment_and_the_credit_note(self):
         invoice = self._sent_invoice()
@@ -155,7 +156,23 @@ class TestInvoicePdf(AtlasTestCommon, HttpCase):
         self.assertRegex(
             text, rf"\nCredit note {re.escape(credit_note.name)} on 01/28/2026 " + self._money("130.00") + "\n"
         )
-        self.assertRegex(text, r"\nAmount Due " + self._money("0.00") + "\n")
+        self.assertRegex(text, r"\nAmount Due " + self._money("0.00") + "$")  # the last line
+        self.assertNotIn("How to pay", text, "nothing is left to pay")
+
+    def test_credit_note_has_a_credit_note_date_and_labels_on_one_line(self):
+        invoice = self._sent_invoice()
+        invoice.atlas_refund(
+            journal_id=self.bank.id,
+            date="2026-01-28",
+            reason="Workshop cancelled by the customer after the venue closed for renovation works",
+        )
+        credit_note = invoice.reversal_move_ids
+        self.assertGreater(len(credit_note.ref), 60)
+        text = self._text(self._pdf(credit_note))
+        self.assertNotIn("Invoice date", text)
+        # Each label whole on its line, with its value: a long reference does not squeeze them.
+        self.assertRegex(text, r"\nCredit note date 01/28/2026\n")
+        self.assertRegex(text, r"\nReference Reversal of: ")
 
     def test_footer_has_the_payment_details(self):
         invoice = self._sent_invoice()
