@@ -1,4 +1,5 @@
 import ast
+from types import SimpleNamespace
 
 from lxml import etree
 
@@ -201,6 +202,28 @@ class TestInvoiceScreens(AtlasTestCommon):
         for name in ("invoice_date", "invoice_date_due"):
             self.assertNotIn(columns[name].get("column_invisible"), ("True", "1"))
             self.assertNotEqual(columns[name].get("optional"), "hide")
+
+    def test_draft_due_date_carries_no_overdue_mark(self):
+        arch = self._arch("atlas_invoicing.view_atlas_invoice_list", "list")
+        [due] = arch.xpath("//field[@name='invoice_date_due']")
+        self.assertEqual(due.get("widget"), "remaining_days")
+        # Odoo's remaining_days widget marks its date with these classes (its defaults, unless
+        # the view gives its own), each evaluated on the days left and the row's record.
+        classes = ast.literal_eval(due.get("options") or "{}").get(
+            "classes", {"bf": "days <= 0", "danger": "days < 0", "warning": "days == 0"}
+        )
+
+        def marks(status, days):
+            record = SimpleNamespace(atlas_status=status)
+            return {
+                name for name, expression in classes.items() if safe_eval(expression, {"days": days, "record": record})
+            }
+
+        self.assertEqual(marks("draft", -5), set())
+        self.assertEqual(marks("draft", 0), set())
+        self.assertEqual(marks("sent", -5), {"bf", "danger"})
+        self.assertEqual(marks("partial", 0), {"bf", "warning"})
+        self.assertEqual(marks("sent", 3), set())
 
     def test_cancelled_invoice_shows_no_amount_due(self):
         cancelled = self._create_invoice(price=70.0)
