@@ -99,6 +99,26 @@ class TestInvoiceSend(AtlasTestCommon):
         self.assertEqual(mail.recipient_ids, no_email)
         self.assertEqual(invoice.atlas_status, "sent")
 
+    def test_chatter_tracks_what_a_person_cares_about(self):
+        invoice = self._create_invoice(price=100.0)
+        self.env.cr.precommit.run()  # the draft is saved: what follows is tracked, as in the next request
+        # Tracked as in the web client (Odoo's test classes turn tracking off).
+        tracking = {"tracking_disable": False, "mail_notrack": False}
+        invoice.with_user(self.users["bookkeeper"]).with_context(**tracking).atlas_send("email")
+        self.env.cr.precommit.run()
+        tracked = {value.field_id.name: value for value in invoice.message_ids.tracking_value_ids}
+        # Draft → Sent, and Odoo's Draft → Posted, in words.
+        self.assertEqual(tracked["atlas_status"].new_value_char, "Sent")
+        self.assertEqual(tracked["state"].new_value_char, "Posted")
+        # Not Odoo's flags and the reference it fills in on posting ("No → Yes (Is Move Sent)").
+        for machinery in ("checked", "is_move_sent", "payment_reference"):
+            self.assertNotIn(machinery, tracked)
+        # A reference a person changes afterwards is theirs: tracked.
+        invoice.with_context(**tracking).payment_reference = "PO-2026-118"
+        self.env.cr.precommit.run()
+        [changed] = invoice.message_ids.tracking_value_ids.filtered(lambda v: v.field_id.name == "payment_reference")
+        self.assertEqual((changed.old_value_char, changed.new_value_char), (invoice.name, "PO-2026-118"))
+
     def test_recipients_are_editable(self):
         invoice = self._create_invoice(price=100.0)
         wizard = (
