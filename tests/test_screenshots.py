@@ -31,7 +31,7 @@ EXPECTED = {
     "10-invoice-exported.png": "Exported, with its export date",
     "11-credit-note.png": "the credit note, with its link back to the invoice",
     "12-credit-notes-list.png": "Invoicing → Credit Notes",
-    "13-send-wizard.png": "Send Invoice: email, recipients, subject",
+    "13-send-wizard.png": "Send Invoice: email, the whole recipient address, subject, the email itself",
     "14-payment-wizard.png": "Record Payment: balance due, amount, deposit account, method",
     "15-refund-wizard.png": "Refund: credit note and money paid back",
     "16-report-ar-aging.png": "AR Aging, a customer unfolded, the tie-out",
@@ -217,6 +217,14 @@ def test_wizards(odoo_server, database, books, browser, shots_dir):
     _as(browser, odoo_server, database, "bookkeeper")
     browser.open(f"{odoo_server.url}/odoo/atlas-invoices/{moves['draft']}", FORM)
     browser.click("button[name=action_atlas_send]", then=".modal .o_field_widget[name=partner_ids] .o_tag")
+    # The recipient's whole address, and the email itself, before sending.
+    recipient = browser.evaluate(
+        "(() => { const tag = document.querySelector('.modal .o_field_widget[name=partner_ids] .o_badge_text');"
+        " return [tag.textContent.trim(), tag.scrollWidth <= tag.clientWidth]; })()"
+    )
+    assert recipient == ["Cedar & Pine Architects <billing@cedar.example>", True], recipient
+    body = browser.evaluate("document.querySelector('.modal .o_field_widget[name=body]').innerText")
+    assert "Dear Cedar & Pine Architects," in body and "Please find attached invoice" in body, body
     browser.screenshot(shots_dir / "13-send-wizard.png")
     # A customer without email: the dialog says so and asks for it, no "Edit: <customer>" over it.
     bookkeeper = odoo_server.login(database, "bookkeeper", "bookkeeper")

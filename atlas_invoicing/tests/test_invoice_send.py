@@ -2,6 +2,7 @@ from datetime import date
 
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import Form, tagged
+from odoo.tools import html2plaintext
 
 from .common import AtlasTestCommon
 
@@ -118,6 +119,25 @@ class TestInvoiceSend(AtlasTestCommon):
         self.env.cr.precommit.run()
         [changed] = invoice.message_ids.tracking_value_ids.filtered(lambda v: v.field_id.name == "payment_reference")
         self.assertEqual((changed.old_value_char, changed.new_value_char), (invoice.name, "PO-2026-118"))
+
+    def test_dialog_shows_the_email_before_it_is_sent(self):
+        self._create_invoice(price=5.0)  # Odoo numbers the first draft of a journal at once
+        invoice = self._create_invoice(price=100.0)
+        self.assertEqual(invoice.name, "/")
+        wizard = (
+            self.env["atlas.invoice.send"]
+            .with_user(self.users["bookkeeper"])
+            .with_context(active_model="account.move", active_ids=invoice.ids)
+            .create({})
+        )
+        preview = " ".join(html2plaintext(wizard.body).split())
+        self.assertIn(
+            f"Dear {self.customer.name}, Please find attached invoice *(number given on sending)* for *$ 100.00*",
+            preview.replace("\xa0", " "),
+        )
+        wizard.action_send()
+        mail = self.env["mail.mail"].search([("model", "=", "account.move"), ("res_id", "=", invoice.id)])
+        self.assertIn(f"Please find attached invoice <strong>{invoice.name}</strong>", mail.body_html)
 
     def test_recipients_are_editable(self):
         invoice = self._create_invoice(price=100.0)

@@ -32,6 +32,12 @@ class AtlasInvoiceSend(models.TransientModel):
         help="Who receives the email. With several invoices, each goes to its own customer.",
     )
     subject = fields.Char(compute="_compute_subject")
+    body = fields.Html(
+        string="Message",
+        compute="_compute_body",
+        sanitize=False,
+        help="The email the customer receives, the invoice PDF attached.",
+    )
     # Odoo's email tags open an unexplained "Edit: <customer>" dialog for a recipient without
     # an email: such a customer is named instead, with a field to type the missing address.
     partner_without_email_id = fields.Many2one(
@@ -77,6 +83,14 @@ class AtlasInvoiceSend(models.TransientModel):
             wizard.subject = self.env._(
                 "Invoice %(number)s from %(company)s", number=number, company=move.company_id.name
             )
+
+    @api.depends("move_ids")
+    def _compute_body(self):
+        template = self.env.ref("atlas_invoicing.mail_template_atlas_invoice")
+        for wizard in self:
+            move = wizard.move_ids._origin if len(wizard.move_ids) == 1 else None
+            # The email as Odoo's sending renders it, in the customer's language.
+            wizard.body = move and template._render_field("body_html", move.ids, compute_lang=True)[move.id]
 
     def action_send(self):
         self.ensure_one()
