@@ -138,7 +138,7 @@ def test_bank_screens(odoo_server, database, admin, browser, demo_csv, demo_ofx,
         fields=["atlas_match_invoice_id", "statement_id"],
     )
     assert _row_button(browser, invoice_line, "action_atlas_confirm_match")
-    # Confirmed, the line leaves the list (its filter is To Confirm).
+    # Confirmed, the line leaves the list (its filter is Not Reconciled).
     deadline = time.monotonic() + 30
     while invoice_line in _labels(browser) or len(_labels(browser)) != 2:
         assert time.monotonic() < deadline, "the confirmed line is still in Reconcile's list"

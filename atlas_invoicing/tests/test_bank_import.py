@@ -4,8 +4,11 @@ import zipfile
 from datetime import date
 from unittest.mock import patch
 
+from lxml import etree
+
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import Form, tagged
+from odoo.tools.safe_eval import safe_eval
 
 from ..wizard import account_statement_import
 from .bank_common import AtlasBankCommon
@@ -544,3 +547,15 @@ class TestBankImport(AtlasBankCommon):
         self.assertRecordValues(
             wizard, [{"matched_count": 1, "confirmed_count": 0, "to_confirm_count": 1, "unmatched_count": 1}]
         )
+        # Reconcile's To Confirm lists what the result counts as to confirm: not the line matched
+        # to nothing, which has nothing to confirm (it stays under Not Reconciled).
+        search = self.env["account.bank.statement.line"].get_view(
+            self.env.ref("atlas_invoicing.atlas_bank_line_view_search").id, "search"
+        )
+        filters = {node.get("name"): node for node in etree.fromstring(search["arch"]).iter("filter")}
+        statement_lines = [("statement_id", "in", wizard.statement_ids.ids)]
+        Line = self.env["account.bank.statement.line"]
+        to_confirm = Line.search(statement_lines + safe_eval(filters["to_confirm"].get("domain")))
+        self.assertEqual(to_confirm.mapped("payment_ref"), [f"ACH CREDIT {invoice.name}"])
+        self.assertEqual(filters["open"].get("string"), "Not Reconciled")
+        self.assertEqual(len(Line.search(statement_lines + safe_eval(filters["open"].get("domain")))), 2)
