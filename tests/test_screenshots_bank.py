@@ -18,7 +18,7 @@ EXPECTED = {
     "bank-01-import.png": "Import Statement: Business Checking and its CSV mapping defaulted, the file chosen",
     "bank-02-import-preview.png": "the preview: 5 new lines, start and end balances",
     "bank-03-import-done.png": "after Import: 4 matched, 2 confirmed (the recorded payments)",
-    "bank-04-reconcile.png": "Reconcile: the lines still open, what each was matched to, Confirm",
+    "bank-04-reconcile.png": "Reconcile: the lines still open, what each was matched to (Nothing for none), Confirm",
     "bank-05-invoice-paid.png": "the invoice named on the confirmed line: Paid, its payment",
     "bank-06-statement.png": "the statement: balances, its lines and their running balance",
     "bank-07-settled-line-entry.png": "a settled line's entry: Debit Business Checking, Credit Outstanding Receipts",
@@ -129,6 +129,12 @@ def test_bank_screens(odoo_server, database, admin, browser, demo_csv, demo_ofx,
     labels = _labels(browser)
     [invoice_line] = [label for label in labels if label.startswith("ACH CREDIT INV/")]
     assert len(labels) == 3, f"the recorded payments' lines are settled at import: {labels}"
+    matched_by = browser.evaluate(
+        "[...document.querySelectorAll('.o_list_view .o_data_row')].map((row) =>"
+        " [row.querySelector('td[name=payment_ref]').textContent.trim(),"
+        " row.querySelector('td[name=atlas_match_label]').textContent.trim()])"
+    )
+    assert ["ZELLE FROM J SMITH", "Nothing"] in matched_by, matched_by
     browser.screenshot(shots_dir / "bank-04-reconcile.png")
 
     [line] = admin.call(

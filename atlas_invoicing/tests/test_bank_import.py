@@ -559,3 +559,17 @@ class TestBankImport(AtlasBankCommon):
         self.assertEqual(to_confirm.mapped("payment_ref"), [f"ACH CREDIT {invoice.name}"])
         self.assertEqual(filters["open"].get("string"), "Not Reconciled")
         self.assertEqual(len(Line.search(statement_lines + safe_eval(filters["open"].get("domain")))), 2)
+        # Its Matched By column says how each line was matched, and says so when nothing was.
+        lines = {line.payment_ref: line for line in Line.search(statement_lines)}
+        columns = etree.fromstring(
+            Line.get_view(self.env.ref("atlas_invoicing.atlas_bank_line_view_list").id, "list")["arch"]
+        ).xpath("//list/field[not(@column_invisible)]")
+        [matched_by] = [
+            column.get("name")
+            for column in columns
+            if (column.get("string") or Line._fields[column.get("name")].string) == "Matched By"
+        ]
+        self.assertEqual(
+            {ref: line[matched_by] for ref, line in lines.items()},
+            {f"ACH CREDIT {invoice.name}": "Invoice number", "ZELLE FROM J SMITH": "Nothing"},
+        )
