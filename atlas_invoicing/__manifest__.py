@@ -58,6 +58,7 @@
             "atlas_invoicing/static/src/report/*",
             "atlas_invoicing/static/src/batch/*",
             "atlas_invoicing/static/src/invoice_line/*",
+            "atlas_invoicing/static/src/invoice_send/*",
         ],
         "web.assets_tests": [
             "atlas_invoicing/static/tests/tours/*.js",

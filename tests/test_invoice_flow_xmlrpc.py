@@ -12,6 +12,7 @@ import xmlrpc.client
 from datetime import date, timedelta
 
 import pytest
+from chromium import Chromium
 from conftest import create_invoice, create_user
 from PyPDF2 import PdfReader
 
@@ -210,7 +211,9 @@ def test_customer_without_email_changes_nothing(world):
     assert invoice["state"] == "draft" and invoice["atlas_status"] == "draft"
 
 
-def test_smtp_down_invoice_is_sent_in_the_books_and_email_stays_queued(smtp_server, admin, world):
+def test_smtp_down_invoice_is_sent_in_the_books_and_email_stays_queued(
+    odoo_server, database, smtp_server, admin, world
+):
     bella = world["bella"]
     invoice_id = _draft_invoice(bella, world, _customer(bella, world, "Queue Co", "ap@queue.example"))
     smtp_server.stop()
@@ -225,7 +228,19 @@ def test_smtp_down_invoice_is_sent_in_the_books_and_email_stays_queued(smtp_serv
         invoice = _invoice(bella, invoice_id, "atlas_status", "atlas_delivery_state", "atlas_delivery_info")
         assert invoice["atlas_status"] == "sent"
         assert invoice["atlas_delivery_state"] == "failed"
-        assert invoice["atlas_delivery_info"]
+        # Nothing listened on the mail server's port: no server refused anything.
+        assert invoice["atlas_delivery_info"] == (
+            "The mail server could not be reached. An administrator sets it in Settings → General Settings → "
+            "Emails → Outgoing Email Servers; then use Send Again."
+        )
+        with Chromium() as browser:
+            browser.login(odoo_server.url, database, "bella", "bella-pw-2026")
+            browser.open(f"{odoo_server.url}/odoo/atlas-invoices/{invoice_id}", ".o_form_view .alert-danger")
+            banner = browser.evaluate("document.querySelector('.o_form_view .alert-danger').innerText")
+        assert (
+            banner.split()
+            == ["The", "email", "could", "not", "be", "delivered:"] + invoice["atlas_delivery_info"].split()
+        )
     finally:
         smtp_server.start()
     # Once the server is back, Send Again delivers it.

@@ -31,7 +31,7 @@ EXPECTED = {
     "10-invoice-exported.png": "Exported, with its export date",
     "11-credit-note.png": "the credit note, with its link back to the invoice",
     "12-credit-notes-list.png": "Invoicing → Credit Notes",
-    "13-send-wizard.png": "Send Invoice: email, recipients, subject",
+    "13-send-wizard.png": "Send Invoice: email, the whole recipient address, subject, the email itself",
     "14-payment-wizard.png": "Record Payment: balance due, amount, deposit account, method",
     "15-refund-wizard.png": "Refund: credit note and money paid back",
     "16-report-ar-aging.png": "AR Aging, a customer unfolded, the tie-out",
@@ -39,7 +39,7 @@ EXPECTED = {
     "18-report-profit-loss.png": "Profit & Loss",
     "19-report-cash-flow.png": "Cash Flow",
     "20-report-general-ledger.png": "General Ledger",
-    "21-invoice-pdf-paid.png": "the paid invoice's PDF: tax rate, payments, PAID, payment details",
+    "21-invoice-pdf-paid.png": "the paid invoice's PDF: tax rate, payments, PAID, no How to pay (nothing due)",
     "22-invoice-pdf-partially-paid.png": "a partly paid invoice's PDF: payments, amount due",
     "23-report-pdf-general-ledger-page-1.png": "General Ledger PDF, first page",
     "24-report-pdf-general-ledger-page-2.png": "General Ledger PDF, second page: headers repeated, page number",
@@ -48,6 +48,7 @@ EXPECTED = {
     "27-odoo-form-refunded-viewer.png": "Odoo's form, refunded invoice, Viewer: Refunded, no Print & Send",
     "28-customer-invoiced.png": "a customer's Invoiced button: its invoices and credit note in the Atlas list",
     "29-mail-link-viewer.png": "a notification's link (/mail/view), followed by the Viewer: the Atlas form",
+    "30-send-wizard-customer-without-email.png": "Send Invoice to a customer without email: named, email asked for",
 }
 
 
@@ -221,7 +222,33 @@ def test_wizards(odoo_server, database, books, browser, shots_dir):
     _as(browser, odoo_server, database, "bookkeeper")
     browser.open(f"{odoo_server.url}/odoo/atlas-invoices/{moves['draft']}", FORM)
     browser.click("button[name=action_atlas_send]", then=".modal .o_field_widget[name=partner_ids] .o_tag")
+    # The recipient's whole address, and the email itself, before sending.
+    recipient = browser.evaluate(
+        "(() => { const tag = document.querySelector('.modal .o_field_widget[name=partner_ids] .o_badge_text');"
+        " return [tag.textContent.trim(), tag.scrollWidth <= tag.clientWidth]; })()"
+    )
+    assert recipient == ["Cedar & Pine Architects <billing@cedar.example>", True], recipient
+    body = browser.evaluate("document.querySelector('.modal .o_field_widget[name=body]').innerText")
+    assert "Dear Cedar & Pine Architects," in body and "Please find attached invoice" in body, body
     browser.screenshot(shots_dir / "13-send-wizard.png")
+    # A customer without email: the dialog says so and asks for it, no "Edit: <customer>" over it.
+    bookkeeper = odoo_server.login(database, "bookkeeper", "bookkeeper")
+    silent = bookkeeper.call("res.partner", "create", {"name": "Silent Partner Ltd", "customer_rank": 1})
+    revenue = books["admin"].call("account.account", "search", [("account_type", "=", "income")], limit=1)[0]
+    silent_draft = create_invoice(
+        bookkeeper, silent, [{"name": "Design review", "account_id": revenue, "price_unit": 90.0}]
+    )
+    browser.open(f"{odoo_server.url}/odoo/atlas-invoices/{silent_draft}", FORM)
+    browser.click("button[name=action_atlas_send]", then=".modal div[name=customer_without_email]")
+    dialogs = browser.evaluate("[...document.querySelectorAll('.modal .modal-title')].map((t) => t.textContent.trim())")
+    assert dialogs == ["Send Invoice"]
+    warning = browser.evaluate("document.querySelector('.modal div[name=customer_without_email]').innerText")
+    assert " ".join(warning.split()) == (
+        "Silent Partner Ltd has no email address. Type it in Customer's Email: it is saved on the customer "
+        "and the invoice is emailed to it. Or choose Download PDF."
+    )
+    browser.screenshot(shots_dir / "30-send-wizard-customer-without-email.png")
+    browser.click(".modal button.btn-secondary[special=cancel]")
     browser.open(f"{odoo_server.url}/odoo/atlas-invoices/{moves['partial']}", FORM)
     browser.click("button[name=action_atlas_record_payment]", then=".modal .o_field_widget[name=journal_id] input")
     browser.screenshot(shots_dir / "14-payment-wizard.png")

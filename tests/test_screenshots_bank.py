@@ -18,12 +18,13 @@ EXPECTED = {
     "bank-01-import.png": "Import Statement: Business Checking and its CSV mapping defaulted, the file chosen",
     "bank-02-import-preview.png": "the preview: 5 new lines, start and end balances",
     "bank-03-import-done.png": "after Import: 4 matched, 2 confirmed (the recorded payments)",
-    "bank-04-reconcile.png": "Reconcile: the lines still open, what each was matched to, Confirm",
+    "bank-04-reconcile.png": "Reconcile: the lines still open, what each was matched to (Nothing for none), Confirm",
     "bank-05-invoice-paid.png": "the invoice named on the confirmed line: Paid, its payment",
     "bank-06-statement.png": "the statement: balances, its lines and their running balance",
     "bank-07-settled-line-entry.png": "a settled line's entry: Debit Business Checking, Credit Outstanding Receipts",
     "bank-08-import-ofx-same-month.png": "the OFX after the CSV: the preview warns of 5 lines like imported ones",
     "bank-09-import-refused-doctype.png": "a CAMT file declaring an external entity: refused, with what to do",
+    "bank-10-import-ofx-lookalikes-imported.png": "the OFX imported anyway once ticked: the warning repeated",
 }
 
 
@@ -128,6 +129,12 @@ def test_bank_screens(odoo_server, database, admin, browser, demo_csv, demo_ofx,
     labels = _labels(browser)
     [invoice_line] = [label for label in labels if label.startswith("ACH CREDIT INV/")]
     assert len(labels) == 3, f"the recorded payments' lines are settled at import: {labels}"
+    matched_by = browser.evaluate(
+        "[...document.querySelectorAll('.o_list_view .o_data_row')].map((row) =>"
+        " [row.querySelector('td[name=payment_ref]').textContent.trim(),"
+        " row.querySelector('td[name=atlas_match_label]').textContent.trim()])"
+    )
+    assert ["ZELLE FROM J SMITH", "Nothing"] in matched_by, matched_by
     browser.screenshot(shots_dir / "bank-04-reconcile.png")
 
     [line] = admin.call(
@@ -137,7 +144,7 @@ def test_bank_screens(odoo_server, database, admin, browser, demo_csv, demo_ofx,
         fields=["atlas_match_invoice_id", "statement_id"],
     )
     assert _row_button(browser, invoice_line, "action_atlas_confirm_match")
-    # Confirmed, the line leaves the list (its filter is To Confirm).
+    # Confirmed, the line leaves the list (its filter is Not Reconciled).
     deadline = time.monotonic() + 30
     while invoice_line in _labels(browser) or len(_labels(browser)) != 2:
         assert time.monotonic() < deadline, "the confirmed line is still in Reconcile's list"
@@ -180,6 +187,8 @@ def test_bank_screens(odoo_server, database, admin, browser, demo_csv, demo_ofx,
     browser.open(f"{url}/odoo/action-atlas_invoicing.action_atlas_statement_import", ".modal .o_field_widget")
     browser.wait(".modal .o_field_widget[name=sheet_mapping_id]")
     _choose_file(browser, demo_ofx)
+    # An OFX file is read by its own parser: no CSV mapping asked for.
+    assert browser.evaluate("!document.querySelector('.modal .o_field_widget[name=sheet_mapping_id]')")
     browser.click(".modal button[name=action_preview]", then=".modal .alert-warning")
     warnings = browser.evaluate(
         "[...document.querySelectorAll('.modal .alert-warning')]"
@@ -187,6 +196,19 @@ def test_bank_screens(odoo_server, database, admin, browser, demo_csv, demo_ofx,
     )
     assert any(text.startswith("5 of the new lines have the date and amount") for text in warnings), warnings
     browser.screenshot(shots_dir / "bank-08-import-ofx-same-month.png")
+    # Going on without ticking "Import them anyway" imports nothing and says why.
+    browser.click(".modal button[name=action_import]", then=".o_error_dialog")
+    error = browser.evaluate("document.querySelector('.o_error_dialog').textContent.replace(/\\s+/g, ' ')")
+    assert "Tick “Import them anyway” to import them all the same" in error, error
+    browser.click(".o_error_dialog .modal-footer .btn-primary")
+    browser.click(".modal .o_field_widget[name=import_lookalikes] input")
+    browser.click(".modal button[name=action_import]", then=".modal button[name=action_open_reconcile]")
+    warnings = browser.evaluate(
+        "[...document.querySelectorAll('.modal .alert-warning')]"
+        ".map((div) => div.textContent.replace(/\\s+/g, ' ').trim())"
+    )
+    assert any(text.startswith("5 of the imported lines have the date and amount") for text in warnings), warnings
+    browser.screenshot(shots_dir / "bank-10-import-ofx-lookalikes-imported.png")
 
     # A "bank file" forwarded by someone, whose DOCTYPE would read a file of the server: the
     # preview refuses it and says what to do.

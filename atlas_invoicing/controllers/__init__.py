@@ -1,1 +1,2 @@
 from . import atlas_report_export
+from . import report

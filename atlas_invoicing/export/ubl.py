@@ -15,7 +15,7 @@ BUILDER = "account.edi.xml.ubl_bis3"
 
 def xml_files(invoices):
     """{file name: XML bytes} of each invoice; UserError listing every problem found."""
-    builder = invoices.env[BUILDER]
+    builder = invoices.env[BUILDER].with_context(atlas_export=True)
     files, problems = {}, []
     for invoice in invoices:
         xml, errors = builder._export_invoice(invoice)

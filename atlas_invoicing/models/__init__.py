@@ -2,7 +2,9 @@ from . import account_move
 from . import account_move_report
 from . import account_move_line
 from . import account_move_delivery
+from . import account_move_chatter
 from . import account_move_export
+from . import account_edi_xml_ubl_bis3
 from . import account_move_doors
 from . import account_move_landing
 from . import ir_ui_menu

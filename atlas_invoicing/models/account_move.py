@@ -21,6 +21,34 @@ ATLAS_STATUSES = [
 ]
 STATUS_LABELS = dict(ATLAS_STATUSES)
 
+# Stored fields of an invoice that only the machinery reads: not offered to group by.
+ATLAS_TECHNICAL_FIELDS = {
+    "access_token",
+    "always_tax_exigible",
+    "atlas_refund_idempotency_key",
+    "auto_post_origin_id",
+    "company_currency_id",
+    "company_price_include",
+    "country_code",
+    "inalterable_hash",
+    "invoice_partner_display_name",
+    "invoice_source_email",
+    "is_manually_modified",
+    "is_move_sent",
+    "is_storno",
+    "made_sequence_gap",
+    "message_main_attachment_id",
+    "posted_before",
+    "restrict_mode_hash_table",
+    "secure_sequence_number",
+    "sending_data",
+    "sequence_number",
+    "sequence_prefix",
+    "tax_calculation_rounding_method",
+    "tax_cash_basis_origin_move_id",
+    "tax_cash_basis_rec_id",
+}
+
 
 class AccountMove(models.Model):
     _inherit = "account.move"
@@ -114,6 +142,18 @@ class AccountMove(models.Model):
             tablename="account_move",
             expressions=["journal_id", "date DESC"],
         )
+        return res
+
+    @api.model
+    def fields_get(self, allfields=None, attributes=None):
+        # EXTENDS base: Add Custom Group on Atlas's invoice lists offers what an accountant
+        # groups invoices by, not keys, tokens and flags of the machinery (Odoo's own screens
+        # keep Odoo's list).
+        res = super().fields_get(allfields=allfields, attributes=attributes)
+        if self.env.context.get("atlas_invoice_screen"):
+            for name in ATLAS_TECHNICAL_FIELDS.intersection(res):
+                if "groupable" in res[name]:
+                    res[name]["groupable"] = False
         return res
 
     # -------------------------------------------------------------------------
@@ -343,7 +383,26 @@ class AccountMove(models.Model):
                 move.atlas_delivery_info = self.env._("Delivered to %(email)s", email=last.res_partner_id.email)
             else:
                 move.atlas_delivery_state = "failed"
-                move.atlas_delivery_info = last.failure_reason or self.env._("The mail server refused the email.")
+                move.atlas_delivery_info = move._atlas_delivery_failure(last)
+
+    def _atlas_delivery_failure(self, notification):
+        """What went wrong with an email, from Odoo's failure type, and what to do about it."""
+        email = notification.res_partner_id.email or notification.res_partner_id.display_name
+        if notification.failure_type == "mail_smtp":
+            # Odoo could not connect: nothing was refused, the server was not reached at all.
+            return self.env._(
+                "The mail server could not be reached. An administrator sets it in Settings → General "
+                "Settings → Emails → Outgoing Email Servers; then use Send Again."
+            )
+        if notification.failure_type in ("mail_email_invalid", "mail_email_missing", "mail_bounce"):
+            return self.env._(
+                "The address %(email)s was refused. Correct the customer's email, then use Send Again.",
+                email=email,
+            )
+        return self.env._(
+            "%(reason)s Correct the address or the mail server, then use Send Again.",
+            reason=notification.failure_reason or self.env._("The mail server refused the email."),
+        )
 
     # -------------------------------------------------------------------------
     # Customer currency and numbering
@@ -458,6 +517,14 @@ class AccountMove(models.Model):
             self._atlas_check_only_drafts_deleted()
         return super().unlink()
 
+    def check_move_sequence_chain(self):
+        # EXTENDS account: the web client's Delete asks this before its confirmation dialog
+        # (“a gap in the sequence”). An invoice Atlas never deletes is refused here, so the
+        # user reads the refusal and what to do instead, not a confirmation that leads to it.
+        if not self.env.context.get(MODULE_UNINSTALL_FLAG):
+            self._atlas_check_only_drafts_deleted()
+        return super().check_move_sequence_chain()
+
     def _atlas_check_only_drafts_deleted(self):
         # A draft that was posted before keeps its number: deleting it would leave a gap, so
         # Atlas's roles may not. A user without an Atlas role works in Odoo's own Invoicing and
@@ -468,10 +535,27 @@ class AccountMove(models.Model):
             if move.move_type == "out_invoice" and (
                 move.state != "draft" or (move.posted_before and numbered_drafts_kept)
             ):
-                raise UserError(
-                    self.env._(
-                        "Invoice %(name)s has a journal entry, so it can't be deleted. Refund it instead "
-                        "(Refund button), which keeps the ledger and the numbering intact.",
-                        name=move.name,
-                    )
-                )
+                raise UserError(move._atlas_undeletable_message())
+
+    def _atlas_undeletable_message(self):
+        """Why this invoice can't be deleted, and what the current user can do instead."""
+        self.ensure_one()
+        user = self.env.user
+        if self.state == "draft":
+            return self.env._(
+                "Invoice %(name)s keeps its number, so it can't be deleted: that would leave a gap in the "
+                "numbering. Cancel it instead (Cancel button); a cancelled draft stays out of the ledger.",
+                name=self.name,
+            )
+        if user.has_group("atlas_invoicing.group_atlas_accountant"):
+            todo = self.env._("Refund it instead (Refund button)")
+        elif user.has_group("atlas_invoicing.group_atlas_viewer"):
+            todo = self.env._("Ask an Accountant to refund it")
+        else:
+            todo = self.env._("Reverse it instead (Credit Note button)")
+        return self.env._(
+            "Invoice %(name)s is posted, so it can't be deleted. %(todo)s: the credit note keeps the ledger "
+            "and the numbering intact.",
+            name=self.name,
+            todo=todo,
+        )

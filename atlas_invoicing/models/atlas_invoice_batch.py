@@ -18,6 +18,7 @@ from psycopg2 import errors as pg_errors
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.osv import expression
+from odoo.tools import format_date
 from odoo.tools.safe_eval import safe_eval
 
 from .ir_actions_report import ATLAS_INVOICE_REPORT, AtlasInvoicePdfError
@@ -107,6 +108,8 @@ class AtlasInvoiceBatch(models.Model):
     last_error = fields.Text(readonly=True, copy=False)
     date_started = fields.Datetime(string="Started On", readonly=True, copy=False)
     date_finished = fields.Datetime(string="Finished On", readonly=True, copy=False)
+    # The batch's invoices when its last run started: the run's summary counts only the new ones.
+    invoice_count_started = fields.Integer(readonly=True, copy=False)
 
     # === Invoices === #
     invoice_ids = fields.One2many(
@@ -167,7 +170,10 @@ class AtlasInvoiceBatch(models.Model):
 
     def action_print_all(self):
         invoices = self._atlas_invoices_to_print()
-        return self.env.ref("atlas_invoicing.action_report_atlas_invoice").report_action(invoices, config=False)
+        action = self.env.ref("atlas_invoicing.action_report_atlas_invoice").report_action(invoices, config=False)
+        # The download is named after the batch, as atlas_print names it (see controllers/report.py).
+        action["context"] = dict(action.get("context") or {}, atlas_report_filename=self._atlas_print_filename())
+        return action
 
     def action_export_all(self):
         """Export all: the export wizard, with the batch's invoices."""
@@ -177,7 +183,7 @@ class AtlasInvoiceBatch(models.Model):
     def action_view_invoices(self):
         action = self.env["ir.actions.act_window"]._for_xml_id("atlas_invoicing.action_atlas_invoices")
         action["domain"] = [("atlas_batch_id", "in", self.ids)]
-        action["context"] = {"default_move_type": "out_invoice"}
+        action["context"] = {"default_move_type": "out_invoice", "atlas_invoice_screen": True}
         return action
 
     # -------------------------------------------------------------------------
@@ -299,10 +305,13 @@ class AtlasInvoiceBatch(models.Model):
         invoices = self._atlas_invoices_to_print()
         content, _type = self.env["ir.actions.report"]._render_qweb_pdf(ATLAS_INVOICE_REPORT, invoices.ids)
         return {
-            "filename": self.env._("%(batch)s.pdf", batch=self[:1].name.replace("/", "_")),
+            "filename": self._atlas_print_filename(),
             "mimetype": "application/pdf",
             "content": base64.b64encode(content).decode(),
         }
+
+    def _atlas_print_filename(self):
+        return self.env._("%(batch)s.pdf", batch=self[:1].name.replace("/", "_"))
 
     def atlas_export(self, export_format, post_drafts=False):
         """Export all: the batch's invoices through the invoice export (see account.move.atlas_export)."""
@@ -401,6 +410,7 @@ class AtlasInvoiceBatch(models.Model):
                 "last_error": False,
                 "date_started": fields.Datetime.now(),
                 "date_finished": False,
+                "invoice_count_started": self.invoice_count,
             }
         )
 
@@ -526,15 +536,29 @@ class AtlasInvoiceBatch(models.Model):
             }
         )
         self.env["ir.cron"]._notify_progress(done=self.contract_done, remaining=0)
-        self.message_post(
-            body=self.env._(
-                "Generated %(invoices)s invoices from %(contracts)s contracts (%(failed)s failed).",
-                invoices=self.invoice_count,
-                contracts=self.contract_done,
-                failed=self.contract_failed,
-            )
-        )
+        self.message_post(body=self._atlas_run_summary())
         self._atlas_commit()
+
+    def _atlas_run_summary(self):
+        self.invalidate_recordset(["invoice_count"])
+        generated = self.invoice_count - self.invoice_count_started
+        if not generated and not self.contract_failed and not self.invoice_count:
+            return self.env._(
+                "Nothing was due by %(date)s: no invoice generated.", date=format_date(self.env, self.date)
+            )
+        if not generated and not self.contract_failed:
+            return self.env._(
+                "Nothing new was due by %(date)s: no invoice generated. The batch's %(invoices)s invoices "
+                "from earlier runs are unchanged.",
+                date=format_date(self.env, self.date),
+                invoices=self.invoice_count,
+            )
+        return self.env._(
+            "Generated %(invoices)s invoices from %(contracts)s contracts (%(failed)s failed).",
+            invoices=generated,
+            contracts=self.contract_done,
+            failed=self.contract_failed,
+        )
 
     @api.model
     def _cron_run_batches(self):

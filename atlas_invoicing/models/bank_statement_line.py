@@ -222,6 +222,9 @@ class AccountBankStatementLine(models.Model):
     _inherit = "account.bank.statement.line"
 
     atlas_match_kind = fields.Selection(MATCH_KINDS, string="Matched By", readonly=True, copy=False)
+    # Reconcile's "Matched By" column: the kind in words, and a word where a blank would
+    # leave the reader guessing (nothing matched, or reconciled by hand).
+    atlas_match_label = fields.Char(string="Match", compute="_compute_atlas_match_label")
     atlas_match_invoice_id = fields.Many2one("account.move", string="Matched Invoice", readonly=True, copy=False)
     atlas_match_payment_id = fields.Many2one("account.payment", string="Matched Payment", readonly=True, copy=False)
     atlas_match_certain = fields.Boolean(string="Certain Match", readonly=True, copy=False)
@@ -232,6 +235,17 @@ class AccountBankStatementLine(models.Model):
         help="How the money came in, from the file's method column when its mapping has one; "
         "the payment recorded when the line is confirmed uses it (ACH when empty).",
     )
+
+    @api.depends("atlas_match_kind", "is_reconciled")
+    def _compute_atlas_match_label(self):
+        kinds = dict(self._fields["atlas_match_kind"]._description_selection(self.env))
+        for line in self:
+            if line.atlas_match_kind:
+                line.atlas_match_label = kinds[line.atlas_match_kind]
+            elif line.is_reconciled:
+                line.atlas_match_label = self.env._("By hand")
+            else:
+                line.atlas_match_label = self.env._("Nothing")
 
     # -------------------------------------------------------------------------
     # Creation

@@ -181,8 +181,8 @@ class AtlasReportProfitLoss(models.AbstractModel):
     @staticmethod
     def _change_percent(change, comparison):
         """The change in percent of the comparison's amount, one decimal; False when the
-        comparison is zero (no percentage of nothing; False, not None, so that XML-RPC can
-        carry it), 0.0 when neither moved."""
+        comparison is zero, moved or not (no percentage of nothing; False, not None, so that
+        XML-RPC can carry it)."""
         if not comparison:
-            return 0.0 if not change else False
+            return False
         return round(100.0 * change / abs(comparison), 1) + 0.0

@@ -105,8 +105,9 @@ class ReportAtlasFinancial(models.AbstractModel):
                 if blank_zeros and value == 0 and column["type"] == "monetary" and column["key"] != last_key:
                     value = None  # as on screen: empty buckets and zero debits blank, totals keep 0.00
                 numeric = column["type"] in NUMERIC_TYPES
-                # As on screen: a change in percent of a zero comparison reads as a dash.
-                no_percent = column["type"] == "percent" and value is False and line.get("kind") != "section"
+                # As on screen: a change in percent of a zero comparison reads as a dash, on a
+                # section's line too (a heading without figures has no value at all: blank).
+                no_percent = column["type"] == "percent" and value is False
                 cells.append(
                     {
                         "text": "—" if no_percent else report._format_report_cell(value, column["type"], currency_id),

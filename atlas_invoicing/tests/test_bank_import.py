@@ -4,8 +4,11 @@ import zipfile
 from datetime import date
 from unittest.mock import patch
 
+from lxml import etree
+
 from odoo.exceptions import AccessError, UserError
-from odoo.tests import tagged
+from odoo.tests import Form, tagged
+from odoo.tools.safe_eval import safe_eval
 
 from ..wizard import account_statement_import
 from .bank_common import AtlasBankCommon
@@ -484,6 +487,55 @@ class TestBankImport(AtlasBankCommon):
         )
         self.assertEqual(self._statement_count(), 1, "previews write nothing")
 
+    def test_lookalike_lines_are_imported_only_when_confirmed_and_the_result_says_so(self):
+        rows = [
+            ("2026-02-03", "DEPOSIT NORTHWIND", "", "Northwind Traders", 1485.0, ""),
+            ("2026-02-05", "MONTHLY SERVICE FEE", "", "", -12.5, ""),
+        ]
+        self._import(self._csv(rows, start=1000.0), "checking-2026-02.csv", self.mapping)
+        ofx = self._ofx(
+            [
+                ("OFX-1", "20260203", 1485.0, "Northwind Traders", "DEPOSIT"),
+                ("OFX-2", "20260205", -12.5, "Bank", "FEE"),
+            ],
+            balance=2472.5,
+        )
+        wizard = self._preview(ofx, "checking-2026-02.ofx")
+        with self.assertRefused(
+            UserError,
+            r"^2 of the new lines have the date and amount of a line already in this bank account: the same "
+            r"transactions imported from another file\? Tick “Import them anyway” to import them all the same, "
+            r"or close the dialog to import nothing\.$",
+        ):
+            wizard.action_import()
+        self.assertEqual(self._statement_count(), 1)
+        self.assertEqual(wizard.state, "preview")
+
+        wizard.import_lookalikes = True
+        wizard.action_import()
+
+        self.assertRecordValues(wizard, [{"state": "done", "line_count": 2, "lookalike_count": 2}])
+        self.assertEqual(self._statement_count(), 2)
+        # The result repeats the warning: the lines to check for copies are in this bank account now.
+        form = Form(wizard)
+        self.assertFalse(form._get_modifier("lookalike_count", "invisible"))
+
+    def test_csv_mapping_is_asked_for_a_spreadsheet_only(self):
+        dialog = self.env["atlas.statement.import"].with_user(self.users["bookkeeper"])
+        self.assertFalse(Form(dialog)._get_modifier("sheet_mapping_id", "invisible"), "no file chosen yet")
+        for file_name, asked in (
+            ("checking.csv", True),
+            ("checking.xlsx", True),
+            ("checking.ofx", False),
+            ("CHECKING.QFX", False),
+            ("camt053.xml", False),
+            ("statements.zip", False),
+        ):
+            chosen = dialog.create(
+                {"journal_id": self.bank.id, "statement_file": base64.b64encode(b"-"), "statement_filename": file_name}
+            )
+            self.assertEqual(not Form(chosen)._get_modifier("sheet_mapping_id", "invisible"), asked, file_name)
+
     def test_import_result_counts_what_is_left_to_do(self):
         invoice = self._sent_invoice(640.0)
         rows = [
@@ -494,4 +546,30 @@ class TestBankImport(AtlasBankCommon):
         wizard.action_import()
         self.assertRecordValues(
             wizard, [{"matched_count": 1, "confirmed_count": 0, "to_confirm_count": 1, "unmatched_count": 1}]
+        )
+        # Reconcile's To Confirm lists what the result counts as to confirm: not the line matched
+        # to nothing, which has nothing to confirm (it stays under Not Reconciled).
+        search = self.env["account.bank.statement.line"].get_view(
+            self.env.ref("atlas_invoicing.atlas_bank_line_view_search").id, "search"
+        )
+        filters = {node.get("name"): node for node in etree.fromstring(search["arch"]).iter("filter")}
+        statement_lines = [("statement_id", "in", wizard.statement_ids.ids)]
+        Line = self.env["account.bank.statement.line"]
+        to_confirm = Line.search(statement_lines + safe_eval(filters["to_confirm"].get("domain")))
+        self.assertEqual(to_confirm.mapped("payment_ref"), [f"ACH CREDIT {invoice.name}"])
+        self.assertEqual(filters["open"].get("string"), "Not Reconciled")
+        self.assertEqual(len(Line.search(statement_lines + safe_eval(filters["open"].get("domain")))), 2)
+        # Its Matched By column says how each line was matched, and says so when nothing was.
+        lines = {line.payment_ref: line for line in Line.search(statement_lines)}
+        columns = etree.fromstring(
+            Line.get_view(self.env.ref("atlas_invoicing.atlas_bank_line_view_list").id, "list")["arch"]
+        ).xpath("//list/field[not(@column_invisible)]")
+        [matched_by] = [
+            column.get("name")
+            for column in columns
+            if (column.get("string") or Line._fields[column.get("name")].string) == "Matched By"
+        ]
+        self.assertEqual(
+            {ref: line[matched_by] for ref, line in lines.items()},
+            {f"ACH CREDIT {invoice.name}": "Invoice number", "ZELLE FROM J SMITH": "Nothing"},
         )

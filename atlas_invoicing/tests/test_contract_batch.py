@@ -5,7 +5,7 @@ from psycopg2 import errors as pg_errors
 from odoo import Command
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import tagged
-from odoo.tools import mute_logger
+from odoo.tools import format_date, html2plaintext, mute_logger
 
 from .common import AtlasTestCommon
 
@@ -188,6 +188,30 @@ class TestContractBatch(AtlasTestCommon):
         self.assertEqual(
             self.env["account.move"].search_count([("atlas_contract_id", "in", contracts.ids)]),
             2,
+        )
+
+    def test_generate_again_says_nothing_new_was_due(self):
+        self._contract("A", "monthly", date(2026, 1, 1))
+        self._contract("B", "quarterly", date(2025, 12, 1))
+        batch = self._batch()
+        batch.atlas_generate()
+        self.assertEqual(
+            html2plaintext(batch.message_ids[0].body),
+            "Generated 2 invoices from 2 contracts (0 failed).",
+        )
+
+        batch.atlas_generate()
+
+        self.assertEqual(
+            html2plaintext(batch.message_ids[0].body),
+            f"Nothing new was due by {format_date(self.env, BATCH_DATE)}: no invoice generated. "
+            "The batch's 2 invoices from earlier runs are unchanged.",
+        )
+        other = self._batch(name="January billing, again")
+        other.atlas_generate()
+        self.assertEqual(
+            html2plaintext(other.message_ids[0].body),
+            f"Nothing was due by {format_date(self.env, BATCH_DATE)}: no invoice generated.",
         )
 
     def test_interrupted_batch_resumes_with_the_rest_only(self):

@@ -75,14 +75,39 @@ class TestInvoiceNumbering(AtlasTestCommon):
         self.assertFalse(draft.exists())
         sent = self._post()
         with self.assertRefused(UserError, "Refund it instead"):
-            sent.with_user(self.users["bookkeeper"]).unlink()
+            sent.with_user(self.users["accountant"]).unlink()
         self.assertTrue(sent.exists())
+
+    def test_delete_refusal_names_what_the_role_can_do_before_any_confirmation(self):
+        sent = self._post()
+        # The Bookkeeper has no Refund button: the refusal says who can refund.
+        bookkeeper_refusal = (
+            f"Invoice {sent.name} is posted, so it can't be deleted. Ask an Accountant to refund it: "
+            "the credit note keeps the ledger and the numbering intact."
+        )
+        accountant_refusal = (
+            f"Invoice {sent.name} is posted, so it can't be deleted. Refund it instead (Refund button): "
+            "the credit note keeps the ledger and the numbering intact."
+        )
+        for role, refusal in (("bookkeeper", bookkeeper_refusal), ("accountant", accountant_refusal)):
+            with self.assertRaises(UserError) as caught:
+                sent.with_user(self.users[role]).unlink()
+            self.assertEqual(str(caught.exception), refusal)
+            # The web client's Delete asks check_move_sequence_chain before showing its
+            # confirmation ("Bye-bye, record!", "a gap in the sequence"): the refusal comes first.
+            with self.assertRaises(UserError) as caught:
+                sent.with_user(self.users[role]).check_move_sequence_chain()
+            self.assertEqual(str(caught.exception), refusal)
+        self.assertTrue(sent.exists())
+        # A draft has nothing to refuse: the client goes on to its confirmation.
+        draft = self._create_invoice(price=10.0)
+        self.assertTrue(draft.with_user(self.users["bookkeeper"]).check_move_sequence_chain())
 
     def test_numbered_draft_stays_for_every_atlas_role(self):
         first, second = self._post(), self._post()
         first.button_draft()  # reset to draft: the number stays on the draft
         for role in ("bookkeeper", "accountant", "admin"):
-            with self.assertRefused(UserError, "Refund it instead"):
+            with self.assertRefused(UserError, r"keeps its number, so it can't be deleted.*Cancel it instead"):
                 first.with_user(self.users[role]).unlink()
         self.assertTrue(first.exists())
         self.assertEqual(second.state, "posted")
@@ -102,5 +127,5 @@ class TestInvoiceNumbering(AtlasTestCommon):
         first.with_user(billing_admin).unlink()
         self.assertFalse(first.exists())
         self.assertTrue(second.journal_id._query_has_sequence_holes())
-        with self.assertRefused(UserError, "Refund it instead"):  # a posted invoice never goes
+        with self.assertRefused(UserError, r"Reverse it instead \(Credit Note button\)"):  # a posted invoice never goes
             second.with_user(billing_admin).unlink()

@@ -6,11 +6,14 @@ wkhtmltopdf loads the report's styles from this Odoo: the class runs as an HttpC
 """
 
 import base64
+import json
 import os
 import re
 import subprocess
 import tempfile
 
+from odoo import http
+from odoo.http import content_disposition
 from odoo.tests import HttpCase, tagged
 
 from .common import AtlasTestCommon
@@ -68,6 +71,36 @@ class TestInvoicePdf(AtlasTestCommon, HttpCase):
     def _money(self, amount):
         return rf"\$\s?{amount}"
 
+    def test_print_all_of_a_batch_downloads_a_file_named_after_the_batch(self):
+        batch = self.env["atlas.invoice.batch"].create(
+            {"name": "January billing", "date": "2026-01-01", "company_id": self.company_data["company"].id}
+        )
+        invoices = self._sent_invoice() | self._sent_invoice(price=80.0)
+        invoices.atlas_batch_id = batch
+        accountant = self.users["accountant"]
+        action = batch.with_user(accountant).action_print_all()
+        # As the web client downloads a report action: its URL, and the user's context with the action's.
+        self.authenticate(accountant.login, accountant.login)
+        response = self.url_open(
+            "/report/download",
+            data={
+                "data": json.dumps(
+                    [
+                        f"/report/pdf/{action['report_name']}/{','.join(map(str, action['context']['active_ids']))}",
+                        "qweb-pdf",
+                    ]
+                ),
+                "context": json.dumps({"lang": "en_US", **action["context"]}),
+                "csrf_token": http.Request.csrf_token(self),
+            },
+            timeout=120,
+        )
+        # Odoo's test mode answers with the report's HTML (wkhtmltopdf, fetching this server's
+        # styles, would wait on the request in progress): the file's name is what is checked.
+        self.assertEqual(response.status_code, 200, response.text[:500])
+        self.assertEqual(response.headers["Content-Disposition"], content_disposition("January billing.pdf"))
+        self.assertTrue(all(invoice.name in response.text for invoice in invoices))
+
     def test_page_starts_at_the_top(self):
         """No blank header band: the company block opens the page, within its first inch."""
         content = self._pdf(self._sent_invoice())
@@ -107,7 +140,8 @@ class TestInvoicePdf(AtlasTestCommon, HttpCase):
         self.assertNotIn("PARTIALLY", text)
         self.assertRegex(text, r"\nPaid on 01/20/2026 " + self._money("100.00") + "\n")
         self.assertRegex(text, r"\nPaid on 01/25/2026 " + self._money("130.00") + "\n")
-        self.assertRegex(text, r"\nAmount Due " + self._money("0.00") + "\n")
+        self.assertRegex(text, r"\nAmount Due " + self._money("0.00") + "$")  # the last line
+        self.assertNotIn("How to pay", text, "nothing is left to pay")
 
     def test_refunded_invoice_lists_the_payment_and_the_credit_note(self):
         invoice = self._sent_invoice()
@@ -122,7 +156,23 @@ class TestInvoicePdf(AtlasTestCommon, HttpCase):
         self.assertRegex(
             text, rf"\nCredit note {re.escape(credit_note.name)} on 01/28/2026 " + self._money("130.00") + "\n"
         )
-        self.assertRegex(text, r"\nAmount Due " + self._money("0.00") + "\n")
+        self.assertRegex(text, r"\nAmount Due " + self._money("0.00") + "$")  # the last line
+        self.assertNotIn("How to pay", text, "nothing is left to pay")
+
+    def test_credit_note_has_a_credit_note_date_and_labels_on_one_line(self):
+        invoice = self._sent_invoice()
+        invoice.atlas_refund(
+            journal_id=self.bank.id,
+            date="2026-01-28",
+            reason="Workshop cancelled by the customer after the venue closed for renovation works",
+        )
+        credit_note = invoice.reversal_move_ids
+        self.assertGreater(len(credit_note.ref), 60)
+        text = self._text(self._pdf(credit_note))
+        self.assertNotIn("Invoice date", text)
+        # Each label whole on its line, with its value: a long reference does not squeeze them.
+        self.assertRegex(text, r"\nCredit note date 01/28/2026\n")
+        self.assertRegex(text, r"\nReference Reversal of: ")
 
     def test_footer_has_the_payment_details(self):
         invoice = self._sent_invoice()

@@ -1,4 +1,5 @@
 import ast
+from types import SimpleNamespace
 
 from lxml import etree
 
@@ -202,6 +203,28 @@ class TestInvoiceScreens(AtlasTestCommon):
             self.assertNotIn(columns[name].get("column_invisible"), ("True", "1"))
             self.assertNotEqual(columns[name].get("optional"), "hide")
 
+    def test_draft_due_date_carries_no_overdue_mark(self):
+        arch = self._arch("atlas_invoicing.view_atlas_invoice_list", "list")
+        [due] = arch.xpath("//field[@name='invoice_date_due']")
+        self.assertEqual(due.get("widget"), "remaining_days")
+        # Odoo's remaining_days widget marks its date with these classes (its defaults, unless
+        # the view gives its own), each evaluated on the days left and the row's record.
+        classes = ast.literal_eval(due.get("options") or "{}").get(
+            "classes", {"bf": "days <= 0", "danger": "days < 0", "warning": "days == 0"}
+        )
+
+        def marks(status, days):
+            record = SimpleNamespace(atlas_status=status)
+            return {
+                name for name, expression in classes.items() if safe_eval(expression, {"days": days, "record": record})
+            }
+
+        self.assertEqual(marks("draft", -5), set())
+        self.assertEqual(marks("draft", 0), set())
+        self.assertEqual(marks("sent", -5), {"bf", "danger"})
+        self.assertEqual(marks("partial", 0), {"bf", "warning"})
+        self.assertEqual(marks("sent", 3), set())
+
     def test_cancelled_invoice_shows_no_amount_due(self):
         cancelled = self._create_invoice(price=70.0)
         cancelled.action_post()
@@ -255,6 +278,26 @@ class TestInvoiceScreens(AtlasTestCommon):
         # Every filter finds something an Atlas list can hold (no move types the list excludes).
         for node in arch.iter("filter"):
             self.assertNotIn("move_type", node.get("domain") or "", node.get("string"))
+
+    def test_custom_group_offers_no_technical_field(self):
+        # Add Custom Group lists the groupable fields the search view is loaded with.
+        for xmlid in ("atlas_invoicing.action_atlas_invoices", "atlas_invoicing.action_atlas_credit_notes"):
+            action = self.env.ref(xmlid)
+            views = (
+                self.env["account.move"]
+                .with_user(self.users["accountant"])
+                .with_context(**safe_eval(action.context))
+                .get_views([(action.search_view_id.id, "search")])
+            )
+            fields = views["models"]["account.move"]["fields"]
+            groupable = {fields[name]["string"] for name in fields if fields[name].get("groupable")}
+            for technical in ("Refund Idempotency Key", "Security Token", "Is Move Sent", "Inalterability Hash"):
+                self.assertNotIn(technical, groupable, xmlid)
+            for useful in ("Partner", "Invoice Status", "Due Date", "Salesperson", "Batch"):
+                self.assertIn(useful, groupable, xmlid)
+        # Odoo's own screens keep Odoo's list.
+        fields = self.env["account.move"].fields_get(attributes=["groupable"])
+        self.assertTrue(fields["access_token"]["groupable"])
 
     def test_status_groups_follow_the_invoice_life(self):
         draft = self._create_invoice(price=1.0)

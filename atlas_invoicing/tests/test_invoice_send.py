@@ -1,7 +1,8 @@
 from datetime import date
 
 from odoo.exceptions import AccessError, UserError
-from odoo.tests import tagged
+from odoo.tests import Form, tagged
+from odoo.tools import html2plaintext
 
 from .common import AtlasTestCommon
 
@@ -70,6 +71,73 @@ class TestInvoiceSend(AtlasTestCommon):
             invoice.atlas_send("email")
         self.assertRecordValues(invoice, [{"state": "draft", "atlas_status": "draft", "is_move_sent": False}])
         self.assertFalse(invoice.line_ids.filtered(lambda line: line.parent_state == "posted"))
+
+    def test_customer_without_email_is_named_and_the_email_typed_is_saved_on_it(self):
+        no_email = self.env["res.partner"].create({"name": "Silent Partner Ltd"})
+        invoice = self._create_invoice(price=100.0, partner=no_email)
+        dialog = (
+            self.env["atlas.invoice.send"]
+            .with_user(self.users["bookkeeper"])
+            .with_context(active_model="account.move", active_ids=invoice.ids)
+        )
+        send = Form(dialog)
+        # Not offered as a recipient, where Odoo's email tags would open "Edit: Silent Partner
+        # Ltd" unexplained: the dialog names the customer and asks for the email instead.
+        self.assertEqual(send.partner_without_email_id, no_email)
+        self.assertFalse(send.partner_ids)
+        send.partner_email = "not an email"
+        with self.assertRefused(UserError, "“not an email” is not a valid email address. Correct the email of Silent"):
+            send.save().action_send()
+        self.assertRecordValues(invoice, [{"state": "draft", "atlas_status": "draft"}])
+        self.assertFalse(no_email.email)
+
+        send = Form(dialog)  # the refused send was undone, dialog included
+        send.partner_email = "ap@silent.example"
+        send.save().action_send()
+
+        self.assertEqual(no_email.email, "ap@silent.example")
+        mail = self.env["mail.mail"].search([("model", "=", "account.move"), ("res_id", "=", invoice.id)])
+        self.assertEqual(mail.recipient_ids, no_email)
+        self.assertEqual(invoice.atlas_status, "sent")
+
+    def test_chatter_tracks_what_a_person_cares_about(self):
+        invoice = self._create_invoice(price=100.0)
+        self.env.cr.precommit.run()  # the draft is saved: what follows is tracked, as in the next request
+        # Tracked as in the web client (Odoo's test classes turn tracking off).
+        tracking = {"tracking_disable": False, "mail_notrack": False}
+        invoice.with_user(self.users["bookkeeper"]).with_context(**tracking).atlas_send("email")
+        self.env.cr.precommit.run()
+        tracked = {value.field_id.name: value for value in invoice.message_ids.tracking_value_ids}
+        # Draft → Sent, and Odoo's Draft → Posted, in words.
+        self.assertEqual(tracked["atlas_status"].new_value_char, "Sent")
+        self.assertEqual(tracked["state"].new_value_char, "Posted")
+        # Not Odoo's flags and the reference it fills in on posting ("No → Yes (Is Move Sent)").
+        for machinery in ("checked", "is_move_sent", "payment_reference"):
+            self.assertNotIn(machinery, tracked)
+        # A reference a person changes afterwards is theirs: tracked.
+        invoice.with_context(**tracking).payment_reference = "PO-2026-118"
+        self.env.cr.precommit.run()
+        [changed] = invoice.message_ids.tracking_value_ids.filtered(lambda v: v.field_id.name == "payment_reference")
+        self.assertEqual((changed.old_value_char, changed.new_value_char), (invoice.name, "PO-2026-118"))
+
+    def test_dialog_shows_the_email_before_it_is_sent(self):
+        self._create_invoice(price=5.0)  # Odoo numbers the first draft of a journal at once
+        invoice = self._create_invoice(price=100.0)
+        self.assertEqual(invoice.name, "/")
+        wizard = (
+            self.env["atlas.invoice.send"]
+            .with_user(self.users["bookkeeper"])
+            .with_context(active_model="account.move", active_ids=invoice.ids)
+            .create({})
+        )
+        preview = " ".join(html2plaintext(wizard.body).split())
+        self.assertIn(
+            f"Dear {self.customer.name}, Please find attached invoice *(number given on sending)* for *$ 100.00*",
+            preview.replace("\xa0", " "),
+        )
+        wizard.action_send()
+        mail = self.env["mail.mail"].search([("model", "=", "account.move"), ("res_id", "=", invoice.id)])
+        self.assertIn(f"Please find attached invoice <strong>{invoice.name}</strong>", mail.body_html)
 
     def test_recipients_are_editable(self):
         invoice = self._create_invoice(price=100.0)

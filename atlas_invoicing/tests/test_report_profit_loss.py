@@ -127,6 +127,40 @@ class TestReportProfitLoss(ReportBooksCommon):
             ["$ 250.00", "$ 0.00", "$ 250.00", "—"],
         )
 
+    def test_a_zero_comparison_reads_as_a_dash_on_every_line(self):
+        # As documented: % is "—" when the comparison is zero, whatever the change, the
+        # sections' own lines included (Income's cell was blank, an unmoved account's 0.0 %).
+        options = {
+            "date_from": "2026-01-01",
+            "date_to": "2026-06-30",
+            "comparison": {"date_from": "2020-01-01", "date_to": "2020-06-30"},
+        }
+        interest = self.env["account.account"].create(
+            {"name": "Interest Income", "code": "790100", "account_type": "income_other"}
+        )
+        booked_and_reversed = self.env["account.move"].create(
+            {
+                "move_type": "entry",
+                "date": "2026-05-10",
+                "journal_id": self.company_data["default_journal_misc"].id,
+                "line_ids": [
+                    Command.create({"account_id": interest.id, "debit": 40.0}),
+                    Command.create({"account_id": interest.id, "credit": 40.0}),
+                ],
+            }
+        )
+        booked_and_reversed.action_post()
+        report = self.env["atlas.report.profit.loss"]
+        data = report.get_report_data(options)
+        valued = [line for line in data["lines"] if line["values"]]
+        self.assertIn(f"account-{interest.id}", [line["key"] for line in valued])
+        self.assertEqual([line["values"]["change_percent"] is False for line in valued], [True] * len(valued))
+        rows = list(self.env["report.atlas_invoicing.report_financial"]._get_rows(report, data, data["lines"]))
+        percent_cells = {row["cells"][0]["text"]: row["cells"][-1]["text"] for row in rows if len(row["cells"]) == 5}
+        self.assertEqual(percent_cells["Income"], "—")
+        self.assertEqual(percent_cells[f"790100 {interest.name}"], "—")
+        self.assertEqual(percent_cells["Net Profit"], "—")
+
     def test_without_comparison_and_drilldown(self):
         data = self.env["atlas.report.profit.loss"].get_report_data(
             {"date_from": "2026-03-01", "date_to": "2026-03-31"}

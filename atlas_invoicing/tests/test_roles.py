@@ -1,3 +1,5 @@
+from lxml import etree
+
 from odoo.tests import tagged
 from odoo.tests.common import TransactionCase, new_test_user
 
@@ -99,6 +101,25 @@ class TestRoles(TransactionCase):
         for role, menus in expected.items():
             with self.subTest(role=role):
                 self.assertEqual(self._visible_atlas_menus(self.users[role]), menus)
+
+    def test_each_page_is_titled_with_the_words_of_its_menu(self):
+        # "Matching Rules" opened "Reconciliation Models", "CSV Mappings" "Statement Sheet
+        # Mappings": the page's title (the breadcrumb) may say more than the menu, not other words.
+        root = self.env.ref("atlas_invoicing.menu_atlas_root")
+        menus = self.env["ir.ui.menu"].search([("id", "child_of", root.id), ("action", "!=", False)])
+        mismatched = {
+            menu.name: menu.action.name
+            for menu in menus
+            if not all(word.lower() in menu.action.name.lower() for word in menu.name.split())
+        }
+        self.assertEqual(mismatched, {})
+
+    def test_customers_default_filter_is_named_customers(self):
+        action = self.env.ref("atlas_invoicing.action_atlas_customers")
+        search = self.env["res.partner"].get_view(action.search_view_id.id, view_type="search")
+        [default_filter] = etree.fromstring(search["arch"]).xpath("//filter[@name='customer']")
+        self.assertEqual(default_filter.get("string"), "Customers")
+        self.assertIn("'search_default_customer': 1", action.context)
 
     def test_admin_user_gets_the_administrator_role(self):
         admin = self.env.ref("base.user_admin")

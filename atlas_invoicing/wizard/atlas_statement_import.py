@@ -1,8 +1,11 @@
 from collections import Counter
 
 from odoo import api, fields, models
+from odoo.exceptions import UserError
 
 from ..tools.statement_file import check_size, decoded_size
+
+NOT_SHEET_EXTENSIONS = (".ofx", ".qfx", ".xml", ".053", ".zip")
 
 
 class AtlasStatementImport(models.TransientModel):
@@ -32,6 +35,12 @@ class AtlasStatementImport(models.TransientModel):
         compute="_compute_sheet_mapping_id",
         store=True,
         readonly=False,
+    )
+    # An OFX or CAMT file is read by its own parser: the CSV mapping is asked for other files.
+    needs_sheet_mapping = fields.Boolean(compute="_compute_needs_sheet_mapping")
+    import_lookalikes = fields.Boolean(
+        string="Import them anyway",
+        help="Import the new lines that have the date and amount of a line already in the bank account.",
     )
     state = fields.Selection([("choose", "Choose"), ("preview", "Preview"), ("done", "Done")], default="choose")
     line_count = fields.Integer(string="New Lines", readonly=True)
@@ -67,6 +76,12 @@ class AtlasStatementImport(models.TransientModel):
     def _compute_sheet_mapping_id(self):
         for wizard in self:
             wizard.sheet_mapping_id = wizard.journal_id.default_sheet_mapping_id
+
+    @api.depends("statement_filename")
+    def _compute_needs_sheet_mapping(self):
+        for wizard in self:
+            name = (wizard.statement_filename or "").lower()
+            wizard.needs_sheet_mapping = not name.endswith(NOT_SHEET_EXTENSIONS)
 
     def _oca_wizard(self):
         self.ensure_one()
@@ -177,6 +192,15 @@ class AtlasStatementImport(models.TransientModel):
     def action_import(self):
         self.ensure_one()
         self.env["account.bank.statement.line"]._atlas_check_bank_role()
+        if self.lookalike_count and not self.import_lookalikes:
+            raise UserError(
+                self.env._(
+                    "%(count)s of the new lines have the date and amount of a line already in this bank account: "
+                    "the same transactions imported from another file? Tick “Import them anyway” to import "
+                    "them all the same, or close the dialog to import nothing.",
+                    count=self.lookalike_count,
+                )
+            )
         self._atlas_run_import()
         return self._reopen()
 

@@ -280,8 +280,9 @@ export class AtlasReportAction extends Component {
             if (blankZeros && value === 0 && column.type === "monetary" && column.key !== lastKey) {
                 value = false;
             }
-            // A change in percent of a zero comparison has no value: a dash, not a blank.
-            const noPercent = column.type === "percent" && value === false && line.kind !== "section";
+            // A change in percent of a zero comparison has no value: a dash, not a blank, on a
+            // section's line too (a heading without figures has no value at all: blank).
+            const noPercent = column.type === "percent" && value === false;
             const isLabel = ownText && index === 0 && !isSet(value);
             if (isLabel) {
                 value = line.label;

@@ -81,7 +81,7 @@ registry.category("web_tour.tours").add("atlas_bank_import", {
         },
         {
             content: `The line of ${CUSTOMER} is matched to the invoice by customer and amount`,
-            trigger: `.o_list_view .o_data_row:has(td[name=partner_name]:contains("${CUSTOMER}")) td[name=atlas_match_kind]:contains("Customer and amount")`,
+            trigger: `.o_list_view .o_data_row:has(td[name=partner_name]:contains("${CUSTOMER}")) td[name=atlas_match_label]:contains("Customer and amount")`,
         },
         {
             content: "The unknown line stays open, matched to nothing",
