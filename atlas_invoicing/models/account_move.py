@@ -547,6 +547,12 @@ class AccountMove(models.Model):
                 "numbering. Cancel it instead (Cancel button); a cancelled draft stays out of the ledger.",
                 name=self.name,
             )
+        if self.state == "cancel":
+            return self.env._(
+                "Invoice %(name)s is cancelled, so it can't be deleted: it stays in the list as the record of "
+                "its number, and it is already out of the ledger and the reports.",
+                name=self.display_name,
+            )
         if user.has_group("atlas_invoicing.group_atlas_accountant"):
             todo = self.env._("Refund it instead (Refund button)")
         elif user.has_group("atlas_invoicing.group_atlas_viewer"):

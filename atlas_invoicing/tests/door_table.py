@@ -130,7 +130,7 @@ SETTLED_NO_RESET = refused(r"has payments or credit notes, so it can't go back t
 NOT_POSTED_PAY = refused(r"is not posted: a payment is recorded on a posted invoice only", "payments on posted only")
 NOTHING_TO_PAY = refused(r"only register payments? for \(partially\) unpaid|nothing left to pay", "nothing due")
 ACCOUNTANT_CREDIT_NOTE = refused(r"Only an Atlas Accountant can confirm a credit note", "refunds are an Accountant's")
-NOT_DELETED = refused(r"has a journal entry, so it can't be deleted", "drafts never numbered only")
+NOT_DELETED = refused(r"is (posted|cancelled), so it can't be deleted", "drafts never numbered only")
 GUARDED_ITEMS = refused(r"of the journal items of .* can't be written directly", "posted entry's items guarded")
 VIEWER_HIDDEN = "viewer"
 

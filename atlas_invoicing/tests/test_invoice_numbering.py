@@ -99,6 +99,11 @@ class TestInvoiceNumbering(AtlasTestCommon):
                 sent.with_user(self.users[role]).check_move_sequence_chain()
             self.assertEqual(str(caught.exception), refusal)
         self.assertTrue(sent.exists())
+        # A cancelled invoice is not "posted": the refusal says what it is.
+        sent.with_user(self.users["accountant"]).button_cancel()
+        with self.assertRefused(UserError, rf"^Invoice {sent.name} is cancelled, so it can't be deleted: it stays"):
+            sent.with_user(self.users["accountant"]).unlink()
+        self.assertEqual(sent.state, "cancel")
         # A draft has nothing to refuse: the client goes on to its confirmation.
         draft = self._create_invoice(price=10.0)
         self.assertTrue(draft.with_user(self.users["bookkeeper"]).check_move_sequence_chain())
