@@ -1,6 +1,5 @@
 from odoo import models
 
-
 # Odoo's flags on an invoice, tracked for Odoo's own purposes: "No → Yes (Checked)", "(Is
 # Move Sent)". Atlas's Invoice Status already says Sent, Paid or Refunded in words.
 ATLAS_UNTRACKED_FIELDS = ("checked", "is_move_sent")
