@@ -13,7 +13,8 @@ ROLE_GROUPS = {
 
 
 def create_role_users(env, company, prefix="atlas"):
-    """One internal user per Atlas role, plus one with no Atlas role at all."""
+    """One internal user per Atlas role, plus one with no Atlas role at all ("none") and Odoo's
+    own Billing user without an Atlas role ("billing"), who keeps Odoo's behaviour."""
     users = {
         "none": new_test_user(
             env,
@@ -21,7 +22,14 @@ def create_role_users(env, company, prefix="atlas"):
             groups="base.group_user",
             company_id=company.id,
             company_ids=[company.id],
-        )
+        ),
+        "billing": new_test_user(
+            env,
+            login=f"{prefix}_odoo_billing",
+            groups="base.group_user,account.group_account_invoice",
+            company_id=company.id,
+            company_ids=[company.id],
+        ),
     }
     for role, group in ROLE_GROUPS.items():
         users[role] = new_test_user(

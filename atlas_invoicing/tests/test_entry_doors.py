@@ -1,5 +1,5 @@
 from odoo.exceptions import AccessError, UserError
-from odoo.tests import new_test_user, tagged
+from odoo.tests import tagged
 
 from .bank_common import AtlasBankCommon
 
@@ -9,17 +9,6 @@ class TestEntryDoors(AtlasBankCommon):
     """The journal entries behind a payment and behind a bank statement line carry money too:
     Odoo's journal entry form and a bare write reach them, and for Atlas's roles they change
     only through the payment's and the bank line's own operations."""
-
-    @classmethod
-    def setUpClass(cls):
-        super().setUpClass()
-        cls.billing_user = new_test_user(
-            cls.env,
-            login="odoo_billing_entries",
-            groups="base.group_user,account.group_account_invoice",
-            company_id=cls.company_data["company"].id,
-            company_ids=[cls.company_data["company"].id],
-        )
 
     def _paid_invoice(self, price=230.0):
         invoice = self._sent_invoice(price)
@@ -96,7 +85,7 @@ class TestEntryDoors(AtlasBankCommon):
         self.assertEqual((invoice.payment_state, invoice.atlas_status), ("not_paid", "sent"))
         # Odoo's own Billing users keep Odoo's behaviour.
         other = self._paid_invoice(120.0)
-        other._get_reconciled_payments().move_id.with_user(self.billing_user).button_draft()
+        other._get_reconciled_payments().move_id.with_user(self.users["billing"]).button_draft()
         self.assertEqual(other.payment_state, "not_paid")
 
     # -------------------------------------------------------------------------

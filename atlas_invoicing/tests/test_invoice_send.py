@@ -1,7 +1,7 @@
 from datetime import date
 
 from odoo.exceptions import AccessError, UserError
-from odoo.tests import Form, new_test_user, tagged
+from odoo.tests import Form, tagged
 from odoo.tools import html2plaintext
 
 from .common import AtlasTestCommon
@@ -120,17 +120,10 @@ class TestInvoiceSend(AtlasTestCommon):
         [changed] = invoice.message_ids.tracking_value_ids.filtered(lambda v: v.field_id.name == "payment_reference")
         self.assertEqual((changed.old_value_char, changed.new_value_char), (invoice.name, "PO-2026-118"))
         # Odoo's own users, without an Atlas role, keep Odoo's tracking of its flags.
-        odoo_user = new_test_user(
-            self.env,
-            login="odoo_billing_tracking",
-            groups="base.group_user,account.group_account_invoice",
-            company_id=self.company_data["company"].id,
-            company_ids=[self.company_data["company"].id],
-        )
         other = self._create_invoice(price=40.0)
         other.action_post()
         self.env.cr.precommit.run()
-        other.with_user(odoo_user).with_context(**tracking).is_move_sent = True
+        other.with_user(self.users["billing"]).with_context(**tracking).is_move_sent = True
         self.env.cr.precommit.run()
         self.assertIn("is_move_sent", other.message_ids.tracking_value_ids.field_id.mapped("name"))
 

@@ -32,7 +32,7 @@ class TestLanding(AtlasTestCommon):
         super().setUpClass()
         cls.atlas_form = cls.env.ref("atlas_invoicing.view_atlas_invoice_form")
         cls.odoo_form = cls.env.ref("account.view_move_form")
-        cls.odoo_user = _odoo_billing_user(cls.env, "landing_odoo_billing")
+        cls.odoo_user = cls.users["billing"]
         cls.invoice = cls._create_invoice_cls(price=100.0)
         cls.invoice.action_atlas_mark_sent()
         cls.payment = cls.env["account.payment"].browse(cls.invoice.atlas_record_payment(amount=40.0)["payment_id"])

@@ -1,6 +1,6 @@
 from odoo import Command, fields
 from odoo.exceptions import AccessError, UserError
-from odoo.tests import new_test_user, tagged
+from odoo.tests import tagged
 
 from .common import AtlasTestCommon
 
@@ -12,18 +12,6 @@ class TestOdooDoors(AtlasTestCommon):
     """Odoo's own buttons (its Invoicing app, list Actions, gear menu, payment form), which every
     Atlas role reaches, follow Atlas's rules on the server; and the fields an invoice's status and
     ledger rest on can't be written around the operations that own them, whatever the role."""
-
-    @classmethod
-    def setUpClass(cls):
-        super().setUpClass()
-        # A user of Odoo's own Invoicing without an Atlas role keeps Odoo's behaviour.
-        cls.billing_user = new_test_user(
-            cls.env,
-            login="odoo_billing_only",
-            groups="base.group_user,account.group_account_invoice",
-            company_id=cls.company_data["company"].id,
-            company_ids=[cls.company_data["company"].id],
-        )
 
     def _sent_invoice(self, price=230.0):
         invoice = self._create_invoice(price=price)
@@ -220,7 +208,7 @@ class TestOdooDoors(AtlasTestCommon):
             wizard.action_create_payments()
         self.assertEqual(self._ledger(draft), before)
         # A user without an Atlas role keeps Odoo's Pay, which pays drafts.
-        action = draft.with_user(self.billing_user).action_force_register_payment()
+        action = draft.with_user(self.users["billing"]).action_force_register_payment()
         self.assertEqual(action["res_model"], "account.payment.register")
 
     # -------------------------------------------------------------------------
@@ -263,7 +251,7 @@ class TestOdooDoors(AtlasTestCommon):
             draft.with_user(self.users["bookkeeper"]).write({"state": "posted"})
         self.assertEqual(draft.state, "draft")
         # A user without an Atlas role keeps Odoo's own rules (a posted invoice's due date may move).
-        sent.with_user(self.billing_user).write({"invoice_date_due": "2030-01-01"})
+        sent.with_user(self.users["billing"]).write({"invoice_date_due": "2030-01-01"})
         self.assertEqual(str(sent.invoice_date_due), "2030-01-01")
 
     def test_payment_fields_are_not_written_directly(self):
