@@ -455,8 +455,9 @@ class AccountMove(models.Model):
         atlas_user = self.env.user.has_group("atlas_invoicing.group_atlas_viewer")
         if not (atlas_user or self.env.context.get("atlas_batch_id")):
             unnumbered = self.browse()
-        super(AccountMove, self - unnumbered)._compute_name()
+        result = super(AccountMove, self - unnumbered)._compute_name()
         unnumbered.name = "/"
+        return result
 
     def _get_starting_sequence(self):
         # EXTENDS account
