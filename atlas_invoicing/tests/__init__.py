@@ -8,6 +8,7 @@ from . import test_invoice_screens
 from . import test_roles
 from . import test_tour
 from . import test_payment
+from . import test_payment_terms
 from . import test_export
 from . import test_report_ar_aging
 from . import test_report_files
@@ -25,6 +26,7 @@ from . import test_ledger_model
 from . import test_report_pdf_pages
 from . import test_bank_import
 from . import test_bank_matching
+from . import test_bank_payment_terms
 from . import test_bank_tour
 from . import test_bank_demo
 from . import test_door_enumeration
