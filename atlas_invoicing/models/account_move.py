@@ -438,6 +438,27 @@ class AccountMove(models.Model):
     def _atlas_numbered_by_prefix(self):
         return self.move_type == "out_invoice" and self.journal_id.type == "sale"
 
+    def _compute_name(self):
+        # EXTENDS account: Odoo numbers the first draft of a period at once (so that its user
+        # may change the format), the others when they are posted. For Atlas's invoices every
+        # draft waits for its posting, as the others do: a batch's drafts all read "/", and a
+        # first draft of the year deleted or left behind takes no number from the series.
+        # Atlas's roles and batches only: Odoo's own users keep Odoo's rule.
+        unnumbered = self.filtered(
+            lambda move: move.state == "draft"
+            and not move.posted_before
+            and (not move.name or move.name == "/")
+            and move._atlas_numbered_by_prefix()
+        )
+        # A stored field is computed as superuser (compute_sudo): the user is still the one
+        # whose action made the draft.
+        atlas_user = self.env.user.has_group("atlas_invoicing.group_atlas_viewer")
+        if not (atlas_user or self.env.context.get("atlas_batch_id")):
+            unnumbered = self.browse()
+        result = super(AccountMove, self - unnumbered)._compute_name()
+        unnumbered.name = "/"
+        return result
+
     def _get_starting_sequence(self):
         # EXTENDS account
         starting = super()._get_starting_sequence()
