@@ -158,6 +158,123 @@ class TestStatementFiles(AtlasBankCommon):
                 )
                 self.assertEqual([line["amount"] for line in result["lines"]], [1485.0, -12.5])
 
+    def test_zip_of_camt053_statements(self):
+        result = self._import_file("camt/two_statements_camt053.zip")
+        statements = self.env["account.bank.statement"].browse(result["statement_ids"])
+        self.assertEqual(
+            sorted((st.name, len(st.line_ids), st.balance_start, st.balance_end_real) for st in statements),
+            [("STMT-2026-02-A", 2, 1000.0, 2472.5), ("STMT-2026-02-B", 2, 2472.5, 3945.0)],
+        )
+
+    def _mapping(self, **values):
+        return self.env["account.statement.import.sheet.mapping"].create(values)
+
+    def _import_csv(self, name, mapping, journal=None):
+        return (
+            self.env["account.bank.statement"]
+            .with_user(self.users["bookkeeper"])
+            .atlas_import_statement(
+                (journal or self.bank).id, base64.b64encode(self._file(name)).decode(), Path(name).name, mapping.id
+            )
+        )
+
+    def test_us_bank_csv_through_its_saved_mapping(self):
+        """Three lines about the account before the header, Withdrawals and Deposits columns with
+        dollar signs and thousands commas, MM/DD/YYYY, a Total line after the table. (OCA's
+        *debit* column is money in: the bank's Deposits; its *credit* column, the Withdrawals.)"""
+        mapping = self._mapping(
+            name="Bank of the West — Checking CSV",
+            delimiter="comma",
+            float_thousands_sep="comma",
+            float_decimal_sep="dot",
+            timestamp_format="%m/%d/%Y",
+            header_lines_skip_count=4,
+            footer_lines_skip_count=1,
+            timestamp_column="Transaction Date",
+            description_column="Description",
+            amount_type="distinct_credit_debit",
+            amount_debit_column="Deposits",
+            amount_credit_column="Withdrawals",
+            balance_column="Balance",
+        )
+        result = self._import_csv("csv/us_bank_withdrawals_deposits_dollar_signs.csv", mapping)
+        self.assertEqual((result["balance_start"], result["balance_end"]), (1000.0, 1222.5))
+        self.assertEqual(
+            [(line["date"], line["amount"], line["label"]) for line in result["lines"]],
+            [
+                ("2026-02-03", 1485.0, "ACH CREDIT NORTHWIND INV/2026/00001"),
+                ("2026-02-05", -12.5, "MONTHLY SERVICE FEE"),
+                ("2026-02-10", -1250.0, "CHECK 1043"),
+            ],
+        )
+
+    def test_european_bank_csv_through_its_saved_mapping(self):
+        """Semicolons, decimal commas and thousands dots, DD.MM.YYYY, Soll (out) and Haben (in)
+        columns with euro signs, Windows-1252 text, three lines before the header and a Summe
+        line after the table, into a EUR account."""
+        eur = self.setup_other_currency("EUR")
+        company = self.company_data["company"]
+        euro_account = self.env["account.journal"].create(
+            {
+                "name": "Girokonto",
+                "code": "GIRO",
+                "type": "bank",
+                "currency_id": eur.id,
+                "bank_account_id": self.env["res.partner.bank"]
+                .create({"acc_number": "DE89 3704 0044 0532 0130 00", "partner_id": company.partner_id.id})
+                .id,
+            }
+        )
+        mapping = self._mapping(
+            name="Sparkasse CSV",
+            delimiter="semicolon",
+            file_encoding="windows-1252",
+            float_thousands_sep="dot",
+            float_decimal_sep="comma",
+            timestamp_format="%d.%m.%Y",
+            header_lines_skip_count=4,
+            footer_lines_skip_count=1,
+            timestamp_column="Buchungstag",
+            description_column="Verwendungszweck",
+            partner_name_column="Auftraggeber/Empfänger",
+            amount_type="distinct_credit_debit",
+            amount_debit_column="Haben",
+            amount_credit_column="Soll",
+            balance_column="Saldo",
+        )
+        result = self._import_csv("csv/eu_bank_semicolon_decimal_comma_soll_haben_cp1252.csv", mapping, euro_account)
+        self.assertEqual((result["balance_start"], result["balance_end"]), (1000.0, 1222.5))
+        lines = self._lines(result)
+        self.assertEqual(
+            [(line.date.isoformat(), line.amount, line.payment_ref, line.partner_name or "") for line in lines],
+            [
+                ("2026-02-03", 1485.0, "RE INV/2026/00001", "Northwind Traders"),
+                ("2026-02-05", -12.5, "Kontoführung", ""),
+                ("2026-02-10", -1250.0, "Scheck 1043", "Müller & Söhne"),
+            ],
+        )
+
+    def test_bank_csv_with_the_wrong_mapping_names_the_line(self):
+        mapping = self._mapping(
+            name="ISO dates",
+            delimiter="comma",
+            float_thousands_sep="comma",
+            float_decimal_sep="dot",
+            timestamp_format="%Y-%m-%d",
+            header_lines_skip_count=4,
+            timestamp_column="Transaction Date",
+            description_column="Description",
+            amount_type="distinct_credit_debit",
+            amount_debit_column="Deposits",
+            amount_credit_column="Withdrawals",
+        )
+        before = self._counts()
+        with self.assertRefused(
+            UserError, r"Line 5 of the file can't be read with the mapping “ISO dates”: .*02/03/2026"
+        ):
+            self._import_csv("csv/us_bank_withdrawals_deposits_dollar_signs.csv", mapping)
+        self.assertEqual(self._counts(), before)
+
     # -------------------------------------------------------------------------
     # Files that are refused
     # -------------------------------------------------------------------------
@@ -189,6 +306,13 @@ class TestStatementFiles(AtlasBankCommon):
             "ofx/no_transaction.ofx",
             r"“no_transaction\.ofx” could not be imported: it holds no transaction: account 000123456789, balance "
             r"1,234\.56 USD on 2026-02-28\. Nothing was imported",
+        )
+
+    def test_camt_without_entries_says_so(self):
+        self.assertFileRefused(
+            "camt/camt053_no_entries.xml",
+            r"“camt053_no_entries\.xml” holds no bank transaction: account 000123456789, balance 1,000\.00 at the "
+            r"start, 1,000\.00 at the end\. Nothing was imported",
         )
 
     def test_the_readers_own_reason_is_kept(self):

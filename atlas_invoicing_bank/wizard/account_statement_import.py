@@ -158,12 +158,14 @@ class AccountStatementImport(models.TransientModel):
         # A file of several accounts puts each account's statement into that account's journal
         # (the chosen journal being one of them); a file of one account, into the chosen one.
         several = len(parsing_data) > 1
+        empty = []
         matcher = self.with_context(journal_id=False) if several else self
         for single in parsing_data:
             if not isinstance(single, tuple):
                 raise UserError(self.env._("The parsing of the statement file returned an invalid result."))
             currency_code, account_number, stmts_vals = single
             if not self._check_parsed_data(stmts_vals):
+                empty.append(self._atlas_empty_statement_words(account_number, stmts_vals))
                 continue
             if not currency_code:
                 raise UserError(self.env._("Missing currency code in the bank statement file."))
@@ -184,10 +186,30 @@ class AccountStatementImport(models.TransientModel):
         if not parsed:
             raise UserError(
                 self.env._(
-                    "“%(file)s” holds no bank transaction. Nothing was imported.", file=self.statement_filename or ""
+                    "“%(file)s” holds no bank transaction%(accounts)s. Nothing was imported: there is nothing to "
+                    "import for that period.",
+                    file=self.statement_filename or "",
+                    accounts=f": {'; '.join(words for words in empty if words)}" if any(empty) else "",
                 )
             )
         return parsed
+
+    def _atlas_empty_statement_words(self, account_number, stmts_vals):
+        """The account and the balances a statement without transaction states, in words."""
+        words = []
+        for st_vals in stmts_vals:
+            start, end = st_vals.get("balance_start"), st_vals.get("balance_end_real")
+            if start is not None or end is not None:
+                words.append(
+                    self.env._(
+                        "balance %(start)s at the start, %(end)s at the end",
+                        start=f"{float(start or 0.0):,.2f}",
+                        end=f"{float(end or 0.0):,.2f}",
+                    )
+                )
+        if account_number:
+            words.insert(0, self.env._("account %(account)s", account=account_number))
+        return ", ".join(words)
 
     def _complete_stmts_vals(self, stmts_vals, journal, account_number):
         # EXTENDS account_statement_import_file: every line gets an import id (a file that
