@@ -357,6 +357,26 @@ class TestStatementFiles(AtlasBankCommon):
             r"account of any journal; it partly matches .* \(account 000123456789\).*confirm it",
         )
 
+    def test_partial_match_confirmed_in_the_dialog(self):
+        self.bank.bank_account_id.acc_number = "6789"
+        wizard = (
+            self.env["atlas.statement.import"]
+            .with_user(self.users["bookkeeper"])
+            .create(
+                {
+                    "journal_id": self.bank.id,
+                    "statement_file": base64.b64encode(self._file("ofx/masked_account_number.ofx")),
+                    "statement_filename": "masked_account_number.ofx",
+                    "confirm_account": True,
+                }
+            )
+        )
+        wizard.action_preview()
+        self.assertRecordValues(wizard, [{"state": "preview", "line_count": 1}])
+        wizard.action_import()
+        self.assertRecordValues(wizard, [{"state": "done", "line_count": 1}])
+        self.assertEqual(wizard.statement_ids.journal_id, self.bank)
+
     def test_partial_match_confirmed_imports(self):
         self.bank.bank_account_id.acc_number = "6789"
         result = self._import_file("ofx/masked_account_number.ofx", confirm_account=True)
