@@ -7,6 +7,7 @@ named; a Viewer can do neither."""
 import base64
 import http.server
 import importlib.util
+import re
 import threading
 import xmlrpc.client
 from pathlib import Path
@@ -224,3 +225,67 @@ def test_hostile_files_are_refused_and_read_nothing(world, admin, odoo_server, t
     assert {model: admin.call(model, "search_count", []) for model in counts} == counts
     assert admin.call("account.bank.statement.line", "search_count", [("payment_ref", "ilike", secret)]) == 0
     assert secret not in Path(odoo_server.log_file).read_text(errors="replace")
+
+
+CORPUS = Path(__file__).resolve().parent.parent / "atlas_invoicing_bank" / "tests" / "statement_files"
+
+
+def _corpus_file(name):
+    return base64.b64encode((CORPUS / name).read_bytes()).decode()
+
+
+def _bank_counts(admin):
+    return tuple(
+        admin.call(model, "search_count", []) for model in ("account.bank.statement", "account.bank.statement.line")
+    )
+
+
+def test_quicken_card_statement_into_the_card_journal(world, admin):
+    company_partner = admin.call("res.company", "read", [admin.ref("base.main_company")], ["partner_id"])[0][
+        "partner_id"
+    ][0]
+    card_account = admin.call(
+        "res.partner.bank", "create", {"acc_number": "4111-2222-3333-4444", "partner_id": company_partner}
+    )
+    card_id = admin.call(
+        "account.journal",
+        "create",
+        {"name": "E2E Company Visa", "code": "EVISA", "type": "credit", "bank_account_id": card_account},
+    )
+    bianca = world["bianca"]
+    name = "card_quicken_usascii_header_utf8_bytes.qfx"
+    # Into the checking account: refused, nothing imported.
+    before = _bank_counts(admin)
+    with pytest.raises(xmlrpc.client.Fault, match=r"is the statement of E2E Company Visa .* choose E2E Company Visa"):
+        bianca.call(
+            "account.bank.statement", "atlas_import_statement", world["bank"]["id"], _corpus_file(f"ofx/{name}"), name
+        )
+    assert _bank_counts(admin) == before
+    result = bianca.call("account.bank.statement", "atlas_import_statement", card_id, _corpus_file(f"ofx/{name}"), name)
+    assert (result["line_count"], result["balance_start"], result["balance_end"]) == (3, 0.0, 195.81)
+    assert sorted((line["amount"], line["label"]) for line in result["lines"]) == [
+        (-84.2, "CRÊPERIE DU PORT : Dinner with client"),
+        (-19.99, "SOFTWARE SUBSCRIPTION"),
+        (300.0, "PAYMENT THANK YOU"),
+    ]
+    [statement] = admin.call("account.bank.statement", "read", result["statement_ids"], ["journal_id"])
+    assert statement["journal_id"][0] == card_id
+
+
+@pytest.mark.parametrize(
+    ("name", "message"),
+    [
+        ("ofx/truncated_after_two_transactions.ofx", r"it is cut short"),
+        ("ofx/bank_error_signon.ofx", r"the bank answered with an error instead of a statement: 15500 ERROR"),
+        ("ofx/no_transaction.ofx", r"it holds no transaction: account 000123456789, balance 1,234\.56 USD"),
+        ("ofx/malformed_amount.ofx", r"Invalid Transaction Amount: '\$12\.50' \(transaction 2"),
+    ],
+)
+def test_refused_file_says_why_and_imports_nothing(world, admin, name, message):
+    file_name = Path(name).name
+    before = _bank_counts(admin)
+    with pytest.raises(xmlrpc.client.Fault, match=rf"“{re.escape(file_name)}” could not be imported: .*{message}"):
+        world["bianca"].call(
+            "account.bank.statement", "atlas_import_statement", world["bank"]["id"], _corpus_file(name), file_name
+        )
+    assert _bank_counts(admin) == before

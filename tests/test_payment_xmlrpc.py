@@ -203,3 +203,88 @@ def test_refund_of_a_paid_invoice(admin, world):
     # Debit Accounts Receivable / Credit the bank.
     assert entry == sorted([(_receivable(admin, invoice_id), 150.0, 0.0), (bank["default_account_id"][0], 0.0, 150.0)])
     assert _invoice(admin, invoice_id)["atlas_status"] == "refunded"
+
+
+def _term(admin, name, lines, **values):
+    return admin.call(
+        "account.payment.term", "create", {"name": name, **values, "line_ids": [(0, 0, line) for line in lines]}
+    )
+
+
+def _invoice_with_terms(world, term_id, price, invoice_date):
+    paula = world["paula"]
+    customer = paula.call("res.partner", "create", {"name": "Terms Customer", "email": "ap@terms.example"})
+    invoice_id = create_invoice(
+        paula,
+        customer,
+        [{"name": "Work", "account_id": world["revenue_id"], "price_unit": price, "tax_ids": []}],
+        invoice_date=invoice_date,
+        invoice_payment_term_id=term_id,
+    )
+    paula.call("account.move", "action_atlas_mark_sent", [invoice_id])
+    return invoice_id
+
+
+def test_2_10_net_30_paid_98_on_day_5_is_paid_with_odoos_discount_entry(admin, world):
+    paula, bank = world["paula"], world["bank"]
+    term_id = _term(
+        admin,
+        "2/10 Net 30 (XML-RPC)",
+        [{"value": "percent", "value_amount": 100.0, "nb_days": 30}],
+        early_discount=True,
+        discount_percentage=2.0,
+        discount_days=10,
+    )
+    invoice_id = _invoice_with_terms(world, term_id, 100.0, "2026-03-02")
+    proposal = paula.call("account.move", "atlas_amount_to_pay", [invoice_id], date="2026-03-07")
+    assert proposal == {
+        "amount": 98.0,
+        "amount_residual": 100.0,
+        "discount": 2.0,
+        "discount_date": "2026-03-12",
+        "instalment": False,
+    }
+    late = paula.call("account.move", "atlas_amount_to_pay", [invoice_id], date="2026-03-13")
+    assert (late["amount"], late["discount"]) == (100.0, 0.0)
+
+    result = paula.call(
+        "account.move", "atlas_record_payment", [invoice_id], amount=98.0, date="2026-03-07", journal_id=bank["id"]
+    )
+    assert result["invoice"]["status"] == "paid"
+    assert result["invoice"]["amount_residual"] == 0.0
+    assert _invoice(paula, invoice_id)["atlas_status"] == "paid"
+    [payment] = _payments(admin, invoice_id)
+    entry, _labels = _entry(admin, payment["move_id"][0])
+    [company] = admin.call(
+        "res.company", "read", [admin.ref("base.main_company")], ["account_journal_early_pay_discount_loss_account_id"]
+    )
+    discount_account = company["account_journal_early_pay_discount_loss_account_id"][0]
+    assert entry == sorted(
+        [
+            (bank["default_account_id"][0], 98.0, 0.0),
+            (discount_account, 2.0, 0.0),
+            (_receivable(admin, invoice_id), 0.0, 100.0),
+        ]
+    )
+
+
+def test_instalments_30_now_70_later_pay_the_instalment_due(admin, world):
+    paula, bank = world["paula"], world["bank"]
+    term_id = _term(
+        admin,
+        "30% now, 70% in 30 days (XML-RPC)",
+        [
+            {"value": "percent", "value_amount": 30.0, "nb_days": 0},
+            {"value": "percent", "value_amount": 70.0, "nb_days": 30},
+        ],
+    )
+    invoice_id = _invoice_with_terms(world, term_id, 1000.0, "2026-03-02")
+    assert paula.call("account.move", "atlas_amount_to_pay", [invoice_id], date="2026-03-05")["amount"] == 300.0
+    result = paula.call("account.move", "atlas_record_payment", [invoice_id], date="2026-03-05", journal_id=bank["id"])
+    assert (result["amount"], result["invoice"]["status"], result["invoice"]["amount_residual"]) == (
+        300.0,
+        "partial",
+        700.0,
+    )
+    result = paula.call("account.move", "atlas_record_payment", [invoice_id], date="2026-04-01", journal_id=bank["id"])
+    assert (result["amount"], result["invoice"]["status"]) == (700.0, "paid")

@@ -68,7 +68,10 @@ class AccountMove(models.Model):
     ):
         """Record a customer payment on one invoice.
 
-        :param amount: amount received, in the invoice's currency (default: the balance due)
+        :param amount: amount received, in the invoice's currency (default: what Record Payment
+            proposes for the date, see atlas_amount_to_pay: the discounted total within an
+            early-payment discount's period, the instalment due with instalment terms, else the
+            balance due)
         :param date: date received, "YYYY-MM-DD" (default: today)
         :param journal_id: the deposit account's bank or cash journal (default: the first bank journal)
         :param payment_method: "check" (default), "ach", "wire", "card" or "cash" (not "method":
@@ -93,6 +96,60 @@ class AccountMove(models.Model):
             idempotency_key=idempotency_key,
         )
 
+    def atlas_amount_to_pay(self, date=None):
+        """What Record Payment proposes to receive on one invoice on a date (XML-RPC).
+
+        :param date: date received, "YYYY-MM-DD" (default: today)
+        :return: {"amount": the amount proposed, "amount_residual": the balance due,
+            "discount": the early-payment discount a payment of ``amount`` on that date takes
+            (0 outside the discount's period), "discount_date": the discount's last day or False,
+            "instalment": True when ``amount`` is the instalment(s) due of instalment terms}
+        """
+        self.ensure_one()
+        self.check_access("read")
+        self._atlas_check_payable()
+        proposal = self._atlas_payment_proposal(fields.Date.to_date(date) if date else None)
+        return {**proposal, "discount_date": fields.Date.to_string(proposal["discount_date"])}
+
+    def _atlas_payment_proposal(self, date=None):
+        """What Odoo's Register Payment proposes for this invoice on ``date``, in the invoice's
+        currency: the discounted total within an early-payment discount's period (a payment of
+        exactly that settles the invoice with Odoo's discount entry), the instalments overdue
+        or the next one with instalment terms, else the balance due. Odoo's wizard computes it
+        (account.payment.register._get_total_amounts_to_pay), in memory: nothing is written.
+        """
+        self.ensure_one()
+        date = date or fields.Date.context_today(self)
+        currency = self.currency_id
+        proposal = {
+            "amount": self.amount_residual,
+            "amount_residual": self.amount_residual,
+            "discount": 0.0,
+            "discount_date": False,
+            "instalment": False,
+        }
+        if self.state != "posted" or currency.is_zero(self.amount_residual):
+            return proposal
+        open_lines = self.line_ids.filtered(
+            lambda line: line.account_id.account_type == "asset_receivable" and not line.reconciled
+        )
+        wizard = (
+            self.env["account.payment.register"]
+            .with_context(active_model="account.move", active_ids=self.ids)
+            .new({"line_ids": [Command.set(open_lines.ids)], "payment_date": date, "currency_id": currency.id})
+        )
+        totals = wizard._get_total_amounts_to_pay(wizard.batches)
+        amount = currency.round(totals["amount_by_default"])
+        if totals["epd_applied"]:
+            proposal["discount"] = currency.round(totals["amount_for_difference"] - amount)
+        if self.invoice_payment_term_id.early_discount and self._is_eligible_for_early_payment_discount(currency, None):
+            proposal["discount_date"] = self.invoice_payment_term_id._get_last_discount_date(self.invoice_date)
+        proposal["instalment"] = (
+            bool(totals["installment_mode"]) and currency.compare_amounts(amount, self.amount_residual) < 0
+        )
+        proposal["amount"] = amount
+        return proposal
+
     def _atlas_record_payment(self, amount, date, journal_id, method, memo, keep_excess_as_credit, idempotency_key):
         self.ensure_one()
         if idempotency_key:
@@ -114,12 +171,13 @@ class AccountMove(models.Model):
         self._atlas_check_payable()
         journal = self._atlas_deposit_journal(journal_id)
         method_line = self._atlas_method_line(journal, method, "inbound")
-        amount = self.amount_residual if amount is None else amount
+        date = fields.Date.to_date(date) if date else fields.Date.context_today(self)
+        amount = self._atlas_payment_proposal(date)["amount"] if amount is None else amount
         self._atlas_check_amount(amount, keep_excess_as_credit)
 
         payment = self._atlas_register_payment(
             amount=amount,
-            date=date or fields.Date.context_today(self),
+            date=date,
             journal=journal,
             method_line=method_line,
             memo=memo or self.name,
@@ -555,6 +613,11 @@ class AccountMove(models.Model):
         Several documents (a refund over the invoice's credit notes) make one payment.
         ``write_off_line_vals`` are extra lines of the payment's entry, settled with the documents
         like its money (see account.payment.register._create_payment_vals_from_wizard).
+
+        An amount Odoo recognises as the early-payment discount's (paid in time, exactly the
+        discounted total) is booked as Odoo books it: the discount's lines (on the company's
+        cash discount account, taxes reduced as the payment terms say) settle the rest and the
+        invoice is paid. Any other difference stays open.
         """
         wizard = (
             self.env["account.payment.register"]
@@ -570,11 +633,12 @@ class AccountMove(models.Model):
                     "journal_id": journal.id,
                     "payment_method_line_id": method_line.id,
                     "communication": memo,
-                    # Underpaid: the invoice stays partially paid. Overpaid: the excess stays
-                    # open on the receivable account as the customer's credit.
-                    "payment_difference_handling": "open",
                     "group_payment": True,
                 }
             )
         )
+        if not wizard.early_payment_discount_mode:
+            # Underpaid: the invoice stays partially paid. Overpaid: the excess stays open on
+            # the receivable account as the customer's credit.
+            wizard.payment_difference_handling = "open"
         return wizard._create_payments()

@@ -8,6 +8,7 @@ from . import test_invoice_screens
 from . import test_roles
 from . import test_tour
 from . import test_payment
+from . import test_payment_terms
 from . import test_export
 from . import test_report_ar_aging
 from . import test_report_files

@@ -42,6 +42,12 @@ class AtlasPaymentRecord(models.TransientModel):
         default="check",
     )
     memo = fields.Char(compute="_compute_memo", store=True, readonly=False, precompute=True)
+    terms_note = fields.Char(
+        string="Payment Terms",
+        compute="_compute_terms_note",
+        help="What the invoice's payment terms make of the date received: an early-payment "
+        "discount, or the instalment due.",
+    )
     is_overpayment = fields.Boolean(compute="_compute_is_overpayment")
     keep_excess_as_credit = fields.Boolean(
         string="Keep the excess as customer credit",
@@ -49,10 +55,52 @@ class AtlasPaymentRecord(models.TransientModel):
         "an outstanding credit of the customer, to use on a later invoice.",
     )
 
-    @api.depends("invoice_id")
+    @api.depends("invoice_id", "payment_date")
     def _compute_amount(self):
+        # What Odoo's Register Payment proposes for the date: the discounted total within an
+        # early-payment discount's period, the instalment due with instalment terms.
         for wizard in self:
-            wizard.amount = wizard.invoice_id.amount_residual
+            invoice = wizard.invoice_id
+            if invoice.state == "posted":
+                wizard.amount = invoice._atlas_payment_proposal(wizard.payment_date)["amount"]
+            else:
+                wizard.amount = invoice.amount_residual
+
+    @api.depends("invoice_id", "payment_date")
+    def _compute_terms_note(self):
+        for wizard in self:
+            invoice = wizard.invoice_id
+            wizard.terms_note = False
+            if invoice.state != "posted" or invoice.currency_id.is_zero(invoice.amount_residual):
+                continue
+            proposal = invoice._atlas_payment_proposal(wizard.payment_date)
+            wizard.terms_note = wizard._terms_note(proposal)
+
+    def _terms_note(self, proposal):
+        invoice = self.invoice_id
+        currency = invoice.currency_id
+        lang = self.env["res.lang"]._get_data(code=self.env.lang or "en_US")
+        last_day = proposal["discount_date"] and proposal["discount_date"].strftime(lang.date_format)
+        if proposal["discount"]:
+            return self.env._(
+                "Received by %(date)s, the early-payment discount of %(discount)s applies: %(amount)s settles "
+                "the invoice.",
+                date=last_day,
+                discount=currency.format(proposal["discount"]),
+                amount=currency.format(proposal["amount"]),
+            )
+        if proposal["discount_date"]:
+            return self.env._(
+                "The early-payment discount ended on %(date)s: the whole balance is due.",
+                date=last_day,
+            )
+        if proposal["instalment"]:
+            return self.env._(
+                "Instalment terms: %(amount)s of the %(due)s balance is due by this date.",
+                amount=currency.format(proposal["amount"]),
+                due=currency.format(proposal["amount_residual"]),
+            )
+        return False
 
     @api.depends("invoice_id")
     def _compute_journal_id(self):

@@ -19,4 +19,23 @@ class AccountStatementImportCamtParser(models.AbstractModel):
         root = safe_xml_root(data)
         if root is None:
             raise ValueError("Not a valid xml file, or not an xml file at all.")
-        return super().parse(etree.tostring(root, encoding="utf-8", xml_declaration=True))
+        currency, account_number, statements = super().parse(
+            etree.tostring(root, encoding="utf-8", xml_declaration=True)
+        )
+        if not statements:
+            currency, account_number, statements = self._atlas_empty_statements(root)
+        return currency, account_number, statements
+
+    def _atlas_empty_statements(self, root):
+        """OCA drops a statement without entry, and with it the account and the balances it
+        states: they are kept (without transaction), so that the import can say which account
+        had nothing to import rather than that the file is empty."""
+        ns = root.tag[1 : root.tag.index("}")]
+        currency = account_number = None
+        statements = []
+        for node in root[0][1:]:
+            statement = self.parse_statement(ns, node)
+            currency = statement.pop("currency", currency)
+            account_number = statement.pop("account_number", account_number)
+            statements.append(statement)
+        return currency, account_number, statements

@@ -6,6 +6,9 @@ A line of money received is matched, in this order, to
 2. the open invoice whose number or payment reference is in the line's label or reference;
 3. the customer's only open invoice of that amount;
 4. the only open invoice of that amount.
+"That amount" is the balance due, or what the invoice's payment terms ask on the line's date:
+the discounted total within an early-payment discount's period (confirming then books Odoo's
+discount entry, see Record Payment), the first open instalment of instalment terms.
 Several candidates at a step leave the line to the user (“ambiguous”).
 
 Confirming a line never credits the receivable from the statement's own entry: an invoice
@@ -57,6 +60,9 @@ class AtlasMatchIndex:
         self.by_ref = defaultdict(set)
         self.refs_of = defaultdict(list)
         self.by_amount = defaultdict(set)
+        # cents -> {invoice id: last date the amount is asked, or None}: what the payment
+        # terms ask besides the balance due (early-payment discount, next instalment).
+        self.by_term_amount = defaultdict(dict)
         self.partner_by_name = {}
         self.payments = {}  # id -> {"cents", "date", "partner", "tokens", "line_id"}
         self.payments_by_cents = defaultdict(set)
@@ -101,6 +107,7 @@ class AtlasMatchIndex:
                     self.refs_of[move_id].append(ref.upper().strip())
             cents = self.cents(residual)
             self.by_amount[cents].add(move_id)
+            self.invoices[move_id]["term_cents"] = {}
             # The customers of open invoices, by name: most lines name one of them, so
             # partner_for_name seldom needs a query. Two customers of one name are neither.
             if partner_name:
@@ -108,6 +115,51 @@ class AtlasMatchIndex:
                 known = self.partner_by_name.setdefault(key, partner_id)
                 if known != partner_id:
                     self.partner_by_name[key] = False
+
+        self._load_term_amounts()
+
+    def _load_term_amounts(self):
+        """What the payment terms of the open invoices ask besides the balance due: the
+        discounted total until the discount's last day, for an invoice nothing was paid on yet
+        (Odoo's _is_eligible_for_early_payment_discount); the first open instalment."""
+        if not self.invoices:
+            return
+        self.env.cr.execute(
+            """
+            SELECT line.move_id,
+                   SUM(line.discount_amount_currency) FILTER (WHERE move.payment_state = 'not_paid'
+                                                                AND term.early_discount),
+                   MAX(line.discount_date) FILTER (WHERE move.payment_state = 'not_paid' AND term.early_discount),
+                   (ARRAY_AGG(line.amount_residual_currency ORDER BY line.date_maturity, line.id)
+                        FILTER (WHERE NOT line.reconciled))[1],
+                   COUNT(*) FILTER (WHERE NOT line.reconciled)
+              FROM account_move_line line
+              JOIN account_move move ON move.id = line.move_id
+              LEFT JOIN account_payment_term term ON term.id = move.invoice_payment_term_id
+             WHERE line.move_id = ANY(%s)
+               AND line.display_type = 'payment_term'
+             GROUP BY line.move_id
+            """,
+            [list(self.invoices)],
+        )
+        for move_id, discounted, last_day, instalment, open_count in self.env.cr.fetchall():
+            offers = []
+            if discounted and last_day:
+                offers.append(("discount", discounted, last_day))
+            if instalment and open_count > 1:
+                offers.append(("instalment", instalment, None))
+            for kind, amount, until in offers:
+                cents = self.cents(amount)
+                if cents > 0 and move_id not in self.by_amount.get(cents, ()):
+                    self.by_term_amount[cents][move_id] = until
+                    self.invoices[move_id]["term_cents"][cents] = kind
+
+    def amount_candidates(self, cents, date):
+        """The open invoices a line of ``cents`` on ``date`` pays exactly."""
+        asked = {
+            invoice_id for invoice_id, until in self.by_term_amount.get(cents, {}).items() if not until or date <= until
+        }
+        return self.by_amount.get(cents, set()) | asked
 
     def _load_payments(self):
         self.env["account.move.line"].flush_model()
@@ -187,11 +239,11 @@ class AtlasMatchIndex:
                 "customer_amount",
                 {
                     invoice_id
-                    for invoice_id in self.by_amount.get(cents, ())
+                    for invoice_id in self.amount_candidates(cents, st_line.date)
                     if same_customer(self.invoices[invoice_id])
                 },
             ),
-            ("amount", self.by_amount.get(cents, set())),
+            ("amount", self.amount_candidates(cents, st_line.date)),
         ):
             if len(candidates) > 1:
                 return ("ambiguous", False, False, False)
@@ -210,6 +262,13 @@ class AtlasMatchIndex:
         if invoice_id and invoice_id in self.invoices:
             invoice = self.invoices[invoice_id]
             self.by_amount[self.cents(invoice["residual"])].discard(invoice_id)
+            # The discounted total settles the invoice; after any payment the terms offer no
+            # other amount to the next lines (Odoo's discount is for an unpaid invoice).
+            if invoice["term_cents"].get(self.cents(amount)) == "discount":
+                amount = invoice["residual"]
+            for cents in invoice["term_cents"]:
+                self.by_term_amount[cents].pop(invoice_id, None)
+            invoice["term_cents"] = {}
             invoice["residual"] = self.currency.round(invoice["residual"] - amount)
             if self.currency.compare_amounts(invoice["residual"], 0.0) > 0:
                 self.by_amount[self.cents(invoice["residual"])].add(invoice_id)

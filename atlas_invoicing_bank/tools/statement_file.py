@@ -24,6 +24,19 @@ from lxml import etree
 from odoo.exceptions import UserError
 
 MEGABYTE = 1024 * 1024
+CARD_ACCOUNT = re.compile(rb"<CCACCTFROM>.*?<ACCTID>\s*([^<\r\n]+)", re.IGNORECASE | re.DOTALL)
+
+
+class StatementFileRefused(UserError):
+    """A statement file refused by its reader with the reason already in words: it is shown
+    as it is, not as "not a statement file"."""
+
+
+def card_accounts(content):
+    """The credit card accounts of an OFX file (its CCACCTFROM aggregates)."""
+    return {number.strip().decode("ascii", errors="replace") for number in CARD_ACCOUNT.findall(content)}
+
+
 # A zip of statements holds one file a day at most, so a year of daily statements fits.
 MAX_ARCHIVE_MEMBERS = 400
 READ_CHUNK = 64 * 1024

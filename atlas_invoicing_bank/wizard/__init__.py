@@ -1,2 +1,3 @@
 from . import atlas_statement_import
 from . import account_statement_import
+from . import account_statement_import_ofx

@@ -16,7 +16,14 @@ import logging
 from odoo import api, models
 from odoo.exceptions import UserError
 
-from ..tools.statement_file import check_size, decoded_size, is_markup, open_statement_file
+from ..tools.statement_file import (
+    StatementFileRefused,
+    card_accounts,
+    check_size,
+    decoded_size,
+    is_markup,
+    open_statement_file,
+)
 
 _logger = logging.getLogger(__name__)
 
@@ -76,12 +83,31 @@ class AccountStatementImport(models.TransientModel):
                 wizard = self.new({"statement_filename": self.statement_filename, "sheet_mapping_id": False})
             try:
                 result = super(AccountStatementImport, wizard)._parse_file(content)
+            except StatementFileRefused:
+                raise
             except UserError as error:
                 raise wizard._atlas_unreadable(error, self.statement_filename) from error
+            result = self._atlas_mark_cards(result, content)
             if content is data_file:  # the file itself, not an archive's member
                 return result
             parsed += result if isinstance(result, list) else [result]
         return parsed
+
+    @api.model
+    def _atlas_mark_cards(self, result, content):
+        """Each OFX statement says whether it is a credit card's (CREDITCARDMSGSRSV1) or a bank
+        account's, so that _complete_stmts_vals puts it in a journal of its kind."""
+        if not is_markup(content) or not isinstance(result, list):
+            return result
+        cards = card_accounts(content)
+        ofx = b"<OFX>" in content[:65536].upper()
+        if not ofx:
+            return result
+        for single in result:
+            if isinstance(single, tuple):
+                for st_vals in single[2]:
+                    st_vals["atlas_card"] = single[1] in cards
+        return result
 
     def _atlas_unreadable(self, error, file_name):
         """The parsers' error, naming the file. When no parser recognises it, it says which
@@ -101,6 +127,24 @@ class AccountStatementImport(models.TransientModel):
             )
         )
 
+    def import_single_file(self, file_data, result):
+        # EXTENDS account_statement_import_file: every import (Atlas's, OCA's own dialog,
+        # XML-RPC) parses and checks the file as the preview does, in _atlas_parse, and never
+        # ends in a success with no line: a file without transaction is refused there.
+        journal = self.env["account.journal"].browse(self.env.context.get("journal_id"))
+        for _currency, matched, stmts_vals in self._atlas_parse(file_data, journal):
+            if not matched.default_account_id:
+                raise UserError(
+                    self.env._(
+                        "The Bank Accounting Account is not set on the journal '%s'.",
+                        matched.display_name,
+                    )
+                )
+            self._create_bank_statements(stmts_vals, result)
+            if matched.bank_statements_source != "file_import_oca":
+                # Only an accounting manager may write a journal; importing is a bookkeeper's.
+                matched.sudo().bank_statements_source = "file_import_oca"
+
     def _atlas_parse(self, file_data, journal):
         """Parse and check the file as the import will, without writing anything.
 
@@ -111,29 +155,94 @@ class AccountStatementImport(models.TransientModel):
         if not isinstance(parsing_data, list):
             parsing_data = [parsing_data]
         parsed = []
+        # A file of several accounts puts each account's statement into that account's journal
+        # (the chosen journal being one of them); a file of one account, into the chosen one.
+        several = len(parsing_data) > 1
+        empty = []
+        matcher = self.with_context(journal_id=False) if several else self
         for single in parsing_data:
             if not isinstance(single, tuple):
                 raise UserError(self.env._("The parsing of the statement file returned an invalid result."))
             currency_code, account_number, stmts_vals = single
             if not self._check_parsed_data(stmts_vals):
+                empty.append(self._atlas_empty_statement_words(account_number, stmts_vals))
                 continue
             if not currency_code:
                 raise UserError(self.env._("Missing currency code in the bank statement file."))
             currency = self._match_currency(currency_code)
-            matched = self._match_journal(account_number, currency)
+            matched = matcher._match_journal(account_number, currency)
             stmts_vals = self._complete_stmts_vals(stmts_vals, matched, account_number)
             parsed.append((currency, matched, stmts_vals))
+        if several and journal and journal not in [matched for _currency, matched, _stmts in parsed]:
+            raise UserError(
+                self.env._(
+                    "“%(file)s” holds the statements of %(journals)s, not of %(chosen)s. Nothing was imported: choose "
+                    "one of those journals to import the file.",
+                    file=self.statement_filename or "",
+                    journals=", ".join(matched.display_name for _currency, matched, _stmts in parsed),
+                    chosen=journal.display_name,
+                )
+            )
         if not parsed:
-            raise UserError(self.env._("“%(file)s” holds no bank transaction.", file=self.statement_filename or ""))
+            raise UserError(
+                self.env._(
+                    "“%(file)s” holds no bank transaction%(accounts)s. Nothing was imported: there is nothing to "
+                    "import for that period.",
+                    file=self.statement_filename or "",
+                    accounts=f": {'; '.join(words for words in empty if words)}" if any(empty) else "",
+                )
+            )
         return parsed
+
+    def _atlas_empty_statement_words(self, account_number, stmts_vals):
+        """The account and the balances a statement without transaction states, in words."""
+        words = []
+        for st_vals in stmts_vals:
+            start, end = st_vals.get("balance_start"), st_vals.get("balance_end_real")
+            if start is not None or end is not None:
+                words.append(
+                    self.env._(
+                        "balance %(start)s at the start, %(end)s at the end",
+                        start=f"{float(start or 0.0):,.2f}",
+                        end=f"{float(end or 0.0):,.2f}",
+                    )
+                )
+        if account_number:
+            words.insert(0, self.env._("account %(account)s", account=account_number))
+        return ", ".join(words)
 
     def _complete_stmts_vals(self, stmts_vals, journal, account_number):
         # EXTENDS account_statement_import_file: every line gets an import id (a file that
         # has none gets one made of the line's own data), and each statement must balance.
         for st_vals in stmts_vals:
+            self._atlas_check_kind(st_vals.pop("atlas_card", None), journal, account_number)
             self._atlas_set_import_ids(st_vals["transactions"])
             self._atlas_check_balance(st_vals, journal)
         return super()._complete_stmts_vals(stmts_vals, journal, account_number)
+
+    def _atlas_check_kind(self, card, journal, account_number):
+        """A credit card's statement goes into a credit card journal, a bank account's into a
+        bank journal (``card`` is None when the file does not say)."""
+        if card is None or card == (journal.type == "credit"):
+            return
+        if card:
+            message = self.env._(
+                "“%(file)s” is the statement of credit card %(account)s, and %(journal)s is a bank account. Nothing "
+                "was imported: import it into the card's journal (a journal of type Credit Card with that card's "
+                "number).",
+                file=self.statement_filename or "",
+                account=account_number,
+                journal=journal.display_name,
+            )
+        else:
+            message = self.env._(
+                "“%(file)s” is the statement of bank account %(account)s, and %(journal)s is a credit card. Nothing "
+                "was imported: import it into the bank account's journal.",
+                file=self.statement_filename or "",
+                account=account_number,
+                journal=journal.display_name,
+            )
+        raise UserError(message)
 
     @api.model
     def _atlas_set_import_ids(self, transactions):

@@ -20,7 +20,7 @@ class AtlasStatementImport(models.TransientModel):
         "account.journal",
         string="Bank Account",
         required=True,
-        domain="[('type', '=', 'bank')]",
+        domain="[('type', 'in', ('bank', 'credit'))]",
         default=lambda self: self.env["account.journal"].search(
             [("type", "=", "bank"), *self.env["account.journal"]._check_company_domain(self.env.company)], limit=1
         ),
@@ -38,6 +38,11 @@ class AtlasStatementImport(models.TransientModel):
     )
     # An OFX or CAMT file is read by its own parser: the CSV mapping is asked for other files.
     needs_sheet_mapping = fields.Boolean(compute="_compute_needs_sheet_mapping")
+    confirm_account = fields.Boolean(
+        string="It is this account",
+        help="The file's account number is this journal's only in part (a bank that masks or prefixes "
+        "numbers): import it into this journal all the same.",
+    )
     import_lookalikes = fields.Boolean(
         string="Import them anyway",
         help="Import the new lines that have the date and amount of a line already in the bank account.",
@@ -95,7 +100,7 @@ class AtlasStatementImport(models.TransientModel):
         )
         oca = (
             self.env["account.statement.import"]
-            .with_context(journal_id=journal.id)
+            .with_context(journal_id=journal.id, atlas_confirmed_journal_id=self.confirm_account and journal.id)
             .create(
                 {
                     "statement_file": self.statement_file,
