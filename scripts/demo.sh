@@ -27,12 +27,12 @@ if [ -f "$PID_FILE" ] && kill -0 "$(cat "$PID_FILE")" 2>/dev/null; then
 fi
 
 if psql -d postgres -tAc "SELECT 1 FROM pg_database WHERE datname='$DEMO_DB'" | grep -q 1; then
-    log "Reusing database $DEMO_DB; updating atlas_invoicing to this checkout"
-    odoo_bin -c "$CONFIG" -u atlas_invoicing --stop-after-init 2>"$LOCAL_DIR/demo.err" \
+    log "Reusing database $DEMO_DB; updating the Atlas addons to this checkout"
+    odoo_bin -c "$CONFIG" -i "$(repo_addons)" -u "$(repo_addons)" --stop-after-init 2>"$LOCAL_DIR/demo.err" \
         || die "Updating the addon failed: $(cat "$LOCAL_DIR/demo.err"); see $LOG_FILE"
 else
-    log "Creating database $DEMO_DB with atlas_invoicing and demo data (about a minute)"
-    odoo_bin -c "$CONFIG" -i atlas_invoicing --stop-after-init 2>"$LOCAL_DIR/demo.err" \
+    log "Creating database $DEMO_DB with the Atlas addons and demo data (about a minute)"
+    odoo_bin -c "$CONFIG" -i "$(repo_addons)" --stop-after-init 2>"$LOCAL_DIR/demo.err" \
         || die "Installing the addon failed: $(cat "$LOCAL_DIR/demo.err"); see $LOG_FILE"
 fi
 

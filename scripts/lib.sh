@@ -188,4 +188,9 @@ write_odoo_config() {  # $1 = file, $2.. = extra "key = value" lines
     } > "$file"
 }
 
+# The repository's addons: every folder at its root with a manifest (atlas_invoicing first,
+# the addons built on it after). repo_addons prints them comma-separated, for -i/-u.
+repo_addon_dirs() { (cd "$REPO_DIR" && ls -d */__manifest__.py | cut -d/ -f1 | sort); }
+repo_addons() { repo_addon_dirs | paste -sd, -; }
+
 odoo_bin() { "$PYTHON" "$ODOO_PATH/odoo-bin" "$@"; }

@@ -1,17 +1,21 @@
 #!/usr/bin/env bash
-# Runs every test of atlas_invoicing, in order:
+# Runs every test of the repository's addons (atlas_invoicing and the addons at the root built
+# on it, each a folder with a manifest), in order:
 #   1. lint: ruff, then pylint-odoo (any message fails the run)
-#   2. the addon's Odoo tests with pytest-odoo, on a fresh database where the addon was just installed,
+#   2. the addons' Odoo tests with pytest-odoo, on a fresh database where they were just installed,
 #      while Odoo's whole `account` test suite runs with Odoo's own runner (odoo-bin --test-tags
 #      /account) on a copy of it in the background: two processes, one per core
 #   3. end-to-end tests over XML-RPC against a real Odoo server on a free local port (the account
 #      suite still running beside them if it has not finished)
-#   4. the wheel: built, and the addon installed from it on a throw-away database
+#   4. the wheels: one per addon, built, and installed from them on a throw-away database (atlas_invoicing
+#      alone first: it must bring no OCA bank module)
 # Every part runs even when an earlier one failed; the exit code is non-zero if any failed. The
 # summary gives each part's time.
 set -uo pipefail
 source "$(dirname "$0")/lib.sh"
 cd "$REPO_DIR"
+mapfile -t ADDON_DIRS < <(repo_addon_dirs)
+ADDONS="$(repo_addons)"
 
 require_odoo
 ensure_venv
@@ -69,17 +73,17 @@ odoo_tests_summary() {
 
 # --- 1. Lint --------------------------------------------------------------------------
 part "Lint: ruff"
-.venv/bin/ruff check atlas_invoicing tests bench && .venv/bin/ruff format --check atlas_invoicing tests bench
+.venv/bin/ruff check "${ADDON_DIRS[@]}" tests bench && .venv/bin/ruff format --check "${ADDON_DIRS[@]}" tests bench
 rc=$?; record "lint: ruff" $rc "$([ $rc = 0 ] && echo 'no findings' || echo 'FAILED (findings above)')"
 
 part "Lint: pylint-odoo"
-.venv/bin/pylint --rcfile=.pylintrc atlas_invoicing
+.venv/bin/pylint --rcfile=.pylintrc "${ADDON_DIRS[@]}"
 rc=$?; record "lint: pylint-odoo" $rc "$([ $rc = 0 ] && echo 'no findings' || echo 'FAILED (findings above)')"
 
 # --- 2. Odoo tests --------------------------------------------------------------------
-part "Installing atlas_invoicing on a fresh database ($TEMPLATE_DB)"
+part "Installing $ADDONS on a fresh database ($TEMPLATE_DB)"
 INSTALL_LOG="$LOG_DIR/install.log"
-odoo_bin -c "$CONFIG" -d "$TEMPLATE_DB" -i atlas_invoicing --stop-after-init \
+odoo_bin -c "$CONFIG" -d "$TEMPLATE_DB" -i "$ADDONS" --stop-after-init \
     --log-level=info --logfile="$INSTALL_LOG" 2>/dev/null
 rc=$?
 if [ $rc != 0 ] || ! grep -q "Modules loaded" "$INSTALL_LOG"; then
@@ -153,7 +157,7 @@ else
     trap 'kill "$ACCOUNT_PID" 2>/dev/null; wait "$ACCOUNT_PID" 2>/dev/null; for db in "$E2E_TEMPLATE" "$ACCOUNT_DB"; do psql -q -d postgres -c "DROP DATABASE IF EXISTS \"$db\" WITH (FORCE)" >/dev/null 2>&1; rm -rf "$LOCAL_DIR/filestore/filestore/$db"; done; cleanup' EXIT
     part "Odoo tests (pytest-odoo): the addon's, and account's test files Odoo's runner doesn't load"
     .venv/bin/pytest -p no:cacheprovider --odoo-config="$CONFIG" --odoo-database="$TEMPLATE_DB" --odoo-http \
-        --odoo-log-level=warn atlas_invoicing/tests "${UNLOADED_ACCOUNT_TESTS[@]}" 2>&1 | tee "$LOG_DIR/odoo-tests.out"
+        --odoo-log-level=warn "${ADDON_DIRS[@]/%//tests}" "${UNLOADED_ACCOUNT_TESTS[@]}" 2>&1 | tee "$LOG_DIR/odoo-tests.out"
     rc=${PIPESTATUS[0]}
     record "odoo tests" $rc "$(pytest_summary "$LOG_DIR/odoo-tests.out")"
 
@@ -179,26 +183,46 @@ else
 fi
 
 # --- Wheel install test (packaging) ---------------------------------------------------
-# The addon as administrators get it: a wheel built by whool, unpacked with pip into a
-# folder of its own, installed from there (the checkout is not on that addons path) on a
-# throw-away database. A file left out of the wheel or a broken manifest fails here.
-part "Wheel: build it, install atlas_invoicing from it on a throw-away database"
+# The addons as administrators get them: one wheel each, built by whool, unpacked with pip into
+# a folder of its own, installed from there (the checkout is not on that addons path) on a
+# throw-away database: atlas_invoicing alone first, which must install no OCA bank module (an
+# Odoo Enterprise database keeps its own bank reconciliation), then the others. A file left
+# out of a wheel or a broken manifest fails here.
+part "Wheels: build them, install the addons from them on a throw-away database"
 WHEEL_DIR="$LOG_DIR/wheel"; WHEEL_DB="${TEMPLATE_DB}_wheel"
+OTHER_ADDONS="$(repo_addon_dirs | grep -vx atlas_invoicing | paste -sd, -)"
 (
     set -e
-    "$PYTHON" -m pip wheel -q --no-deps -w "$WHEEL_DIR/dist" ./atlas_invoicing
-    "$PYTHON" -m pip install -q --no-deps --target "$WHEEL_DIR/site" "$WHEEL_DIR"/dist/odoo_addon_atlas_invoicing-*.whl
-    odoo_bin -c "$CONFIG" -d "$WHEEL_DB" --without-demo=all --stop-after-init --log-level=info \
-        --addons-path="$ODOO_PATH/addons,$ODOO_PATH/odoo/addons,$OCA_DIR/odoo/addons,$WHEEL_DIR/site/odoo/addons" \
-        -i atlas_invoicing --logfile="$WHEEL_DIR/install.log" 2>/dev/null
+    for addon in "${ADDON_DIRS[@]}"; do
+        "$PYTHON" -m pip wheel -q --no-deps -w "$WHEEL_DIR/dist" "./$addon"
+    done
+    "$PYTHON" -m pip install -q --no-deps --target "$WHEEL_DIR/site" "$WHEEL_DIR"/dist/odoo_addon_*.whl
+    wheel_odoo() {
+        odoo_bin -c "$CONFIG" -d "$WHEEL_DB" --without-demo=all --stop-after-init --log-level=info \
+            --addons-path="$ODOO_PATH/addons,$ODOO_PATH/odoo/addons,$OCA_DIR/odoo/addons,$WHEEL_DIR/site/odoo/addons" \
+            "$@" 2>/dev/null
+    }
+    wheel_odoo -i atlas_invoicing --logfile="$WHEEL_DIR/install.log"
     grep -q "Modules loaded" "$WHEEL_DIR/install.log"
     [ "$(psql -d "$WHEEL_DB" -tAc "SELECT state FROM ir_module_module WHERE name = 'atlas_invoicing'")" = installed ]
+    bank_modules="$(psql -d "$WHEEL_DB" -tAc "SELECT string_agg(name, ', ') FROM ir_module_module
+        WHERE state = 'installed' AND (name LIKE 'account\_statement\_%' OR name LIKE 'account\_reconcile\_%')")"
+    if [ -n "$bank_modules" ]; then echo "atlas_invoicing alone installed OCA bank modules: $bank_modules"; exit 1; fi
+    echo "atlas_invoicing alone: installed, no OCA bank module"
+    if [ -n "$OTHER_ADDONS" ]; then
+        wheel_odoo -i "$OTHER_ADDONS" --logfile="$WHEEL_DIR/install-others.log"
+        grep -q "Modules loaded" "$WHEEL_DIR/install-others.log"
+        not_installed="$(psql -d "$WHEEL_DB" -tAc "SELECT string_agg(name, ', ') FROM ir_module_module
+            WHERE name = ANY(string_to_array('$OTHER_ADDONS', ',')) AND state <> 'installed'")"
+        if [ -n "$not_installed" ]; then echo "not installed from their wheels: $not_installed"; exit 1; fi
+        echo "then installed from their wheels: $OTHER_ADDONS"
+    fi
 )
 rc=$?
 psql -q -d postgres -c "DROP DATABASE IF EXISTS \"$WHEEL_DB\" WITH (FORCE)" >/dev/null 2>&1
 rm -rf "$LOCAL_DIR/filestore/filestore/$WHEEL_DB"
-[ $rc = 0 ] || tail -n 40 "$WHEEL_DIR/install.log" 2>/dev/null
-record "wheel install" $rc "$([ $rc = 0 ] && echo "installed from $(basename "$WHEEL_DIR"/dist/*.whl)" || echo "FAILED (see $WHEEL_DIR)")"
+[ $rc = 0 ] || tail -n 40 "$WHEEL_DIR"/install*.log 2>/dev/null
+record "wheel install" $rc "$([ $rc = 0 ] && echo "installed from $(cd "$WHEEL_DIR/dist" && ls *.whl | paste -sd' ' -)" || echo "FAILED (see $WHEEL_DIR)")"
 # --- end of the wheel install test ----------------------------------------------------
 
 part "Summary (logs: $LOG_DIR)"

@@ -159,8 +159,8 @@ def test_bad_file_names_the_line_and_imports_nothing(world, admin):
 
 
 def _attacks_module():
-    """The hostile files of the addon's own tests (atlas_invoicing/tests/statement_attacks.py)."""
-    path = Path(__file__).resolve().parents[1] / "atlas_invoicing" / "tests" / "statement_attacks.py"
+    """The hostile files of the addon's own tests (atlas_invoicing_bank/tests/statement_attacks.py)."""
+    path = Path(__file__).resolve().parents[1] / "atlas_invoicing_bank" / "tests" / "statement_attacks.py"
     spec = importlib.util.spec_from_file_location("statement_attacks", path)
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)

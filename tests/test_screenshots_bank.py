@@ -97,7 +97,7 @@ def _row_button(browser, label, button):
 def test_bank_screens(odoo_server, database, admin, browser, demo_csv, demo_ofx, shots_dir):
     url = odoo_server.url
     browser.login(url, database, "bookkeeper", "bookkeeper")
-    browser.open(f"{url}/odoo/action-atlas_invoicing.action_atlas_statement_import", ".modal .o_field_widget")
+    browser.open(f"{url}/odoo/action-atlas_invoicing_bank.action_atlas_statement_import", ".modal .o_field_widget")
     browser.wait(".modal .o_field_widget[name=sheet_mapping_id]")
     defaults = browser.evaluate(
         "[document.querySelector('.modal .o_field_widget[name=journal_id] input').value,"
@@ -184,7 +184,7 @@ def test_bank_screens(odoo_server, database, admin, browser, demo_csv, demo_ofx,
 
     # The same month's OFX: other import ids, so nothing counts as already imported, but the
     # preview warns that its lines look like the CSV's.
-    browser.open(f"{url}/odoo/action-atlas_invoicing.action_atlas_statement_import", ".modal .o_field_widget")
+    browser.open(f"{url}/odoo/action-atlas_invoicing_bank.action_atlas_statement_import", ".modal .o_field_widget")
     browser.wait(".modal .o_field_widget[name=sheet_mapping_id]")
     _choose_file(browser, demo_ofx)
     # An OFX file is read by its own parser: no CSV mapping asked for.
@@ -220,7 +220,7 @@ def test_bank_screens(odoo_server, database, admin, browser, demo_csv, demo_ofx,
         "<Stmt><Ntry><NtryDtls><TxDtls><RmtInf><Ustrd>&x;</Ustrd></RmtInf></TxDtls></NtryDtls></Ntry></Stmt>"
         "</BkToCstmrStmt></Document>\n"
     )
-    browser.open(f"{url}/odoo/action-atlas_invoicing.action_atlas_statement_import", ".modal .o_field_widget")
+    browser.open(f"{url}/odoo/action-atlas_invoicing_bank.action_atlas_statement_import", ".modal .o_field_widget")
     browser.wait(".modal .o_field_widget[name=sheet_mapping_id]")
     _choose_file(browser, hostile)
     browser.click(".modal button[name=action_preview]", then=".o_error_dialog")

@@ -1,2 +1,1 @@
 from . import atlas_demo
-from . import atlas_demo_bank

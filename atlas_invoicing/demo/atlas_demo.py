@@ -2,6 +2,9 @@ from dateutil.relativedelta import relativedelta
 
 from odoo import api, fields, models
 
+# The demo bank account, as atlas_invoicing_bank's demo statements and their CSV mapping name it.
+BANK_NAME = "Business Checking"
+
 
 class AtlasDemo(models.AbstractModel):
     """Demo customers and invoices in every status, built through the same actions a user
@@ -86,8 +89,18 @@ class AtlasDemo(models.AbstractModel):
         # Cancelled
         invoice(bluebird, 5, [("Duplicate order", 1, 99.0)]).button_cancel()
 
-        self._create_demo_bank_statements(bank, sent, exported, partial, paid)
         self._create_demo_contracts(northwind, bluebird)
+
+    @api.model
+    def _demo_bank_journal(self):
+        """The company's bank journal, named (with its account) as the demo's statements and
+        their CSV mapping name the bank account, before the demo's payments go into it."""
+        bank = self.env["account.journal"].search(
+            [("type", "=", "bank"), ("company_id", "=", self.env.company.id)], limit=1
+        )
+        bank.name = BANK_NAME
+        bank.default_account_id.name = BANK_NAME
+        return bank
 
     @api.model
     def _create_demo_contracts(self, northwind, bluebird):

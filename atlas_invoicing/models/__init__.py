@@ -24,9 +24,4 @@ from . import account_move_contract
 from . import contract_contract
 from . import account_tax
 from . import contract_line
-from . import account_reconcile_model
-from . import bank_statement_import
-from . import bank_statement_camt_parser
-from . import bank_statement_line
 from . import bank_statement_line_doors
-from . import account_bank_statement

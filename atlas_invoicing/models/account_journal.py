@@ -1,16 +1,8 @@
-from odoo import fields, models
+from odoo import models
 
 
 class AccountJournal(models.Model):
     _inherit = "account.journal"
-
-    atlas_auto_confirm = fields.Boolean(
-        string="Confirm Certain Matches at Import",
-        help="A bank statement line that names an open invoice (and pays at most what is due) is "
-        "confirmed as soon as the statement is imported; the other invoice matches wait for a "
-        "bookkeeper's confirmation. A line of a payment already recorded is settled at import "
-        "whatever this setting.",
-    )
 
     def _atlas_payment_methods(self, payment_type):
         if self.type not in ("bank", "cash"):

@@ -2,9 +2,10 @@
 
 A bank line's entry (its bank item and its counterpart) is guarded like a payment's: a bare
 write of its items or of the entry is refused for Atlas's roles (account_move_doors.py). It
-changes through the bank line itself: its creation by an import, its own fields (which Odoo
-synchronises into the entry, refusing amounts once reconciled), and the reconciliation, Atlas's
-confirmation of a match or OCA's reconciliation screen, and their undoing.
+changes through the bank line itself: its creation, its own fields (which Odoo synchronises into
+the entry, refusing amounts once reconciled), and the undoing of its reconciliation. The bank
+addon (atlas_invoicing_bank) adds its own reconciliations: Atlas's confirmation of a match and
+OCA's reconciliation screen.
 """
 
 from odoo import api, models
@@ -24,15 +25,6 @@ class AccountBankStatementLine(models.Model):
         with owning_operation():
             return super().write(vals)
 
-    def reconcile_bank_line(self):
-        with owning_operation():
-            return super().reconcile_bank_line()
-
-    def unreconcile_bank_line(self):
-        self._atlas_check_unmatch()
-        with owning_operation():
-            return super().unreconcile_bank_line()
-
     def action_undo_reconciliation(self):
         self._atlas_check_unmatch()
         with owning_operation():
@@ -44,7 +36,3 @@ class AccountBankStatementLine(models.Model):
         if has_atlas_role(self.env) and not in_owning_operation():
             items = self.move_id.line_ids
             (items.matched_debit_ids | items.matched_credit_ids)._atlas_check_unmatch()
-
-    def _do_auto_reconcile(self, models):
-        with owning_operation():
-            return super()._do_auto_reconcile(models)

@@ -12,10 +12,6 @@ class ResConfigSettings(models.TransientModel):
         related="company_id.atlas_sale_tax_on_lines",
         readonly=False,
     )
-    atlas_statement_file_limit_mb = fields.Integer(
-        related="company_id.atlas_statement_file_limit_mb",
-        readonly=False,
-    )
 
     def _inverse_account_default_credit_limit(self):
         # The settings form saves every field it shows, account's default credit limit among

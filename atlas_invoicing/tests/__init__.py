@@ -23,8 +23,4 @@ from . import test_role_tours
 from . import test_ledger_edges
 from . import test_ledger_model
 from . import test_report_pdf_pages
-from . import test_bank_import
-from . import test_bank_matching
-from . import test_bank_tour
-from . import test_bank_demo
 from . import test_door_enumeration

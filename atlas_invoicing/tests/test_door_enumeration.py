@@ -16,6 +16,10 @@ must be hidden by the views' ``invisible`` conditions on that record. A refusal 
 books as they were (every entry's status and amounts, every journal item's account, amount and
 matching, every payment and bank line) when the error is raised, not only once the transaction
 is rolled back; a door the Viewer may run must change nothing either.
+
+The table covers the doors of the repository's addons together (atlas_invoicing_bank's bank
+lines, statements and OCA's reconciliation among them), as the test command installs them:
+the doors a user meets are those of every module installed.
 """
 
 import hashlib

@@ -550,7 +550,7 @@ class TestBankImport(AtlasBankCommon):
         # Reconcile's To Confirm lists what the result counts as to confirm: not the line matched
         # to nothing, which has nothing to confirm (it stays under Not Reconciled).
         search = self.env["account.bank.statement.line"].get_view(
-            self.env.ref("atlas_invoicing.atlas_bank_line_view_search").id, "search"
+            self.env.ref("atlas_invoicing_bank.atlas_bank_line_view_search").id, "search"
         )
         filters = {node.get("name"): node for node in etree.fromstring(search["arch"]).iter("filter")}
         statement_lines = [("statement_id", "in", wizard.statement_ids.ids)]
@@ -562,7 +562,7 @@ class TestBankImport(AtlasBankCommon):
         # Its Matched By column says how each line was matched, and says so when nothing was.
         lines = {line.payment_ref: line for line in Line.search(statement_lines)}
         columns = etree.fromstring(
-            Line.get_view(self.env.ref("atlas_invoicing.atlas_bank_line_view_list").id, "list")["arch"]
+            Line.get_view(self.env.ref("atlas_invoicing_bank.atlas_bank_line_view_list").id, "list")["arch"]
         ).xpath("//list/field[not(@column_invisible)]")
         [matched_by] = [
             column.get("name")

@@ -1,7 +1,7 @@
 from odoo.tests import HttpCase, tagged
 from odoo.tests.common import new_test_user
 
-from .tour_runner import run_tour
+from odoo.addons.atlas_invoicing.tests.tour_runner import run_tour
 
 
 @tagged("post_install", "-at_install")

@@ -10,24 +10,39 @@ from dateutil.relativedelta import relativedelta
 
 from odoo import api, fields, models
 
+from odoo.addons.atlas_invoicing.demo.atlas_demo import BANK_NAME
+
 # The opening balance of a bank account with no earlier statement line.
 OPENING_BALANCE = 12500.0
-BANK_NAME = "Business Checking"
 
 
 class AtlasDemo(models.AbstractModel):
     _inherit = "atlas.demo"
 
     @api.model
-    def _demo_bank_journal(self):
-        """The company's bank journal, named (with its account) as the demo's statements and
-        their CSV mapping name the bank account, before the demo's payments go into it."""
+    def _create_demo_bank_data(self):
+        """The demo statements of the invoices atlas_invoicing's demo made (atlas_demo.py),
+        once: a database that had them before the bank addon was split out keeps its own."""
         bank = self.env["account.journal"].search(
-            [("type", "=", "bank"), ("company_id", "=", self.env.company.id)], limit=1
+            [("type", "=", "bank"), ("name", "=", BANK_NAME), ("company_id", "=", self.env.company.id)], limit=1
         )
-        bank.name = BANK_NAME
-        bank.default_account_id.name = BANK_NAME
-        return bank
+        if not bank or self.env["ir.attachment"].search_count(
+            [("res_model", "=", "account.journal"), ("res_id", "=", bank.id), ("name", "like", "demo-statement")]
+        ):
+            return
+
+        def demo_invoice(line_name):
+            return self.env["account.move"].search(
+                [("move_type", "=", "out_invoice"), ("invoice_line_ids.name", "=", line_name)], limit=1
+            )
+
+        self._create_demo_bank_statements(
+            bank,
+            sent=demo_invoice("IT support retainer"),
+            exported=demo_invoice("Cloud backup, monthly"),
+            partial=demo_invoice("Network audit"),
+            paid=demo_invoice("Laptop setup"),
+        )
 
     @api.model
     def _create_demo_bank_statements(self, bank, sent, exported, partial, paid):

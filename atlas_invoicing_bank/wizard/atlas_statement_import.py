@@ -206,7 +206,7 @@ class AtlasStatementImport(models.TransientModel):
 
     def action_open_reconcile(self):
         self.ensure_one()
-        action = self.env["ir.actions.act_window"]._for_xml_id("atlas_invoicing.action_atlas_bank_lines")
+        action = self.env["ir.actions.act_window"]._for_xml_id("atlas_invoicing_bank.action_atlas_bank_lines")
         action["domain"] = [("statement_id", "in", self.statement_ids.ids)]
         return action
 

@@ -23,12 +23,12 @@ registry.category("web_tour.tours").add("atlas_bank_import", {
         ...openApp(),
         {
             content: "Open Banking",
-            trigger: '.o_main_navbar button[data-menu-xmlid="atlas_invoicing.menu_atlas_banking"]',
+            trigger: '.o_main_navbar button[data-menu-xmlid="atlas_invoicing_bank.menu_atlas_banking"]',
             run: "click",
         },
         {
             content: "Import Statement",
-            trigger: '.dropdown-item[data-menu-xmlid="atlas_invoicing.menu_atlas_statement_import"]',
+            trigger: '.dropdown-item[data-menu-xmlid="atlas_invoicing_bank.menu_atlas_statement_import"]',
             run: "click",
         },
         {

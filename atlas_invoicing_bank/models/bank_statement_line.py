@@ -23,7 +23,7 @@ from odoo import Command, api, fields, models
 from odoo.exceptions import AccessError, UserError
 from odoo.tools.safe_eval import safe_eval
 
-from .account_payment_method import ATLAS_PAYMENT_METHODS
+from odoo.addons.atlas_invoicing.models.account_payment_method import ATLAS_PAYMENT_METHODS
 
 # Statement lines matched (and evicted from the cache) at a time.
 MATCH_CHUNK = 500

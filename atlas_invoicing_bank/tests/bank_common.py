@@ -1,6 +1,6 @@
 import base64
 
-from .common import AtlasTestCommon
+from odoo.addons.atlas_invoicing.tests.common import AtlasTestCommon
 
 CSV_HEADER = "Date,Description,Reference,Payer,Amount,Balance,Method"
 ACCOUNT_NUMBER = "000123456789"
