@@ -14,6 +14,7 @@
     ],
     "data": [
         "security/ir.model.access.csv",
+        "security/atlas_invoice_batch_chunk_security.xml",
         "data/queue_job_data.xml",
         "views/atlas_invoice_batch_views.xml",
     ],

@@ -210,8 +210,22 @@ class AtlasInvoiceBatch(models.Model):
         return self.atlas_chunk_ids.filtered(lambda c: c.operation == operation and c.run_key == run_key)
 
     def _atlas_queued_ids(self, operation):
+        """The records of the chunks whose job is still to run. A pending chunk whose job is gone
+        (cancelled in the Jobs view, or vacuumed) is marked replaced: its records are free."""
         pending = self.atlas_chunk_ids.filtered(lambda c: c.operation == operation and c.state == "pending")
-        return {record_id for chunk in pending for record_id in chunk.record_ids}
+        alive = (
+            self.env["queue.job"]
+            .sudo()
+            .search(
+                [
+                    ("uuid", "in", pending.mapped("job_uuid")),
+                    ("state", "in", ("wait_dependencies", "pending", "enqueued", "started")),
+                ]
+            )
+        )
+        orphans = pending.filtered(lambda c: c.job_uuid not in alive.mapped("uuid"))
+        orphans.sudo().write({"state": "cancel"})
+        return {record_id for chunk in pending - orphans for record_id in chunk.record_ids}
 
     def _atlas_enqueue_chunks(self, operation, records, size, run_key):
         self.ensure_one()
