@@ -21,6 +21,7 @@ waited for PostgreSQL).
 
 import argparse
 import configparser
+import contextlib
 import os
 import re
 import shutil
@@ -32,6 +33,7 @@ import time
 import xmlrpc.client
 from pathlib import Path
 
+import psutil
 import psycopg2
 
 ODOO_BIN = Path(os.environ.get("ODOO_PATH", "/opt/odoo18")) / "odoo-bin"
@@ -157,6 +159,23 @@ def wait_for_runner(database):
         time.sleep(0.5)
 
 
+def cpu_seconds(pid):
+    """CPU time of a process and of its children, those still running and those that ended."""
+    process = psutil.Process(pid)
+    times = process.cpu_times()
+    total = times.user + times.system + times.children_user + times.children_system
+    for child in process.children(recursive=True):
+        with contextlib.suppress(psutil.NoSuchProcess):
+            times = child.cpu_times()
+            total += times.user + times.system
+    return total
+
+
+def postmaster_pid(database):
+    [(backend,)] = sql(database, "SELECT pg_backend_pid()")
+    return psutil.Process(backend).ppid()
+
+
 def active_ms(database):
     return sql("postgres", "SELECT active_time FROM pg_stat_database WHERE datname = %s", (database,))[0][0]
 
@@ -217,11 +236,15 @@ def run_path(args, path):
         )
         time.sleep(11)  # PostgreSQL reports a backend's active time once it has been idle a while
         pg_before = active_ms(database)
+        postmaster = postmaster_pid(database)
+        cpu_before = cpu_seconds(process.pid), cpu_seconds(postmaster)
         started = time.monotonic()
         models.execute_kw(database, uid, "admin", "atlas.invoice.batch", "action_generate", [[batch_id]])
         while sql(database, "SELECT state FROM atlas_invoice_batch WHERE id = %s", (batch_id,))[0][0] == "running":
             time.sleep(0.2)
         elapsed = time.monotonic() - started
+        odoo_cpu = cpu_seconds(process.pid) - cpu_before[0]
+        pg_cpu = cpu_seconds(postmaster) - cpu_before[1]
         time.sleep(11)
         pg_ms = active_ms(database) - pg_before
     finally:
@@ -249,6 +272,8 @@ def run_path(args, path):
         "busy_ms": 1000 * busy / invoices,
         "odoo_sql_ms": 1000 * job_sql / invoices if job_sql is not None else None,
         "jobs": len(jobs),
+        "odoo_cpu_ms": 1000 * odoo_cpu / invoices,
+        "pg_cpu_ms": 1000 * pg_cpu / invoices,
         "load": os.getloadavg()[0],
     }
 
@@ -263,18 +288,22 @@ def main():
         print(
             f"{path:7} {result['invoices']} invoices in {result['seconds']:.1f} s: {result['rate']:.1f} invoices/s; "
             f"PostgreSQL {result['pg_ms']:.1f} ms/invoice of {result['busy_ms']:.1f} ms Odoo busy time/invoice "
-            f"({100 * result['pg_ms'] / result['busy_ms']:.0f} %); job requests {result['jobs']}; "
+            f"({100 * result['pg_ms'] / result['busy_ms']:.0f} %); CPU: Odoo {result['odoo_cpu_ms']:.1f} ms/invoice, "
+            f"PostgreSQL {result['pg_cpu_ms']:.1f} ms/invoice; job requests {result['jobs']}; "
             f"load {result['load']:.1f}",
             flush=True,
         )
     cron = next((r for r in results if r["path"] == "cron"), None)
-    print("\npath     invoices/s  ratio to cron  PostgreSQL ms/invoice  Odoo busy ms/invoice  PostgreSQL share")
+    print(
+        "\npath     invoices/s  ratio to cron  CPU ms/invoice: Odoo  PostgreSQL  PostgreSQL share"
+        "  |  PostgreSQL active ms/invoice"
+    )
     for result in results:
         ratio = f"{result['rate'] / cron['rate']:.2f}" if cron else "-"
-        share = 100 * result["pg_ms"] / result["busy_ms"]
+        share = 100 * result["pg_cpu_ms"] / (result["pg_cpu_ms"] + result["odoo_cpu_ms"])
         print(
-            f"{result['path']:8} {result['rate']:10.1f}  {ratio:>13}  {result['pg_ms']:21.1f}  "
-            f"{result['busy_ms']:20.1f}  {share:15.0f} %"
+            f"{result['path']:8} {result['rate']:10.1f}  {ratio:>13}  {result['odoo_cpu_ms']:19.1f}  "
+            f"{result['pg_cpu_ms']:10.1f}  {share:15.0f} %  |  {result['pg_ms']:28.1f}"
         )
 
 

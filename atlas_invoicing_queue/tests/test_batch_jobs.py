@@ -338,6 +338,24 @@ class TestBatchJobs(AtlasTestCommon):
         with self.assertRefused(UserError, "no draft invoices; there is nothing to post"):
             batch.action_post_all()
 
+    def test_drafts_made_by_jobs_are_numbered_when_posted_even_the_first_of_a_period(self):
+        # No invoice yet in 2031: Odoo would give the period's first draft its first number,
+        # and two jobs making drafts side by side would each give one the same number.
+        contracts = self.env["contract.contract"]
+        for number in range(4):
+            contracts |= self._contract(f"Contract {number}", start=date(2031, 1, 1))
+        batch = self._batch(date=date(2031, 1, 1), chunk_size=2)
+        with trap_jobs() as trap:
+            batch.action_generate()
+            self._perform_all(trap)
+        self.assertEqual(batch.invoice_ids.mapped("name"), ["/"] * 4)
+        batch.action_post_all()
+        self._perform_stored_jobs()
+        self.assertEqual(
+            sorted(batch.invoice_ids.mapped("name")),
+            ["INV/2031/00001", "INV/2031/00002", "INV/2031/00003", "INV/2031/00004"],
+        )
+
     def test_send_all_emails_every_invoice_in_jobs(self):
         _contracts, batch = self._generated(3)
         with trap_jobs() as trap:
