@@ -39,6 +39,7 @@
         "views/atlas_invoice_batch_views.xml",
         "views/res_config_settings_views.xml",
         "views/atlas_report_actions.xml",
+        "views/atlas_report_item_views.xml",
         "views/atlas_menus.xml",
     ],
     "pre_init_hook": "pre_init_hook",

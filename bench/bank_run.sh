@@ -44,11 +44,11 @@ setup_oca() {
 
 setup_atlas() {
     if db_exists "$DB"; then
-        log "Updating atlas_invoicing in $DB to this checkout"
-        bench_odoo "$DB" "$DB" -u atlas_invoicing
+        log "Updating atlas_invoicing and atlas_invoicing_bank in $DB to this checkout"
+        bench_odoo "$DB" "$DB" -u atlas_invoicing -i atlas_invoicing_bank
     else
-        log "Creating $DB with atlas_invoicing (about 2 min)"
-        bench_odoo "$DB" "$DB" -i atlas_invoicing
+        log "Creating $DB with atlas_invoicing and atlas_invoicing_bank (about 2 min)"
+        bench_odoo "$DB" "$DB" -i atlas_invoicing,atlas_invoicing_bank
     fi
     log "Open invoices in the Atlas snapshot (bench/bench_bank.py setup)"
     run_script setup -c "$CONFIG" --db "$DB" --path atlas -n "$INVOICES" --logfile "$LOG_DIR/setup.log"

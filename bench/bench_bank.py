@@ -124,12 +124,13 @@ def setup(args):
     with cron_env(registry) as env:
         installed = set(env["ir.module.module"].search([("state", "=", "installed")]).mapped("name")) & {
             "atlas_invoicing",
+            "atlas_invoicing_bank",
             "account_statement_import_sheet_file",
             "account_reconcile_oca",
         }
         wanted = {"account_statement_import_sheet_file", "account_reconcile_oca"}
         if args.path == "atlas":
-            wanted.add("atlas_invoicing")
+            wanted |= {"atlas_invoicing", "atlas_invoicing_bank"}
         if installed != wanted:
             sys.exit(f"{db}: the {args.path} snapshot needs {sorted(wanted)} installed (found {sorted(installed)})")
         if args.path == "oca":

@@ -135,6 +135,22 @@ def test_bank_screens(odoo_server, database, admin, browser, demo_csv, demo_ofx,
         " row.querySelector('td[name=atlas_match_label]').textContent.trim()])"
     )
     assert ["ZELLE FROM J SMITH", "Nothing"] in matched_by, matched_by
+    # No header and no matched number cut short ("Matched I…", "INV/2026/…"): Label gives way.
+    cut = browser.evaluate(
+        """(() => {
+            const cut = [];
+            for (const name of ["atlas_match_label", "atlas_match_invoice_id", "atlas_match_payment_id",
+                                "is_reconciled", "partner_name"]) {
+                const cells = document.querySelectorAll(
+                    `.o_list_view th[data-name=${name}] .text-truncate, .o_list_view td[name=${name}]`);
+                for (const cell of cells) {
+                    if (cell.scrollWidth > cell.clientWidth + 1) cut.push(`${name}: ${cell.textContent.trim()}`);
+                }
+            }
+            return cut;
+        })()"""
+    )
+    assert cut == [], f"cut short in Reconcile: {cut}"
     browser.screenshot(shots_dir / "bank-04-reconcile.png")
 
     [line] = admin.call(

@@ -2,6 +2,7 @@ import re
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError
+from odoo.tools import format_date, formatLang
 from odoo.tools.sql import create_index
 
 from odoo.addons.base.models.ir_model import MODULE_UNINSTALL_FLAG
@@ -128,6 +129,11 @@ class AccountMove(models.Model):
         help="The money paid back to the customer through this invoice's credit notes.",
     )
     atlas_refund_payment_count = fields.Integer(compute="_compute_atlas_credit_notes")
+    atlas_refund_summary = fields.Text(
+        string="Refund",
+        compute="_compute_atlas_refund_summary",
+        help="The credit note of a refund after payment, and the money paid back to the customer.",
+    )
 
     def init(self):
         res = super().init()
@@ -294,6 +300,33 @@ class AccountMove(models.Model):
             move.atlas_refund_payment_ids = refund_payments
             move.atlas_refund_payment_count = len(refund_payments)
 
+    @api.depends("atlas_credit_note_ids", "atlas_refund_payment_ids")
+    def _compute_atlas_refund_summary(self):
+        for move in self:
+            lines = []
+            for movement in move._atlas_refund_movements() if move.id else []:
+                amount = formatLang(self.env, movement["amount"], currency_obj=move.currency_id)
+                date = format_date(self.env, movement["date"])
+                if movement["kind"] == "credit_note":
+                    lines.append(
+                        self.env._(
+                            "Credit note %(name)s of %(date)s: %(amount)s",
+                            name=movement["name"],
+                            date=date,
+                            amount=amount,
+                        )
+                    )
+                else:
+                    lines.append(
+                        self.env._(
+                            "Paid back on %(date)s (%(method)s): %(amount)s",
+                            date=date,
+                            method=movement["method"],
+                            amount=amount,
+                        )
+                    )
+            move.atlas_refund_summary = "\n".join(lines)
+
     def action_atlas_open_credit_notes(self):
         """Credit Notes (smart button of an invoice): its credit notes, in the Atlas form."""
         self.ensure_one()
@@ -437,6 +470,27 @@ class AccountMove(models.Model):
 
     def _atlas_numbered_by_prefix(self):
         return self.move_type == "out_invoice" and self.journal_id.type == "sale"
+
+    def _compute_name(self):
+        # EXTENDS account: Odoo numbers the first draft of a period at once (so that its user
+        # may change the format), the others when they are posted. For Atlas's invoices every
+        # draft waits for its posting, as the others do: a batch's drafts all read "/", and a
+        # first draft of the year deleted or left behind takes no number from the series.
+        # Atlas's roles and batches only: Odoo's own users keep Odoo's rule.
+        unnumbered = self.filtered(
+            lambda move: move.state == "draft"
+            and not move.posted_before
+            and (not move.name or move.name == "/")
+            and move._atlas_numbered_by_prefix()
+        )
+        # A stored field is computed as superuser (compute_sudo): the user is still the one
+        # whose action made the draft.
+        atlas_user = self.env.user.has_group("atlas_invoicing.group_atlas_viewer")
+        if not (atlas_user or self.env.context.get("atlas_batch_id")):
+            unnumbered = self.browse()
+        result = super(AccountMove, self - unnumbered)._compute_name()
+        unnumbered.name = "/"
+        return result
 
     def _get_starting_sequence(self):
         # EXTENDS account

@@ -1,8 +1,40 @@
-from odoo import models
+from odoo import api, fields, models
 
 
 class AccountMoveLine(models.Model):
     _inherit = "account.move.line"
+
+    atlas_open_amount_as_of = fields.Monetary(
+        string="Open Amount",
+        currency_field="company_currency_id",
+        compute="_compute_atlas_open_amount_as_of",
+        help="What was still open of the item on the date in the context (atlas_as_of; today "
+        "without one): its residual today plus what was matched to it after that date. The "
+        "AR Aging report's drill-down shows it, so that a customer's items add up to the "
+        "customer's line.",
+    )
+
+    @api.depends("amount_residual")
+    @api.depends_context("atlas_as_of")
+    def _compute_atlas_open_amount_as_of(self):
+        as_of = fields.Date.to_date(self.env.context.get("atlas_as_of")) or fields.Date.context_today(self)
+        late = {}
+        if self.ids:
+            # The same rule as the AR Aging's open items: a match counts from its max_date.
+            self.env["account.partial.reconcile"].flush_model(["debit_move_id", "credit_move_id", "amount", "max_date"])
+            self.env.cr.execute(
+                """SELECT line_id, SUM(amount) FROM (
+                        SELECT debit_move_id AS line_id, amount FROM account_partial_reconcile
+                         WHERE max_date > %(as_of)s AND debit_move_id = ANY(%(ids)s)
+                        UNION ALL
+                        SELECT credit_move_id, -amount FROM account_partial_reconcile
+                         WHERE max_date > %(as_of)s AND credit_move_id = ANY(%(ids)s)
+                   ) late GROUP BY line_id""",
+                {"as_of": as_of, "ids": self.ids},
+            )
+            late = dict(self.env.cr.fetchall())
+        for line in self:
+            line.atlas_open_amount_as_of = line.company_currency_id.round(line.amount_residual + late.get(line.id, 0.0))
 
     def _prepare_exchange_difference_move_vals(self, amounts_list, company=None, exchange_date=None, **kwargs):
         # EXTENDS account: the exchange difference belongs to the company of the items it fixes.

@@ -44,6 +44,40 @@ class AccountMove(models.Model):
             )
         return vals
 
+    def _atlas_refund_movements(self):
+        """What followed a refund of the invoice, after what it received: each posted credit
+        note not applied to the invoice itself (an invoice already paid is credited against
+        the money paid back), then each payment of that money back to the customer."""
+        self.ensure_one()
+        if self.move_type != "out_invoice":
+            return []
+        applied = {entry["move_id"] for entry in (self.sudo().invoice_payments_widget or {}).get("content", [])}
+        credit_notes = self.sudo().atlas_credit_note_ids.filtered(
+            lambda note: note.state == "posted" and note.id not in applied
+        )
+        movements = [
+            {
+                "kind": "credit_note",
+                "name": note.name,
+                "date": note.invoice_date or note.date,
+                "amount": note.amount_total,
+            }
+            for note in credit_notes.sorted(lambda note: (note.date, note.id))
+        ]
+        for payment in self.sudo().atlas_refund_payment_ids.sorted(lambda payment: (payment.date, payment.id)):
+            movements.append(
+                {
+                    "kind": "paid_back",
+                    "name": payment.name,
+                    "date": payment.date,
+                    "amount": payment.currency_id._convert(
+                        payment.amount, self.currency_id, self.company_id, payment.date
+                    ),
+                    "method": payment.payment_method_line_id.name,
+                }
+            )
+        return movements
+
     def _atlas_pdf_bank_account(self):
         """The account the customer pays into: the invoice's recipient bank, else the account
         of the company's first bank journal."""

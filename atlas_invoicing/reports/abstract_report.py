@@ -362,7 +362,13 @@ class AtlasReport(models.AbstractModel):
             "options": self._echo_options(options),
             "columns": self._report_columns(options),
             "blank_zeros": self._report_blank_zeros,
+            "drilldown_view": self._drilldown_view(options),
         }
+
+    def _drilldown_view(self, options):
+        """The list view (id) and context the screen opens the journal items of a figure with;
+        False: Odoo's journal items list."""
+        return False
 
     def _format_date(self, date, date_format=False):
         return format_date(self.env, date, date_format=date_format)

@@ -37,7 +37,7 @@ import gc
 import itertools
 from contextlib import contextmanager
 
-from odoo import api, models
+from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import SQL
 
@@ -120,6 +120,13 @@ class AtlasReportArAging(models.AbstractModel):
     # -------------------------------------------------------------------------
     # Figures
     # -------------------------------------------------------------------------
+
+    def _drilldown_view(self, options):
+        # A customer's items as they stood on the date: their open amounts add up to its line.
+        return {
+            "view_id": self.env.ref("atlas_invoicing.atlas_ar_aging_item_view_list").id,
+            "context": {"atlas_as_of": fields.Date.to_string(fields.Date.to_date(options["as_of_date"]))},
+        }
 
     def _receivable_account_ids(self, options):
         return self._report_accounts(options, [("account_type", "=", "asset_receivable")]).ids

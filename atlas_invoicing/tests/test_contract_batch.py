@@ -154,6 +154,19 @@ class TestContractBatch(AtlasTestCommon):
         self.assertEqual(behind.invoice_count, 3)
         self.assertEqual(self.customer.contract_ids, monthly | quarterly | yearly | behind | supplier)
 
+    def test_a_batchs_drafts_are_all_unnumbered_in_a_new_year(self):
+        """Odoo numbers the first draft of a year at once; a batch's drafts all wait for their
+        posting (the batch runs as the cron's user, who has no Atlas role)."""
+        for name in ("Alpha support", "Beta support", "Gamma support"):
+            self._contract(name, "monthly", date(2033, 1, 1))
+        batch = self._batch(name="January 2033", date=date(2033, 1, 1))
+        batch.with_user(self.env.ref("base.user_root")).atlas_generate()
+        drafts = self.env["account.move"].search([("atlas_batch_id", "=", batch.id)])
+        self.assertEqual(len(drafts), 3)
+        self.assertEqual(drafts.mapped("name"), ["/", "/", "/"])
+        drafts.sorted("id").action_post()
+        self.assertEqual(drafts.sorted("id").mapped("name"), [f"INV/2033/0000{n}" for n in (1, 2, 3)])
+
     def test_contract_line_markers_are_explained_and_filled_in_on_the_invoice(self):
         contract = self._contract("Managed IT services,", "monthly", date(2026, 1, 1))
         self.assertEqual(contract.contract_line_ids.name, "Managed IT services, #START# - #END#")

@@ -134,3 +134,35 @@ class TestInvoiceNumbering(AtlasTestCommon):
         self.assertTrue(second.journal_id._query_has_sequence_holes())
         with self.assertRefused(UserError, r"Reverse it instead \(Credit Note button\)"):  # a posted invoice never goes
             second.with_user(billing_admin).unlink()
+
+
+@tagged("post_install", "-at_install")
+class TestDraftsUnnumbered(AtlasTestCommon):
+    """Odoo numbers the first draft of a period at once; an Atlas invoice waits for its
+    posting, as every other draft does (the docs' "a deleted draft leaves no gap")."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        from .common import create_role_users
+
+        cls.users = create_role_users(cls.env, cls.company_data["company"], prefix="unnumbered")
+
+    def _draft(self, user, date):
+        vals = dict(self._invoice_vals(price=10.0), invoice_date=date)
+        return self.env["account.move"].with_user(user).create(vals)
+
+    def test_first_draft_of_a_year_waits_for_its_posting(self):
+        bookkeeper = self.users["bookkeeper"]
+        first, second = self._draft(bookkeeper, "2031-01-05"), self._draft(bookkeeper, "2031-01-06")
+        self.assertEqual((first + second).mapped("name"), ["/", "/"])
+        second.with_user(bookkeeper).action_post()
+        self.assertEqual(second.name, "INV/2031/00001")
+        self._draft(bookkeeper, "2031-01-07").with_user(bookkeeper).unlink()
+        first.with_user(bookkeeper).action_post()
+        self.assertEqual(first.name, "INV/2031/00002", "posted in turn, nothing skipped")
+        self.assertFalse(first.journal_id._query_has_sequence_holes())
+
+    def test_odoos_own_users_keep_odoos_rule(self):
+        draft = self._draft(self.users["billing"], "2032-01-05")
+        self.assertEqual(draft.name, "INV/2032/00001", "Odoo numbers the first draft of a period")

@@ -156,8 +156,35 @@ class TestInvoicePdf(AtlasTestCommon, HttpCase):
         self.assertRegex(
             text, rf"\nCredit note {re.escape(credit_note.name)} on 01/28/2026 " + self._money("130.00") + "\n"
         )
-        self.assertRegex(text, r"\nAmount Due " + self._money("0.00") + "$")  # the last line
+        self.assertRegex(text, r"\nAmount Due " + self._money("0.00") + "\n")
+        # The rest of the credit note is the money paid back, the last line.
+        self.assertRegex(text, r"\nPaid back to you on 01/28/2026 \(Check\) " + self._money("100.00") + "$")
         self.assertNotIn("How to pay", text, "nothing is left to pay")
+        self.assertEqual(invoice.atlas_refund_summary, "Paid back on 01/28/2026 (Check): $\xa0100.00")
+
+    def test_paid_then_refunded_invoice_lists_the_credit_note_and_the_money_paid_back(self):
+        """Paid in full, then refunded: the credit note is not applied to the invoice (nothing
+        was due) but to the money paid back; the PDF and the form list the three movements."""
+        invoice = self._sent_invoice()
+        invoice.atlas_record_payment(amount=230.0, date="2026-01-20", journal_id=self.bank.id)
+        invoice.atlas_refund(journal_id=self.bank.id, date="2026-01-28", reason="Cancelled order")
+        self.assertEqual(invoice.atlas_status, "refunded")
+        credit_note = invoice.reversal_move_ids
+        text = self._text(self._pdf(invoice))
+        self.assertRegex(text, r"\nPaid on 01/20/2026 " + self._money("230.00") + "\n")
+        self.assertRegex(text, r"\nAmount Due " + self._money("0.00") + "\n")
+        self.assertRegex(
+            text, rf"\nCredit note {re.escape(credit_note.name)} of 01/28/2026 " + self._money("230.00") + "\n"
+        )
+        self.assertRegex(text, r"\nPaid back to you on 01/28/2026 \(Check\) " + self._money("230.00") + "$")
+        self.assertNotIn("How to pay", text)
+        self.assertEqual(
+            invoice.atlas_refund_summary.splitlines(),
+            [
+                f"Credit note {credit_note.name} of 01/28/2026: $\xa0230.00",
+                "Paid back on 01/28/2026 (Check): $\xa0230.00",
+            ],
+        )
 
     def test_credit_note_has_a_credit_note_date_and_labels_on_one_line(self):
         invoice = self._sent_invoice()

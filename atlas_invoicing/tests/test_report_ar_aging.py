@@ -176,6 +176,30 @@ class TestReportArAging(ReportBooksCommon):
                 children = {child["key"] for child in data["lines"] if child["parent"] == line["key"]}
                 self.assertEqual(keys, children)
 
+    def test_drilldown_list_shows_what_was_open_on_the_date(self):
+        """A customer's line opens its items with what was open of each on the report's date
+        (not their booked debits): they add up to the customer's total, on every date."""
+        view = self.env.ref("atlas_invoicing.atlas_ar_aging_item_view_list")
+        arch = self.env["account.move.line"].get_view(view.id, "list")["arch"]
+        self.assertIn('name="atlas_open_amount_as_of"', arch)
+        for as_of in ("2026-02-12", "2026-03-20", "2026-06-30"):
+            with self.subTest(as_of=as_of):
+                data = self._report(as_of_date=as_of)
+                self.assertEqual(data["drilldown_view"], {"view_id": view.id, "context": {"atlas_as_of": as_of}})
+                _per_partner, per_item, _balance = self.expected_aging(as_of, None)
+                Line = self.env["account.move.line"].with_context(**data["drilldown_view"]["context"])
+                for line in (line for line in data["lines"] if line["kind"] == "line"):
+                    items = Line.search(line["drilldown"])
+                    for item in items:
+                        self.assertAmount(item.atlas_open_amount_as_of, per_item[item.id][0], item.move_name)
+                    self.assertAmount(sum(items.mapped("atlas_open_amount_as_of")), line["values"]["total"])
+        # Some item was paid (in part) after an earlier date: its booked amount is not what was open.
+        data = self._report(as_of_date="2026-06-30")
+        items = (
+            self.env["account.move.line"].with_context(atlas_as_of="2026-06-30").search(data["lines"][-1]["drilldown"])
+        )
+        self.assertTrue(any(item.balance != item.atlas_open_amount_as_of for item in items))
+
     def test_bad_options(self):
         Report = self.env["atlas.report.ar.aging"]
         with self.assertRefused(UserError, "not a date: write it as YYYY-MM-DD"):

@@ -363,16 +363,18 @@ export class AtlasReportAction extends Component {
     }
 
     openJournalItems(line) {
+        // A report may name the list its items open in (the AR Aging: open amounts as of its date).
+        const view = this.state.report.drilldown_view;
         return this.actionService.doAction({
             type: "ir.actions.act_window",
             name: line.label || _t("Journal Items"),
             res_model: "account.move.line",
             domain: line.drilldown,
             views: [
-                [false, "list"],
+                [view ? view.view_id : false, "list"],
                 [false, "form"],
             ],
-            context: { create: false },
+            context: { create: false, ...(view ? view.context : {}) },
             target: "current",
         });
     }

@@ -73,6 +73,10 @@ registry.category("web_tour.tours").add("atlas_report_ar_aging", {
             trigger: '.o_list_view .o_data_row:contains("INV/")',
         },
         {
+            content: "... with what was open of it on the report's date beside what it was booked for",
+            trigger: '.o_list_view th[data-name="atlas_open_amount_as_of"]:contains("Open Amount")',
+        },
+        {
             content: "... and nothing can be created from it",
             trigger: ".o_control_panel:not(:has(.o_list_button_add))",
         },
