@@ -7,21 +7,6 @@ NUMBERING_LOCK = 0x41544C53
 class AccountMove(models.Model):
     _inherit = "account.move"
 
-    def _compute_name(self):
-        """A draft made by a batch job gets no number, even the first of its period.
-
-        Odoo gives the first draft of a period the period's first number right away. Two jobs
-        making the first invoices of a period side by side would each give one of their drafts
-        that same number, and posting them would collide. Numbered when posted, they take the
-        numbers one job after the other (see _post).
-        """
-        if not self.env.context.get("atlas_batch_chunk_id"):
-            return super()._compute_name()
-        drafts = self.filtered(lambda move: move.state == "draft" and not move.posted_before)
-        drafts.name = "/"
-        drafts._inverse_name()
-        return super(AccountMove, self - drafts)._compute_name()
-
     def _post(self, soft=True):
         """Chunks of one batch post in one journal at a time.
 
