@@ -9,18 +9,23 @@ Each test module that needs a database of its own clones the template (CREATE DA
 """
 
 import configparser
+import contextlib
 import email
 import email.policy
 import os
 import shutil
+import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 import uuid
 import xmlrpc.client
+from collections import Counter
 from pathlib import Path
 
+import psutil
 import pytest
 from aiosmtpd.controller import Controller
 
@@ -202,10 +207,15 @@ def smtp_server():
     server.stop()
 
 
-def start_odoo(log_file, smtp_port, env=None):
-    """Start odoo-bin on a free port; return (process, OdooServer) once it answers."""
-    config = _env("ATLAS_ODOO_CONFIG")
-    port = _free_port()
+def start_odoo(log_file, smtp_port, env=None, config=None, port=None, args=(), new_session=False):
+    """Start odoo-bin on a free port; return (process, OdooServer) once it answers.
+
+    ``config`` replaces the harness's configuration file, ``args`` are more command-line
+    options (later ones win: ``--workers=2``), and ``new_session`` makes the server the leader
+    of a process group of its own, so that killing the group kills it with its workers.
+    """
+    config = config or _env("ATLAS_ODOO_CONFIG")
+    port = port or _free_port()
     cmd = [
         sys.executable,
         str(ODOO_PATH / "odoo-bin"),
@@ -220,8 +230,11 @@ def start_odoo(log_file, smtp_port, env=None):
         "--smtp=127.0.0.1",
         f"--smtp-port={smtp_port}",
         f"--logfile={log_file}",
+        *args,
     ]
-    process = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT, env=env)
+    process = subprocess.Popen(
+        cmd, stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT, env=env, start_new_session=new_session
+    )
     server = OdooServer(port, log_file)
     deadline = time.monotonic() + 120
     while True:
@@ -268,3 +281,161 @@ def admin(odoo_server, database):
     # wkhtmltopdf fetches the report's CSS from this URL: the server under test.
     client.call("ir.config_parameter", "set_param", "report.url", odoo_server.url)
     return client
+
+
+# --- Several Odoo servers on one database, queue_job's job runner on one of them ----------
+
+
+class LoadBalancer:
+    """A round-robin TCP proxy on 127.0.0.1, in front of the Odoo servers as a load balancer
+    is in front of several machines: each connection goes to the next server, and to the one
+    after it when that one refuses (a server that died)."""
+
+    def __init__(self):
+        self.sock = socket.create_server(("127.0.0.1", 0))
+        self.sock.settimeout(0.2)
+        self.port = self.sock.getsockname()[1]
+        self.backends = []
+        self.connections = Counter()
+        self._next = 0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._serve, daemon=True)
+
+    def start(self, backend_ports):
+        self.backends = list(backend_ports)
+        self._thread.start()
+
+    def stop(self):
+        self._stop.set()
+        self._thread.join(timeout=5)
+        self.sock.close()
+
+    def _serve(self):
+        while not self._stop.is_set():
+            try:
+                client, _address = self.sock.accept()
+            except TimeoutError:
+                continue
+            threading.Thread(target=self._handle, args=(client,), daemon=True).start()
+
+    def _handle(self, client):
+        for _try in range(len(self.backends)):
+            port = self.backends[self._next % len(self.backends)]
+            self._next += 1
+            try:
+                backend = socket.create_connection(("127.0.0.1", port), timeout=2)
+                break
+            except OSError:
+                continue
+        else:
+            client.close()
+            return
+        backend.settimeout(None)
+        self.connections[port] += 1
+        threading.Thread(target=self._pump, args=(backend, client), daemon=True).start()
+        self._pump(client, backend)
+
+    @staticmethod
+    def _pump(source, target):
+        try:
+            while data := source.recv(65536):
+                target.sendall(data)
+        except OSError:
+            pass
+        finally:
+            for sock in (source, target):
+                with contextlib.suppress(OSError):
+                    sock.shutdown(socket.SHUT_RDWR)
+
+
+def queue_job_config(path, database, runner, job_host, job_port, channels="root:4", **queue_job):
+    """The harness's Odoo configuration for one server of a multi-server deployment: queue_job
+    loaded server-wide, one database, and queue_job's section. The job runner runs where
+    ``runner`` is true, and calls the jobs through ``job_host:job_port`` (the load balancer)."""
+    config = configparser.ConfigParser()
+    config.read(_env("ATLAS_ODOO_CONFIG"))
+    config["options"]["server_wide_modules"] = "base,web,queue_job"
+    config["options"]["db_name"] = database
+    config["queue_job"] = {
+        "channels": channels if runner else "root:0",
+        "host": job_host,
+        "port": str(job_port),
+        **queue_job,
+    }
+    with open(path, "w") as file:
+        config.write(file)
+    return path
+
+
+class QueueCluster:
+    """Two Odoo servers (``--workers 2`` each) on one database behind a load balancer; the first
+    runs queue_job's job runner."""
+
+    def __init__(self, database, smtp_port, log_dir):
+        self.database, self.smtp_port, self.log_dir = database, smtp_port, Path(log_dir)
+        self.balancer = LoadBalancer()
+        self.processes, self.servers = [], []
+
+    def start(self):
+        ports = [_free_port(), _free_port()]
+        for number, port in enumerate(ports):
+            name = "runner" if number == 0 else "worker"
+            config = queue_job_config(
+                self.log_dir / f"e2e-queue-{name}.conf",
+                self.database,
+                runner=number == 0,
+                job_host="127.0.0.1",
+                job_port=self.balancer.port,
+            )
+            process, server = start_odoo(
+                self.log_dir / f"e2e-queue-{name}.log",
+                self.smtp_port,
+                config=config,
+                port=port,
+                args=("--workers=2", "--max-cron-threads=0", "--log-level=info", "--limit-time-real=600"),
+                new_session=True,
+            )
+            self.processes.append(process)
+            self.servers.append(server)
+        self.balancer.start(ports)
+        return self
+
+    def kill(self, number):
+        """SIGKILL a server and its workers at once, as when its machine goes down."""
+        process = self.processes[number]
+        os.killpg(process.pid, signal.SIGKILL)
+        process.wait()
+
+    def worker_pids(self, number):
+        """The server's processes (its workers change when they are recycled: ask while it runs)."""
+        try:
+            parent = psutil.Process(self.processes[number].pid)
+            return {parent.pid} | {child.pid for child in parent.children(recursive=True)}
+        except psutil.NoSuchProcess:
+            return set()
+
+    def stop(self):
+        for process in self.processes:
+            if process.poll() is None:
+                with contextlib.suppress(ProcessLookupError):
+                    os.killpg(process.pid, signal.SIGTERM)
+                try:
+                    process.wait(timeout=30)
+                except subprocess.TimeoutExpired:
+                    os.killpg(process.pid, signal.SIGKILL)
+                    process.wait()
+        self.balancer.stop()
+
+
+@pytest.fixture(scope="module")
+def queue_cluster(smtp_server):
+    """Two Odoo servers on a database of the module's own, with queue_job's job runner."""
+    log_dir = Path(_env("ATLAS_LOG_DIR"))
+    log_dir.mkdir(parents=True, exist_ok=True)
+    database = clone_database(f"atlas_e2e_queue_{uuid.uuid4().hex[:8]}")
+    cluster = QueueCluster(database, smtp_server.port, log_dir)
+    try:
+        yield cluster.start()
+    finally:
+        cluster.stop()
+        drop_database(database)

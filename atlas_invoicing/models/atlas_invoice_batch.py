@@ -157,8 +157,13 @@ class AtlasInvoiceBatch(models.Model):
         self.check_access("write")
         for batch in self:
             batch._atlas_start()
-        self.env.ref("atlas_invoicing.ir_cron_atlas_invoice_batch")._trigger()
+        self._atlas_dispatch_generate()
         return True
+
+    def _atlas_dispatch_generate(self):
+        """Hand the generating batches to the background: the cron worker, which runs them
+        chunk by chunk. A bridge to another runner of background work overrides this."""
+        self.env.ref("atlas_invoicing.ir_cron_atlas_invoice_batch")._trigger()
 
     def action_post_all(self):
         self.atlas_post()
@@ -215,14 +220,18 @@ class AtlasInvoiceBatch(models.Model):
         :return: {"invoices": [{id, name, status}]}
         """
         self.check_access("write")
-        drafts = self._atlas_live_invoices().filtered(lambda m: m.state == "draft")
-        if not drafts:
-            raise UserError(self.env._("This batch has no draft invoices; there is nothing to post."))
+        drafts = self._atlas_invoices_to_post()
         posted = []
         for chunk in self._atlas_chunks(drafts, self[:1].chunk_size):
             chunk.action_post()
             posted += [{"id": move.id, "name": move.name, "status": move.atlas_status} for move in chunk]
         return {"invoices": posted}
+
+    def _atlas_invoices_to_post(self):
+        drafts = self._atlas_live_invoices().filtered(lambda m: m.state == "draft")
+        if not drafts:
+            raise UserError(self.env._("This batch has no draft invoices; there is nothing to post."))
+        return drafts
 
     def atlas_send(self):
         """Send all: email every invoice of the batches not sent yet (drafts are posted first).
@@ -236,18 +245,7 @@ class AtlasInvoiceBatch(models.Model):
                   "failed": [{id, name, error}]}
         """
         self.check_access("write")
-        invoices = self._atlas_live_invoices().filtered(lambda m: not m.is_move_sent)
-        if not invoices:
-            raise UserError(self.env._("Every invoice of this batch was already sent; there is nothing to send."))
-        no_email = invoices.partner_id.filtered(lambda p: not p.email)
-        if no_email:
-            raise UserError(
-                self.env._(
-                    "Customers %(customers)s have no email address, so their invoices can't be emailed. "
-                    "Add their emails, then Send All again. Nothing was sent.",
-                    customers=", ".join(no_email.mapped("display_name")),
-                )
-            )
+        invoices = self._atlas_invoices_to_send()
         sent_per_batch = Counter()
         summary, failed = [], []
         chunk_size = self.env["ir.actions.report"]._atlas_pdf_chunk_size()
@@ -265,6 +263,22 @@ class AtlasInvoiceBatch(models.Model):
                 )
             )
         return {"invoices": summary, "failed": failed}
+
+    def _atlas_invoices_to_send(self):
+        """The invoices Send All emails; refused before anything is sent if one can't be."""
+        invoices = self._atlas_live_invoices().filtered(lambda m: not m.is_move_sent)
+        if not invoices:
+            raise UserError(self.env._("Every invoice of this batch was already sent; there is nothing to send."))
+        no_email = invoices.partner_id.filtered(lambda p: not p.email)
+        if no_email:
+            raise UserError(
+                self.env._(
+                    "Customers %(customers)s have no email address, so their invoices can't be emailed. "
+                    "Add their emails, then Send All again. Nothing was sent.",
+                    customers=", ".join(no_email.mapped("display_name")),
+                )
+            )
+        return invoices
 
     def _atlas_send_chunk(self, invoices):
         """Email a chunk of invoices in one go; an invoice whose PDF fails is taken out and the
@@ -291,9 +305,7 @@ class AtlasInvoiceBatch(models.Model):
                         customer=move.partner_id.display_name,
                         error=errors[move.id],
                     )
-                    batch = move.atlas_batch_id
-                    batch.last_error = message
-                    batch.message_post(body=message)
+                    move.atlas_batch_id._atlas_report_error(message)
                 invoices -= bad
         return invoices, failed
 
@@ -445,8 +457,7 @@ class AtlasInvoiceBatch(models.Model):
                 self._atlas_finish()
                 return True
             last_id = due[-1].id
-            contracts = self._atlas_lock_contracts(due)
-            failed = self._atlas_invoice_contracts(contracts) if contracts else contracts
+            contracts, failed = self._atlas_generate_chunk(due)
             self.write(
                 {
                     "contract_done": self.contract_done + len(contracts),
@@ -461,6 +472,15 @@ class AtlasInvoiceBatch(models.Model):
             if max_chunks and chunks >= max_chunks:
                 return False
         return self.state != "running"
+
+    def _atlas_generate_chunk(self, due):
+        """Invoice a chunk of due contracts, but those another transaction is invoicing.
+
+        :return: (the contracts processed, those of them that failed)
+        """
+        contracts = self._atlas_lock_contracts(due)
+        failed = self._atlas_invoice_contracts(contracts) if contracts else contracts
+        return contracts, failed
 
     def _atlas_lock_contracts(self, contracts):
         """The contracts no other transaction is invoicing; they stay locked until the commit."""
@@ -489,10 +509,13 @@ class AtlasInvoiceBatch(models.Model):
                     self._atlas_invoice_periods(contract)
             except (UserError, ValidationError, pg_errors.UniqueViolation) as error:
                 failed |= contract
-                message = self._atlas_error_message(contract, error)
-                self.last_error = message
-                self.message_post(body=message)
+                self._atlas_report_error(self._atlas_error_message(contract, error))
         return failed
+
+    def _atlas_report_error(self, message):
+        """A contract or invoice the batch could not process: shown on the batch and in its chatter."""
+        self.last_error = message
+        self.message_post(body=message)
 
     def _atlas_error_message(self, contract, error):
         if isinstance(error, pg_errors.UniqueViolation):
@@ -561,9 +584,14 @@ class AtlasInvoiceBatch(models.Model):
         )
 
     @api.model
+    def _atlas_cron_batches(self):
+        """The batches the cron worker runs: those marked as generating."""
+        return self.search([("state", "=", "running")], order="id")
+
+    @api.model
     def _cron_run_batches(self):
         """Cron "Atlas: run invoice batches": runs the batches marked as generating."""
-        for batch in self.search([("state", "=", "running")], order="id"):
+        for batch in self._atlas_cron_batches():
             try:
                 batch.with_company(batch.company_id)._atlas_run()
             except Exception as error:

@@ -1,0 +1,5 @@
+from . import atlas_chunked_commit_mixin
+from . import atlas_invoice_batch
+from . import atlas_invoice_batch_chunk
+from . import account_move
+from . import queue_job
