@@ -483,13 +483,17 @@ class AccountMove(models.Model):
             and (not move.name or move.name == "/")
             and move._atlas_numbered_by_prefix()
         )
+        # Odoo's own computation runs first, on every move (it also sets what other fields
+        # computed with the name rely on); the numbers it gave those drafts are taken back.
+        result = super()._compute_name()
         # A stored field is computed as superuser (compute_sudo): the user is still the one
         # whose action made the draft.
         atlas_user = self.env.user.has_group("atlas_invoicing.group_atlas_viewer")
-        if not (atlas_user or self.env.context.get("atlas_batch_id")):
-            unnumbered = self.browse()
-        result = super(AccountMove, self - unnumbered)._compute_name()
-        unnumbered.name = "/"
+        if atlas_user or self.env.context.get("atlas_batch_id"):
+            numbered = unnumbered.filtered(lambda move: move.name and move.name != "/")
+            if numbered:
+                numbered.name = "/"
+                numbered._inverse_name()
         return result
 
     def _get_starting_sequence(self):
