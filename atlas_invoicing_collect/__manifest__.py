@@ -14,6 +14,19 @@
         # The Demo provider: the demo database and the tests pay with it; it stays disabled
         # elsewhere until an administrator enables it (or another provider).
         "payment_demo",
+        "account_invoice_overdue_reminder",
+    ],
+    "data": [
+        "security/ir.model.access.csv",
+        "security/atlas_reminder_security.xml",
+        "data/mail_template_reminder.xml",
+        "data/atlas_reminder_step_data.xml",
+        "data/ir_cron.xml",
+        "views/account_move_views.xml",
+        "views/atlas_reminder_step_views.xml",
+    ],
+    "demo": [
+        "demo/atlas_collect_demo.xml",
     ],
     "post_init_hook": "post_init_hook",
     "assets": {

@@ -1,1 +1,2 @@
 from . import test_pay_now
+from . import test_reminders

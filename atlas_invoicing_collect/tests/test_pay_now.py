@@ -162,30 +162,29 @@ class TestPayNow(CollectTestCommon, HttpCase):
             raise UserError(response["error"]["data"]["message"])
         return response["result"]
 
-    def test_payment_link_is_an_accountants_and_pays_at_most_the_amount_due(self):
+    def test_payment_link_pays_at_most_the_amount_due(self):
+        # Like sending the invoice (whose email carries Pay now), a Bookkeeper's; the Viewer only reads.
         invoice = self._sent_invoice(price=200.0)
         context = {"active_model": "account.move", "active_id": invoice.id, "active_ids": invoice.ids}
         fields_list = ["res_model", "res_id", "amount", "amount_max", "currency_id", "partner_id"]
-        for role in ("viewer", "bookkeeper"):
-            with self.assertRaisesRegex(
-                UserError, "Only an Atlas Accountant can create a payment link for an invoice."
-            ):
-                self._call(self.users[role], "payment.link.wizard", "default_get", fields_list, context=context)
-        accountant = self.users["accountant"]
-        defaults = self._call(accountant, "payment.link.wizard", "default_get", fields_list, context=context)
+        bookkeeper = self.users["bookkeeper"]
+        defaults = self._call(bookkeeper, "payment.link.wizard", "default_get", fields_list, context=context)
         values = {name: defaults[name] for name in fields_list}
         self.assertEqual((values["amount"], values["amount_max"]), (230.0, 230.0))
+        with self.assertRaisesRegex(UserError, "You are not allowed to create 'Generate Payment Link'"):
+            self._call(self.users["viewer"], "payment.link.wizard", "create", values)
         links = {}
-        for amount in (230.0, 100.0, 230.01):
-            wizard_id = self._call(accountant, "payment.link.wizard", "create", dict(values, amount=amount))
-            [links[amount]] = self._call(accountant, "payment.link.wizard", "read", [wizard_id], ["link"])
+        for amount in (230.0, 100.0, 230.01, 0.0):
+            wizard_id = self._call(bookkeeper, "payment.link.wizard", "create", dict(values, amount=amount))
+            [links[amount]] = self._call(
+                bookkeeper, "payment.link.wizard", "read", [wizard_id], ["link", "warning_message"]
+            )
         self.assertIn(f"/my/invoices/{invoice.id}?access_token=", links[230.0]["link"])
         self.assertIn("amount=230.0", links[230.0]["link"])
         self.assertIn("amount=100.0", links[100.0]["link"])
         self.assertFalse(links[230.01]["link"])
-        # Odoo's own Billing user without an Atlas role keeps Odoo's wizard.
-        billing = self._call(self.users["billing"], "payment.link.wizard", "default_get", fields_list, context=context)
-        self.assertEqual(billing["amount"], 230.0)
+        self.assertIn("Please set an amount lower than", links[230.01]["warning_message"])
+        self.assertFalse(links[0.0]["link"])
 
 
 @tagged("post_install", "-at_install")

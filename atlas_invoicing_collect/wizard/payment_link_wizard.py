@@ -1,21 +1,8 @@
 from odoo import api, models
-from odoo.exceptions import AccessError
-
-from odoo.addons.atlas_invoicing.models.atlas_owning_operation import has_atlas_role
 
 
 class PaymentLinkWizard(models.TransientModel):
     _inherit = "payment.link.wizard"
-
-    @api.model
-    def default_get(self, fields_list):
-        # EXTENDS payment: a payment link of an invoice is an Accountant's, like the other ways of
-        # settling an invoice other than recording the money received. Checked on the server:
-        # the gear menu offers Odoo's action to every accounting user.
-        if self.env.context.get("active_model") == "account.move" and has_atlas_role(self.env):
-            if not self.env.user.has_group("atlas_invoicing.group_atlas_accountant"):
-                raise AccessError(self.env._("Only an Atlas Accountant can create a payment link for an invoice."))
-        return super().default_get(fields_list)
 
     @api.depends("amount", "amount_max", "currency_id", "partner_id", "company_id")
     def _compute_link(self):

@@ -1,18 +1,14 @@
 /** @odoo-module **/
-/* The customer follows the invoice email's link (no login), clicks Pay Now in Odoo's portal,
-   pays with the Demo provider and lands back on the invoice, now Paid. */
+/* The customer follows the invoice email's Pay now link (no login): Odoo's portal opens the
+   invoice with its payment dialog; the customer pays with the Demo provider and lands back on
+   the invoice, now Paid. */
 import { registry } from "@web/core/registry";
 
 registry.category("web_tour.tours").add("atlas_collect_pay_now", {
     steps: () => [
         {
-            content: "The invoice waits for payment; open the payment dialog",
-            trigger: "a[data-bs-target='#pay_with']:contains(Pay Now)",
-            run: "click",
-        },
-        {
-            content: "The Demo provider is the payment option",
-            trigger: "#pay_with .modal-body input[name='o_payment_radio'][data-provider-code='demo']:checked",
+            content: "The payment dialog is open, the Demo provider its payment option",
+            trigger: "#pay_with.show .modal-body input[name='o_payment_radio'][data-provider-code='demo']:checked",
         },
         {
             content: "Pay",
