@@ -15,15 +15,18 @@
         # elsewhere until an administrator enables it (or another provider).
         "payment_demo",
         "account_invoice_overdue_reminder",
+        "partner_statement",
     ],
     "data": [
         "security/ir.model.access.csv",
         "security/atlas_reminder_security.xml",
         "data/mail_template_reminder.xml",
         "data/atlas_reminder_step_data.xml",
+        "data/mail_template_statement.xml",
         "data/ir_cron.xml",
         "views/account_move_views.xml",
         "views/atlas_reminder_step_views.xml",
+        "views/res_partner_views.xml",
     ],
     "demo": [
         "demo/atlas_collect_demo.xml",

@@ -4,3 +4,4 @@ from . import atlas_reminder_step
 from . import overdue_reminder
 from . import account_move_reminder
 from . import res_company
+from . import res_partner_statement
