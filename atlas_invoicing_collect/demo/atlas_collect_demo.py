@@ -18,7 +18,8 @@ class AtlasDemo(models.AbstractModel):
     def _create_collect_demo_data(self):
         """A customer at each step of the reminder ladder today: each has one sent invoice whose
         due date is that step's number of days ago (3 days ahead for "Coming due")."""
-        today = fields.Date.context_today(self)
+        # The server's day (UTC), as the scheduled run sees it, not the installing user's.
+        today = fields.Date.today()
         for name, email, days in DEMO_REMINDER_CUSTOMERS:
             partner = self.env["res.partner"].create(
                 {"name": name, "is_company": True, "email": email, "customer_rank": 1}
