@@ -211,7 +211,6 @@ class AccountMove(models.Model):
             mail_id = step.mail_template_id.with_context(lang=contact.lang).send_mail(
                 action.id,
                 force_send=False,
-                email_layout_xmlid="mail.mail_notification_light",
                 email_values={"recipient_ids": [Command.set(contact.ids)], "attachment_ids": attachments.ids},
             )
             action.mail_id = mail_id

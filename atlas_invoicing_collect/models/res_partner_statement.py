@@ -149,7 +149,6 @@ class ResPartner(models.Model):
             template.with_context(lang=partner.lang, atlas_statement=statement).send_mail(
                 partner.id,
                 force_send=False,
-                email_layout_xmlid="mail.mail_notification_light",
                 email_values={"recipient_ids": [Command.set(partner.ids)], "attachment_ids": attachment.ids},
             )
             partner._message_log(
