@@ -26,6 +26,7 @@
         "data/ir_cron.xml",
         "views/account_move_views.xml",
         "views/atlas_reminder_step_views.xml",
+        "wizard/atlas_statement_send_views.xml",
         "views/res_partner_views.xml",
     ],
     "demo": [

@@ -676,6 +676,13 @@ DOORS = {
         "action_view_partner_with_same_bank": Door("Partners with the same bank", "customer form", OPENS),
         "open_commercial_entity": Door("The parent company", "customer form", OPENS),
         "payment.action_payment_token": Door("Payment tokens (smart button)", "customer form", OPENS),
+        "action_atlas_send_statement": Door(
+            "Send Statement (Get Paid)",
+            "customer form",
+            allowed("opens Send Statement; Send emails the statement, a Bookkeeper's like sending an invoice"),
+            ("viewer", "*", refused(r"Only an Atlas Bookkeeper can send statements", "the Viewer changes nothing")),
+            wizard={"action_send": None},
+        ),
         "account_invoice_overdue_reminder.action_overdue_reminder_action": Door(
             "Overdue Reminder Actions (OCA's history)", "Actions menu", OPENS
         ),

@@ -35,6 +35,22 @@ class ResPartner(models.Model):
         help="Email this customer an activity statement of the past month on the 1st of each month.",
     )
 
+    def action_atlas_send_statement(self):
+        """Send Statement (customer form): choose the statement and its dates."""
+        self._atlas_check_statement_role()
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Send Statement"),
+            "res_model": "atlas.statement.send",
+            "view_mode": "form",
+            "target": "new",
+            "context": {"active_model": "res.partner", "active_ids": self.ids},
+        }
+
+    def _atlas_check_statement_role(self):
+        if not self.env.su and not self.env.user.has_group("atlas_invoicing.group_atlas_bookkeeper"):
+            raise AccessError(self.env._("Only an Atlas Bookkeeper can send statements."))
+
     def atlas_send_statement(self, kind, date_from=None, date_to=None):
         """Email each customer their statement, the PDF attached (through the mail queue).
 
@@ -45,8 +61,7 @@ class ResPartner(models.Model):
                    "currency", "opening_balance", "closing_balance", "buckets": {label: amount},
                    "pdf": {"filename", "mimetype", "content" (base64)}}]
         """
-        if not self.env.su and not self.env.user.has_group("atlas_invoicing.group_atlas_bookkeeper"):
-            raise AccessError(self.env._("Only an Atlas Bookkeeper can send statements."))
+        self._atlas_check_statement_role()
         statements = self.sudo()._atlas_statements(kind, date_from, date_to)
         self.sudo()._atlas_email_statements(statements)
         for statement in statements:

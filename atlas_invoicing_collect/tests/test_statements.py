@@ -104,3 +104,19 @@ class TestStatements(AtlasTestCommon):
         self.assertEqual(mails.recipient_ids, self.customer)
         self.assertIn("2026-02-01", mails.body_html)
         self.assertIn("998.66", mails.body_html)
+
+    def test_send_statement_button_of_the_customer_form(self):
+        self._book()
+        with self.assertRefused(AccessError, "Only an Atlas Bookkeeper can send statements."):
+            self.customer.with_user(self.users["viewer"]).action_atlas_send_statement()
+        action = self.customer.with_user(self.users["bookkeeper"]).action_atlas_send_statement()
+        wizard = (
+            self.env[action["res_model"]]
+            .with_user(self.users["bookkeeper"])
+            .with_context(**action["context"])
+            .create({"kind": "outstanding", "date_to": "2026-02-28"})
+        )
+        self.assertEqual(wizard.partner_ids, self.customer)
+        wizard.action_send()
+        mail = self.env["mail.mail"].search([("model", "=", "res.partner"), ("res_id", "=", self.customer.id)])
+        self.assertIn("998.66", mail.body_html)
