@@ -15,3 +15,9 @@ class AccountMove(models.Model):
         if self._has_to_be_paid():
             links["pay"] = base_url + self.get_portal_url(anchor="portal_pay", query_string="&payment=True")
         return links
+
+    def _portal_ensure_token(self):
+        # EXTENDS portal: the access token changes no journal item: skip the invoice's line
+        # synchronisation that every write of an invoice runs otherwise (most of the cost of a
+        # first portal link).
+        return super(AccountMove, self.with_context(skip_invoice_sync=True))._portal_ensure_token()
