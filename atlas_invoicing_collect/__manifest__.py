@@ -33,6 +33,7 @@
         "demo/atlas_collect_demo.xml",
     ],
     "post_init_hook": "post_init_hook",
+    "uninstall_hook": "uninstall_hook",
     "assets": {
         "web.assets_tests": [
             "atlas_invoicing_collect/static/tests/tours/*.js",

@@ -6,3 +6,9 @@ def post_init_hook(env):
     module = env["ir.module.module"].search([("name", "=", "atlas_invoicing_collect")])
     if not module.demo:
         env.ref("payment.payment_provider_demo").write({"state": "disabled", "is_published": False})
+
+
+def uninstall_hook(env):
+    """The reminder ladder goes first: its steps hold the reminder templates, which the
+    uninstall then deletes with the addon's other records."""
+    env["atlas.reminder.step"].with_context(active_test=False).search([]).unlink()
