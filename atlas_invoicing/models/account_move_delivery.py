@@ -204,6 +204,12 @@ class AccountMove(models.Model):
             move.message_main_attachment_id = attachment
         moves.invalidate_recordset(fnames=["invoice_pdf_report_id", "invoice_pdf_report_file"])
 
+    def _atlas_email_payment_links(self):
+        """The links the invoice email offers besides the attached PDF: {"view": url, "pay": url}.
+        None here; the Get Paid addon (atlas_invoicing_collect) gives the customer portal's."""
+        self.ensure_one()
+        return {}
+
     def _notify_get_recipients(self, message, msg_vals, **kwargs):
         # EXTENDS mail: an Atlas email goes to the recipients chosen in Send Invoice only.
         recipients = super()._notify_get_recipients(message, msg_vals, **kwargs)

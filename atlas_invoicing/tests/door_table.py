@@ -425,6 +425,15 @@ DOORS = {
             allowed("no transaction: nothing"),
             ("viewer", "*", VIEWER_READ_ONLY),
         ),
+        # OCA's manual reminder wizard (account_invoice_overdue_reminder, with the Get Paid
+        # addon): Run only lists the customers to remind; its own steps send.
+        "account_invoice_overdue_reminder.overdue_reminder_start_action": Door(
+            "Send an overdue reminder (OCA)",
+            "form (overdue invoices)",
+            allowed("opens OCA's reminder wizard, which lists the customers to remind"),
+            ("viewer", "*", VIEWER_READ_ONLY),
+            wizard={"run": None},
+        ),
         "account_payment.action_invoice_order_generate_link": Door(
             "Generate a Payment Link", "gear menu", allowed("opens the link wizard"), ("viewer", "*", VIEWER_READ_ONLY)
         ),
@@ -667,6 +676,16 @@ DOORS = {
         "action_view_partner_with_same_bank": Door("Partners with the same bank", "customer form", OPENS),
         "open_commercial_entity": Door("The parent company", "customer form", OPENS),
         "payment.action_payment_token": Door("Payment tokens (smart button)", "customer form", OPENS),
+        "action_atlas_send_statement": Door(
+            "Send Statement (Get Paid)",
+            "customer form",
+            allowed("opens Send Statement; Send emails the statement, a Bookkeeper's like sending an invoice"),
+            ("viewer", "*", refused(r"Only an Atlas Bookkeeper can send statements", "the Viewer changes nothing")),
+            wizard={"action_send": None},
+        ),
+        "account_invoice_overdue_reminder.action_overdue_reminder_action": Door(
+            "Overdue Reminder Actions (OCA's history)", "Actions menu", OPENS
+        ),
         "create_company": Door("Create company", "customer form", allowed("a company from the contact's company name")),
         "mail_action_blacklist_remove": Door(
             "Unblacklist email", "customer form", refused(r"do not have the access right to unblacklist")

@@ -352,6 +352,13 @@ class TestDoorEnumeration(DoorWorld):
                         problems.append(f"not in the table: {model} {door_key} ({role}; {', '.join(sorted(where))})")
         for model, doors in DOORS.items():
             for door_key in set(doors) - doors_by_model[model]:
+                missing = (
+                    not self.env.ref(door_key, raise_if_not_found=False)
+                    if "." in door_key
+                    else door_key not in BUILTIN_DOORS.get(model, ()) and not hasattr(self.env[model], door_key)
+                )
+                if missing:
+                    continue  # the door of an addon this database doesn't have (Get Paid and its OCA modules)
                 problems.append(f"in the table but offered nowhere: {model} {door_key}")
         self.counts = defaultdict(set)
         self.runs = Counter()

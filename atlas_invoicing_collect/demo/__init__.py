@@ -1,0 +1,1 @@
+from . import atlas_collect_demo

@@ -1,0 +1,160 @@
+"""Screenshots of the Get Paid screens, for a reviewer to look at: in $ATLAS_LOG_DIR/screenshots/.
+
+Against a live server on a copy of the template database (the demo, with a customer at each
+reminder step): the invoice email's Pay now, the portal as the customer sees it (no login),
+the payment dialog, the invoice once paid, the reminder run's email and the invoice's
+Reminders tab, the reminder ladder, the customer's collection settings, and the PDFs (the
+Atlas PDF the portal serves, OCA's statements). Every image must exist and not be blank.
+"""
+
+import base64
+import re
+import subprocess
+import time
+from urllib.parse import urlsplit
+
+import pytest
+import requests
+from chromium import SHOTS, Chromium, check_screenshots
+
+EXPECTED = {
+    "collect-01-invoice-email.png": "the invoice email: amount, due date, Pay now, View the invoice online",
+    "collect-02-portal-invoice.png": "the portal (no login): the Atlas invoice, Pay Now",
+    "collect-03-portal-pay-dialog.png": "Pay now: Odoo's payment dialog with the Demo provider",
+    "collect-04-portal-paid.png": "after paying: the invoice Paid, with its PAID mark",
+    "collect-05-invoice-paid-card.png": "the Atlas form: Paid, the payment's method Credit Card",
+    "collect-06-reminder-email.png": "a reminder email: the customer's invoices at the step, Pay now each",
+    "collect-07-invoice-reminders-tab.png": "the invoice's Reminders tab: last step and date, Pause, history",
+    "collect-08-invoice-list-last-reminder.png": "the invoice list: Last Reminder and Reminded On columns",
+    "collect-09-reminder-ladder.png": "Configuration → Reminder Ladder: −3, +7, +21, +45 days, a template each",
+    "collect-10-customer-settings.png": "a customer's No Reminders and Monthly Statement",
+    "collect-11-portal-pdf.png": "the PDF the portal downloads: the Atlas invoice with its PAID mark",
+    "collect-12-statement-outstanding-pdf.png": "OCA's outstanding statement: open items, aging buckets",
+    "collect-13-statement-activity-pdf.png": "OCA's activity statement: opening balance, the month, closing balance",
+}
+
+
+@pytest.fixture(scope="module")
+def shots_dir():
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    return SHOTS
+
+
+@pytest.fixture(scope="module")
+def browser():
+    with Chromium() as chromium:
+        yield chromium
+
+
+def _pdf_page_png(content, path):
+    pdf = path.with_suffix(".pdf")
+    pdf.write_bytes(content)
+    subprocess.run(
+        ["pdftoppm", "-png", "-r", "100", "-f", "1", "-l", "1", "-singlefile", str(pdf), str(path.with_suffix(""))],
+        check=True,
+    )
+    pdf.unlink()
+
+
+def _html_page(browser, shots_dir, name, html):
+    """An email's HTML as the customer's mail client shows it."""
+    page = shots_dir / name.replace(".png", ".html")
+    page.write_text(f"<html><body style='font-family: sans-serif; padding: 24px'>{html}</body></html>")
+    browser.open(f"file://{page}", "body")
+    browser.screenshot(shots_dir / name)
+    page.unlink()
+
+
+def _wait_for_invoice_frame(browser):
+    """The portal shows the invoice in an iframe that loads after the page: wait for its content."""
+    check = (
+        "(() => { const f = document.querySelector('.o_portal_html_view iframe');"
+        " return !!(f && f.contentDocument && f.contentDocument.querySelector('.atlas-invoice-mark, table')); })()"
+    )
+    deadline = time.monotonic() + 30
+    while not browser.evaluate(check):
+        assert time.monotonic() < deadline, "the portal's invoice did not load"
+        time.sleep(0.3)
+    # Odoo sizes the iframe to its content on the frame's load, which a fast load can beat
+    # (the frame is then cut short); a resize of the window sizes it again.
+    browser.evaluate("window.dispatchEvent(new Event('resize'))")
+    time.sleep(0.5)
+
+
+def _mail_body(admin, model, res_id):
+    [mail] = admin.call(
+        "mail.mail", "search_read", [("model", "=", model), ("res_id", "=", res_id)], fields=["body_html"], limit=1
+    )
+    return mail["body_html"]
+
+
+def test_pay_now_screens(odoo_server, database, admin, browser, shots_dir):
+    bookkeeper = odoo_server.login(database, "bookkeeper", "bookkeeper")
+    [harbor] = admin.call("res.partner", "search", [("name", "=", "Harbor Logistics")])
+    [invoice_id] = admin.call("account.move", "search", [("partner_id", "=", harbor)], limit=1)
+    bookkeeper.call("account.move", "atlas_send", [invoice_id], "email")
+    body = _mail_body(admin, "account.move", invoice_id)
+    _html_page(browser, shots_dir, "collect-01-invoice-email.png", body)
+    view = re.search(r'href="([^"]+)"[^>]*>\s*View the invoice online', body).group(1).replace("&amp;", "&")
+    path = urlsplit(view)
+    portal = f"{odoo_server.url}{path.path}?{path.query}"
+    browser.send("Network.clearBrowserCookies")
+    browser.open(portal, "a[data-bs-target='#pay_with']")
+    _wait_for_invoice_frame(browser)
+    browser.screenshot(shots_dir / "collect-02-portal-invoice.png")
+    browser.click("a[data-bs-target='#pay_with']", "#pay_with.show button[name=o_payment_submit_button]")
+    browser.screenshot(shots_dir / "collect-03-portal-pay-dialog.png")
+    browser.click("#pay_with button[name=o_payment_submit_button]", ".o_portal_sidebar .badge.text-bg-success")
+    _wait_for_invoice_frame(browser)
+    browser.screenshot(shots_dir / "collect-04-portal-paid.png")
+    [invoice] = admin.call("account.move", "read", [invoice_id], ["atlas_status", "access_token"])
+    assert invoice["atlas_status"] == "paid"
+    browser.login(odoo_server.url, database, "accountant", "accountant")
+    browser.open(f"{odoo_server.url}/odoo/atlas-invoices/{invoice_id}", ".o_form_view .o_field_widget[name=name]")
+    browser.screenshot(shots_dir / "collect-05-invoice-paid-card.png")
+    pdf = requests.get(f"{portal}&report_type=pdf&download=true", timeout=120).content
+    assert pdf[:5] == b"%PDF-"
+    _pdf_page_png(pdf, shots_dir / "collect-11-portal-pdf.png")
+
+
+def test_reminder_screens(odoo_server, database, admin, browser, shots_dir):
+    bookkeeper = odoo_server.login(database, "bookkeeper", "bookkeeper")
+    sent = bookkeeper.call("account.move", "atlas_send_reminders")
+    second = next(entry for entry in sent if entry["customer"] == "Maple Street Bakery")
+    [action] = admin.call(
+        "overdue.reminder.action", "search", [("commercial_partner_id", "=", second["customer_id"])], limit=1
+    )
+    _html_page(
+        browser, shots_dir, "collect-06-reminder-email.png", _mail_body(admin, "overdue.reminder.action", action)
+    )
+    browser.login(odoo_server.url, database, "bookkeeper", "bookkeeper")
+    invoice_id = second["invoices"][0]["id"]
+    browser.open(f"{odoo_server.url}/odoo/atlas-invoices/{invoice_id}", ".o_form_view .o_notebook")
+    browser.click_text(".o_notebook .nav-link", "Reminders", ".o_field_widget[name=atlas_reminder_step_id]")
+    browser.screenshot(shots_dir / "collect-07-invoice-reminders-tab.png")
+    browser.open(f"{odoo_server.url}/odoo/atlas-invoices", ".o_list_view .o_data_row")
+    browser.screenshot(shots_dir / "collect-08-invoice-list-last-reminder.png")
+    browser.login(odoo_server.url, database, "admin", "admin")
+    action_id = admin.ref("atlas_invoicing_collect.action_atlas_reminder_steps")
+    browser.open(f"{odoo_server.url}/odoo/action-{action_id}", ".o_list_view .o_data_row")
+    browser.screenshot(shots_dir / "collect-09-reminder-ladder.png")
+    admin.call("res.partner", "write", [second["customer_id"]], {"atlas_statement_monthly": True})
+    browser.open(f"{odoo_server.url}/odoo/atlas-customers/{second['customer_id']}", ".o_form_view")
+    browser.wait(".o_field_widget[name=atlas_statement_monthly]")
+    browser.screenshot(shots_dir / "collect-10-customer-settings.png")
+
+
+def test_statement_pdfs(odoo_server, database, admin, shots_dir):
+    bookkeeper = odoo_server.login(database, "bookkeeper", "bookkeeper")
+    [northwind] = admin.call("res.partner", "search", [("name", "=", "Northwind Traders")])
+    for kind, name in (
+        ("outstanding", "collect-12-statement-outstanding-pdf.png"),
+        ("activity", "collect-13-statement-activity-pdf.png"),
+    ):
+        kwargs = {"date_from": "2026-01-01"} if kind == "activity" else {}
+        [statement] = bookkeeper.call("res.partner", "atlas_send_statement", [northwind], kind, **kwargs)
+        _pdf_page_png(base64.b64decode(statement["pdf"]["content"]), shots_dir / name)
+
+
+def test_every_collect_screenshot_is_there_and_not_blank(shots_dir):
+    check_screenshots(shots_dir, EXPECTED)
