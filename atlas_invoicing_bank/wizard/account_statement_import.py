@@ -184,12 +184,13 @@ class AccountStatementImport(models.TransientModel):
                 )
             )
         if not parsed:
+            accounts = f": {'; '.join(words for words in empty if words)}" if any(empty) else ""
             raise UserError(
                 self.env._(
                     "“%(file)s” holds no bank transaction%(accounts)s. Nothing was imported: there is nothing to "
                     "import for that period.",
                     file=self.statement_filename or "",
-                    accounts=f": {'; '.join(words for words in empty if words)}" if any(empty) else "",
+                    accounts=accounts,
                 )
             )
         return parsed
@@ -200,11 +201,12 @@ class AccountStatementImport(models.TransientModel):
         for st_vals in stmts_vals:
             start, end = st_vals.get("balance_start"), st_vals.get("balance_end_real")
             if start is not None or end is not None:
+                start_words, end_words = (f"{float(amount or 0.0):,.2f}" for amount in (start, end))
                 words.append(
                     self.env._(
                         "balance %(start)s at the start, %(end)s at the end",
-                        start=f"{float(start or 0.0):,.2f}",
-                        end=f"{float(end or 0.0):,.2f}",
+                        start=start_words,
+                        end=end_words,
                     )
                 )
         if account_number:

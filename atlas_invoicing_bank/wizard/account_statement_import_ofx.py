@@ -87,13 +87,14 @@ class AccountStatementImport(models.TransientModel):
             answers.append((status["code"], status["severity"], status["message"]))
         for code, severity, message in answers:
             if code:
+                said = f" “{message}”" if message else ""
                 raise self._atlas_ofx_refusal(
                     self.env._(
                         "the bank answered with an error instead of a statement: %(code)s %(severity)s%(message)s. "
                         "Nothing was imported: download the statement again later, or ask your bank.",
                         code=code,
                         severity=severity or "",
-                        message=f" “{message}”" if message else "",
+                        message=said,
                     )
                 )
         statements = [account for account in ofx.accounts if getattr(account, "statement", None) is not None]
@@ -119,12 +120,14 @@ class AccountStatementImport(models.TransientModel):
         as_of = getattr(statement, "balance_date", None)
         if balance is None:
             return self.env._("account %(account)s, no balance", account=account.number)
+        balance_words = f"{balance:,.2f}"
+        date_words = self.env._(" on %(date)s", date=as_of.date().isoformat()) if as_of else ""
         return self.env._(
             "account %(account)s, balance %(balance)s %(currency)s%(date)s",
             account=account.number,
-            balance=f"{balance:,.2f}",
+            balance=balance_words,
             currency=(getattr(statement, "currency", "") or "").upper(),
-            date=self.env._(" on %(date)s", date=as_of.date().isoformat()) if as_of else "",
+            date=date_words,
         )
 
     # -------------------------------------------------------------------------
