@@ -185,6 +185,11 @@ write_odoo_config() {  # $1 = file, $2.. = extra "key = value" lines
         echo "data_dir = $LOCAL_DIR/filestore"
         echo "admin_passwd = admin"
         for line in "$@"; do echo "$line"; done
+        # queue_job starts its job runner in any threaded Odoo that loads it (the tests' HTTP
+        # server, the demo), which would hand every batch to jobs: off here (a root channel of
+        # capacity 0), on where a test runs several servers with a runner (tests/conftest.py).
+        echo "[queue_job]"
+        echo "channels = root:0"
     } > "$file"
 }
 
