@@ -215,3 +215,27 @@ def check_screenshots(folder, expected):
         if width < 600 or height < 600 or path.stat().st_size < MIN_BYTES:
             problems.append(f"{name} ({what}) looks blank: {width}x{height}, {path.stat().st_size} bytes")
     assert not problems, "\n".join(problems)
+
+
+def pdf_page_png(content, page, path):
+    """One page of a PDF as PNG (pdftoppm, 100 dpi), as a reviewer looks at it."""
+    pdf = path.with_suffix(".pdf")
+    pdf.write_bytes(content)
+    subprocess.run(
+        [
+            "pdftoppm",
+            "-png",
+            "-r",
+            "100",
+            "-f",
+            str(page),
+            "-l",
+            str(page),
+            "-singlefile",
+            str(pdf),
+            str(path.with_suffix("")),
+        ],
+        check=True,
+    )
+    pdf.unlink()
+    return path

@@ -28,6 +28,7 @@ from pathlib import Path
 import psutil
 import pytest
 from aiosmtpd.controller import Controller
+from chromium import SHOTS, Chromium
 
 ODOO_PATH = Path(os.environ.get("ODOO_PATH", "/opt/odoo18"))
 
@@ -439,3 +440,18 @@ def queue_cluster(smtp_server):
     finally:
         cluster.stop()
         drop_database(database)
+
+
+# --- Screenshots: where they go, and the headless browser that takes them ----------------
+
+
+@pytest.fixture(scope="module")
+def shots_dir():
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    return SHOTS
+
+
+@pytest.fixture(scope="module")
+def browser():
+    with Chromium() as chromium:
+        yield chromium

@@ -9,11 +9,10 @@ and not be blank.
 
 import base64
 import io
-import subprocess
 from datetime import date, timedelta
 
 import pytest
-from chromium import SHOTS, Chromium, check_screenshots
+from chromium import check_screenshots, pdf_page_png
 from conftest import create_invoice
 from PyPDF2 import PdfReader
 
@@ -50,18 +49,6 @@ EXPECTED = {
     "29-mail-link-viewer.png": "a notification's link (/mail/view), followed by the Viewer: the Atlas form",
     "30-send-wizard-customer-without-email.png": "Send Invoice to a customer without email: named, email asked for",
 }
-
-
-@pytest.fixture(scope="module")
-def shots_dir():
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    return SHOTS
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with Chromium() as chromium:
-        yield chromium
 
 
 @pytest.fixture(scope="module")
@@ -332,29 +319,16 @@ def _number(admin, move_id):
     return move["name"]
 
 
-def _pdf_page_png(content, page, path):
-    """One page of a PDF as PNG (pdftoppm, 100 dpi)."""
-    pdf = path.with_suffix(".pdf")
-    pdf.write_bytes(content)
-    stem = path.with_suffix("")
-    subprocess.run(
-        ["pdftoppm", "-png", "-r", "100", "-f", str(page), "-l", str(page), "-singlefile", str(pdf), str(stem)],
-        check=True,
-    )
-    pdf.unlink()
-    return path
-
-
 def test_pdf_pages(odoo_server, database, books, shots_dir):
     bookkeeper = odoo_server.login(database, "bookkeeper", "bookkeeper")
     for key, name in (("paid", "21-invoice-pdf-paid.png"), ("partial", "22-invoice-pdf-partially-paid.png")):
         pdf = bookkeeper.call("account.move", "atlas_get_pdf", [books["moves"][key]])
-        _pdf_page_png(base64.b64decode(pdf["content"]), 1, shots_dir / name)
+        pdf_page_png(base64.b64decode(pdf["content"]), 1, shots_dir / name)
     ledger = base64.b64decode(bookkeeper.call("atlas.report.general.ledger", "get_report_pdf", {})["content"])
     pages = len(PdfReader(io.BytesIO(ledger)).pages)
     assert pages >= 2, f"the General Ledger PDF has {pages} page: no second page to show its repeated headers"
-    _pdf_page_png(ledger, 1, shots_dir / "23-report-pdf-general-ledger-page-1.png")
-    _pdf_page_png(ledger, 2, shots_dir / "24-report-pdf-general-ledger-page-2.png")
+    pdf_page_png(ledger, 1, shots_dir / "23-report-pdf-general-ledger-page-1.png")
+    pdf_page_png(ledger, 2, shots_dir / "24-report-pdf-general-ledger-page-2.png")
 
 
 def test_every_screenshot_is_there_and_not_blank(shots_dir):

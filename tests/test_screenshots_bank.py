@@ -11,7 +11,7 @@ import base64
 import time
 
 import pytest
-from chromium import SHOTS, Chromium, check_screenshots
+from chromium import check_screenshots
 
 # File name → what it shows. The last test checks that each one was taken.
 EXPECTED = {
@@ -26,18 +26,6 @@ EXPECTED = {
     "bank-09-import-refused-doctype.png": "a CAMT file declaring an external entity: refused, with what to do",
     "bank-10-import-ofx-lookalikes-imported.png": "the OFX imported anyway once ticked: the warning repeated",
 }
-
-
-@pytest.fixture(scope="module")
-def shots_dir():
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    return SHOTS
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with Chromium() as chromium:
-        yield chromium
 
 
 def _demo_statement(admin, folder, name):

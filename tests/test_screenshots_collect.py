@@ -9,13 +9,11 @@ Atlas PDF the portal serves, OCA's statements). Every image must exist and not b
 
 import base64
 import re
-import subprocess
 import time
 from urllib.parse import urlsplit
 
-import pytest
 import requests
-from chromium import SHOTS, Chromium, check_screenshots
+from chromium import check_screenshots, pdf_page_png
 
 EXPECTED = {
     "collect-01-invoice-email.png": "the invoice email: amount, due date, Pay now, View the invoice online",
@@ -32,28 +30,6 @@ EXPECTED = {
     "collect-12-statement-outstanding-pdf.png": "OCA's outstanding statement: open items, aging buckets",
     "collect-13-statement-activity-pdf.png": "OCA's activity statement: opening balance, the month, closing balance",
 }
-
-
-@pytest.fixture(scope="module")
-def shots_dir():
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    return SHOTS
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with Chromium() as chromium:
-        yield chromium
-
-
-def _pdf_page_png(content, path):
-    pdf = path.with_suffix(".pdf")
-    pdf.write_bytes(content)
-    subprocess.run(
-        ["pdftoppm", "-png", "-r", "100", "-f", "1", "-l", "1", "-singlefile", str(pdf), str(path.with_suffix(""))],
-        check=True,
-    )
-    pdf.unlink()
 
 
 def _html_page(browser, shots_dir, name, html):
@@ -114,7 +90,7 @@ def test_pay_now_screens(odoo_server, database, admin, browser, shots_dir):
     browser.screenshot(shots_dir / "collect-05-invoice-paid-card.png")
     pdf = requests.get(f"{portal}&report_type=pdf&download=true", timeout=120).content
     assert pdf[:5] == b"%PDF-"
-    _pdf_page_png(pdf, shots_dir / "collect-11-portal-pdf.png")
+    pdf_page_png(pdf, 1, shots_dir / "collect-11-portal-pdf.png")
 
 
 def test_reminder_screens(odoo_server, database, admin, browser, shots_dir):
@@ -153,7 +129,7 @@ def test_statement_pdfs(odoo_server, database, admin, shots_dir):
     ):
         kwargs = {"date_from": "2026-01-01"} if kind == "activity" else {}
         [statement] = bookkeeper.call("res.partner", "atlas_send_statement", [northwind], kind, **kwargs)
-        _pdf_page_png(base64.b64decode(statement["pdf"]["content"]), shots_dir / name)
+        pdf_page_png(base64.b64decode(statement["pdf"]["content"]), 1, shots_dir / name)
 
 
 def test_every_collect_screenshot_is_there_and_not_blank(shots_dir):

@@ -94,3 +94,14 @@ class AtlasTestCommon(AccountTestInvoicingCommon):
                 )
             ],
         }
+
+
+def shown_menu_xmlids(env, user):
+    """Xml ids of the menus the web client shows the user: visible, and so is each parent."""
+    menus = env["ir.ui.menu"].with_context(**{"ir.ui.menu.full_list": True})
+    visible = menus.with_user(user)._visible_menu_ids()
+
+    def shown(menu):
+        return menu.id in visible and (not menu.parent_id or shown(menu.parent_id))
+
+    return {xmlid for menu_id, xmlid in menus.browse(visible).get_external_id().items() if shown(menus.browse(menu_id))}

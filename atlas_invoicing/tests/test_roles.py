@@ -3,7 +3,7 @@ from lxml import etree
 from odoo.tests import tagged
 from odoo.tests.common import TransactionCase, new_test_user
 
-from .common import create_role_users
+from .common import create_role_users, shown_menu_xmlids
 
 ATLAS_MENUS = [
     "atlas_invoicing.menu_atlas_root",
@@ -162,18 +162,6 @@ class TestRoleMenus(TransactionCase):
         super().setUpClass()
         cls.users = create_role_users(cls.env, cls.env.company, prefix="menus")
 
-    def _shown(self, user):
-        """Xml ids of the menus the web client shows the user: visible, and so is each parent."""
-        menus = self.env["ir.ui.menu"].with_context(**{"ir.ui.menu.full_list": True})
-        visible = menus.with_user(user)._visible_menu_ids()
-
-        def shown(menu):
-            return menu.id in visible and (not menu.parent_id or shown(menu.parent_id))
-
-        return {
-            xmlid for menu_id, xmlid in menus.browse(visible).get_external_id().items() if shown(menus.browse(menu_id))
-        }
-
     def test_each_role_sees_its_apps_and_its_atlas_menus(self):
         expected = {
             "none": (APPS, set()),
@@ -188,7 +176,7 @@ class TestRoleMenus(TransactionCase):
         roots = self.env["ir.ui.menu"].search([("parent_id", "=", False)])
         for role, (apps, tree) in expected.items():
             with self.subTest(role=role):
-                shown = self._shown(self.users[role])
+                shown = shown_menu_xmlids(self.env, self.users[role])
                 self.assertEqual(shown & set(roots.get_external_id().values()), apps)
                 self.assertEqual({xmlid for xmlid in shown if xmlid.startswith("atlas_invoicing.")}, tree)
 
@@ -200,7 +188,8 @@ class TestRoleMenus(TransactionCase):
             user = new_test_user(self.env, login=f"menus_odoo_{groups}", groups=f"base.group_user,{groups}")
             with self.subTest(groups=groups):
                 self.assertTrue(
-                    {"account.menu_finance", "account.menu_action_move_out_invoice_type"} <= self._shown(user)
+                    {"account.menu_finance", "account.menu_action_move_out_invoice_type"}
+                    <= shown_menu_xmlids(self.env, user)
                 )
                 self.assertEqual(
                     self.env["ir.ui.menu"].with_user(user).search([("id", "in", (finance | invoices).ids)]),

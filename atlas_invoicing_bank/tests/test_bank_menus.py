@@ -1,6 +1,6 @@
 from odoo.tests import TransactionCase, tagged
 
-from odoo.addons.atlas_invoicing.tests.common import create_role_users
+from odoo.addons.atlas_invoicing.tests.common import create_role_users, shown_menu_xmlids
 
 # The Banking menu of each role, by xml id: a Viewer reads the statements, a Bookkeeper imports
 # and reconciles them, the matching rules and CSV mappings are the Accountant's.
@@ -22,20 +22,6 @@ class TestBankMenus(TransactionCase):
         super().setUpClass()
         cls.users = create_role_users(cls.env, cls.env.company, prefix="bankmenus")
 
-    def _shown(self, user):
-        """Xml ids of the bank menus the web client shows the user: visible, and so is each parent."""
-        menus = self.env["ir.ui.menu"].with_context(**{"ir.ui.menu.full_list": True})
-        visible = menus.with_user(user)._visible_menu_ids()
-
-        def shown(menu):
-            return menu.id in visible and (not menu.parent_id or shown(menu.parent_id))
-
-        return {
-            xmlid
-            for menu_id, xmlid in menus.browse(visible).get_external_id().items()
-            if xmlid.startswith("atlas_invoicing_bank.") and shown(menus.browse(menu_id))
-        }
-
     def test_each_role_sees_its_banking_menus(self):
         expected = {
             "none": set(),
@@ -46,7 +32,8 @@ class TestBankMenus(TransactionCase):
         }
         for role, menus in expected.items():
             with self.subTest(role=role):
-                self.assertEqual(self._shown(self.users[role]), menus)
+                shown = shown_menu_xmlids(self.env, self.users[role])
+                self.assertEqual({xmlid for xmlid in shown if xmlid.startswith("atlas_invoicing_bank.")}, menus)
 
     def test_banking_sits_between_invoicing_and_reports(self):
         banking = self.env.ref("atlas_invoicing_bank.menu_atlas_banking")
