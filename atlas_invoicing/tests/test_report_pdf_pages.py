@@ -106,7 +106,12 @@ class TestReportPdfPages(HttpCase):
         printed = re.findall(r"Printed (\d\d/\d\d/\d{4}) (\d\d:\d\d:\d\d) \(America/New_York\)", text)
         self.assertEqual(len(printed), count, text[-2000:])
         days = {day.strftime("%m/%d/%Y") for day in (before, after)}
-        minutes = {(before + timedelta(minutes=m)).strftime("%H:%M") for m in range((after - before).seconds // 60 + 1)}
+        # Every minute from the one before rendering to the one after (a render may cross one).
+        first_minute = before.replace(second=0, microsecond=0)
+        minutes = {
+            (first_minute + timedelta(minutes=m)).strftime("%H:%M")
+            for m in range(int((after - first_minute).total_seconds()) // 60 + 1)
+        }
         for day, time in printed:
             self.assertIn(day, days)
             self.assertIn(time[:5], minutes)
