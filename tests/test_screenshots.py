@@ -55,6 +55,7 @@ EXPECTED = {
     "35-contracts-list.png": "Contracts: each name whole",
     "36-contract-form.png": "a contract: its whole name",
     "37-payments-list.png": "Payments: the money paid back of a refund reads -$ …",
+    "38-batch-jobs-tab.png": "a batch's Jobs tab (atlas_invoicing_queue): its queued jobs, whole headers",
 }
 
 # A negative amount with its minus before the symbol ("-$ 150.00"), never after ("$ -150.00").
@@ -414,6 +415,47 @@ def test_batch_and_contracts(odoo_server, database, books, browser, shots_dir):
     browser.wait(".o_form_view .o_field_widget[name=name] input")
     assert _not_cut(browser, ".o_form_view .o_field_widget[name=name] input") == []
     browser.screenshot(shots_dir / "36-contract-form.png")
+
+
+def test_batch_jobs_tab(odoo_server, database, books, browser, shots_dir):
+    """With jobs (atlas_invoicing_queue) and no job runner yet at work, a batch's Generate
+    queues its jobs: the form says so and its Jobs tab lists them."""
+    admin = books["admin"]
+    admin.call("ir.config_parameter", "set_param", "atlas_invoicing_queue.dispatch", "always")
+    try:
+        accountant = odoo_server.login(database, "accountant", "accountant")
+        batch = accountant.call(
+            "atlas.invoice.batch",
+            "create",
+            {"name": "Queued batch", "date": (date.today() + timedelta(days=200)).isoformat()},
+        )
+        _as(browser, odoo_server, database, "accountant")
+        browser.open(
+            f"{odoo_server.url}/odoo/atlas-batches/{batch}", ".o_statusbar_buttons button[name=action_generate]"
+        )
+        # Generate, as the accountant clicks it: the run goes to jobs.
+        browser.click_text(".o_statusbar_buttons button[name=action_generate]", "Generate")
+        browser.wait(".o_form_view .o_notebook .nav-link[name=jobs]")
+        browser.click(
+            ".o_form_view .o_notebook .nav-link[name=jobs]", then=".o_field_widget[name=atlas_chunk_ids] .o_data_row"
+        )
+        jobs = browser.evaluate(
+            "[...document.querySelectorAll('.o_field_widget[name=atlas_chunk_ids] .o_data_row')].map((tr) =>"
+            " ['operation', 'state'].map((name) => tr.querySelector(`td[name=${name}]`).textContent.trim()))"
+        )
+        assert jobs and all(operation for operation, _state in jobs), jobs
+        queued = browser.evaluate(
+            "[...document.querySelectorAll('.o_form_view .alert-info')].map((div) =>"
+            " div.textContent.replace(/\\s+/g, ' ').trim()).find((text) => text.startsWith('Jobs of this batch'))"
+        )
+        # The count after its words ("1 jobs of this batch are queued" read wrong).
+        assert (
+            queued == f"Jobs of this batch queued for the job runner: {len(jobs)}. The Jobs tab shows each one."
+        ), queued
+        assert _not_cut(browser, ".o_field_widget[name=atlas_chunk_ids] th .text-truncate") == []
+        browser.screenshot(shots_dir / "38-batch-jobs-tab.png")
+    finally:
+        admin.call("ir.config_parameter", "set_param", "atlas_invoicing_queue.dispatch", "auto")
 
 
 def test_every_screenshot_is_there_and_not_blank(shots_dir):
