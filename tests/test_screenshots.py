@@ -28,7 +28,7 @@ EXPECTED = {
     "08-invoice-refunded.png": "Refunded: ribbon, Credit Notes and Refund Payment buttons, no Send Again",
     "09-invoice-cancelled.png": "a cancelled invoice",
     "10-invoice-exported.png": "Exported, with its export date",
-    "11-credit-note.png": "the credit note, with its link back to the invoice",
+    "11-credit-note.png": "the credit note, with its link back to the invoice, its Credit Note Date",
     "12-credit-notes-list.png": "Invoicing → Credit Notes",
     "13-send-wizard.png": "Send Invoice: email, the whole recipient address, subject, the email itself",
     "14-payment-wizard.png": "Record Payment: balance due, amount, deposit account, method",
@@ -228,6 +228,10 @@ def test_invoice_form_in_each_status(odoo_server, database, books, browser, shot
         f"{odoo_server.url}/odoo/atlas-credit-notes/{books['moves']['credit_note']}",
         ".o_form_view button[name=action_atlas_open_refunded_invoice]",
     )
+    labels = browser.evaluate(
+        "[...document.querySelectorAll('.o_form_view label.o_form_label')].map((l) => l.textContent.trim())"
+    )
+    assert "Credit Note Date" in labels and "Invoice Date" not in labels, labels
     browser.screenshot(shots_dir / "11-credit-note.png")
     browser.open(f"{odoo_server.url}/odoo/atlas-credit-notes", ".o_list_view .o_data_row")
     browser.screenshot(shots_dir / "12-credit-notes-list.png")

@@ -127,6 +127,17 @@ class TestInvoiceScreens(AtlasTestCommon):
         self.assertIn("Send Invoice", self._visible_buttons(invoice))
         self.assertNotIn("Send Credit Note", self._visible_buttons(invoice))
 
+    def test_credit_note_date_is_labelled_as_a_credit_notes(self):
+        invoice, credit_note, _result = self._refunded_invoice()
+        arch = self._arch("atlas_invoicing.view_atlas_invoice_form", "form")
+        for record, label in ((invoice, "Invoice Date"), (credit_note, "Credit Note Date")):
+            labels = [
+                node.get("string")
+                for node in arch.iterfind(".//label[@for='invoice_date']")
+                if self._visible(node, record)
+            ]
+            self.assertEqual(labels, [label])
+
     def test_invoice_and_credit_note_link_both_ways(self):
         invoice, credit_note, result = self._refunded_invoice()
         refund_payment = self.env["account.payment"].browse(result["refund_payment_id"])
