@@ -37,6 +37,7 @@
         "views/atlas_actions.xml",
         "views/atlas_export_log_views.xml",
         "views/atlas_invoice_batch_views.xml",
+        "views/contract_contract_views.xml",
         "views/res_config_settings_views.xml",
         "views/atlas_report_actions.xml",
         "views/atlas_report_item_views.xml",
@@ -54,6 +55,7 @@
             "atlas_invoicing/static/src/batch/*",
             "atlas_invoicing/static/src/invoice_line/*",
             "atlas_invoicing/static/src/invoice_send/*",
+            "atlas_invoicing/static/src/monetary/*",
         ],
         "web.assets_tests": [
             "atlas_invoicing/static/tests/tours/*.js",

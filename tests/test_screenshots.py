@@ -9,7 +9,7 @@ and not be blank.
 
 import base64
 import io
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 import pytest
 from chromium import check_screenshots, pdf_page_png
@@ -28,7 +28,7 @@ EXPECTED = {
     "08-invoice-refunded.png": "Refunded: ribbon, Credit Notes and Refund Payment buttons, no Send Again",
     "09-invoice-cancelled.png": "a cancelled invoice",
     "10-invoice-exported.png": "Exported, with its export date",
-    "11-credit-note.png": "the credit note, with its link back to the invoice",
+    "11-credit-note.png": "the credit note, with its link back to the invoice, its Credit Note Date",
     "12-credit-notes-list.png": "Invoicing → Credit Notes",
     "13-send-wizard.png": "Send Invoice: email, the whole recipient address, subject, the email itself",
     "14-payment-wizard.png": "Record Payment: balance due, amount, deposit account, method",
@@ -48,7 +48,36 @@ EXPECTED = {
     "28-customer-invoiced.png": "a customer's Invoiced button: its invoices and credit note in the Atlas list",
     "29-mail-link-viewer.png": "a notification's link (/mail/view), followed by the Viewer: the Atlas form",
     "30-send-wizard-customer-without-email.png": "Send Invoice to a customer without email: named, email asked for",
+    "31-invoice-pdf-refunded.png": "the refunded invoice's PDF: payments, credit note, money paid back, no How to pay",
+    "32-credit-note-pdf.png": "the credit note's PDF: Credit note date, labels aligned",
+    "33-report-profit-loss-comparison.png": "Profit & Loss compared with the year before: one rule for the percent",
+    "34-batch-generated-again.png": "a batch after Generate Again: its invoices, 'Nothing new was due' in its log",
+    "35-contracts-list.png": "Contracts: each name whole",
+    "36-contract-form.png": "a contract: its whole name",
+    "37-payments-list.png": "Payments: the money paid back of a refund reads -$ …",
+    "38-batch-jobs-tab.png": "a batch's Jobs tab (atlas_invoicing_queue): its queued jobs, whole headers",
 }
+
+# A negative amount with its minus before the symbol ("-$ 150.00"), never after ("$ -150.00").
+AMOUNTS_JS = """(selector) => [...document.querySelectorAll(selector)]
+    .map((cell) => cell.textContent.trim()).filter((text) => text.includes("$"))"""
+
+
+def _amounts(browser, selector):
+    return browser.evaluate(f"({AMOUNTS_JS})({selector!r})")
+
+
+def _assert_negatives_sign_first(amounts):
+    assert [amount for amount in amounts if amount.startswith("-$")], amounts
+    assert not [amount for amount in amounts if "$\u00a0-" in amount or "$ -" in amount], amounts
+
+
+def _not_cut(browser, selector):
+    """The texts of the elements that are cut (wider than their box)."""
+    return browser.evaluate(
+        f"[...document.querySelectorAll({selector!r})]"
+        ".filter((el) => el.scrollWidth > el.clientWidth + 1).map((el) => el.textContent.trim() || el.value)"
+    )
 
 
 @pytest.fixture(scope="module")
@@ -199,9 +228,17 @@ def test_invoice_form_in_each_status(odoo_server, database, books, browser, shot
         f"{odoo_server.url}/odoo/atlas-credit-notes/{books['moves']['credit_note']}",
         ".o_form_view button[name=action_atlas_open_refunded_invoice]",
     )
+    labels = browser.evaluate(
+        "[...document.querySelectorAll('.o_form_view label.o_form_label')].map((l) => l.textContent.trim())"
+    )
+    assert "Credit Note Date" in labels and "Invoice Date" not in labels, labels
     browser.screenshot(shots_dir / "11-credit-note.png")
     browser.open(f"{odoo_server.url}/odoo/atlas-credit-notes", ".o_list_view .o_data_row")
     browser.screenshot(shots_dir / "12-credit-notes-list.png")
+    # Odoo's payments list: the money paid back of the refund is negative, "-$ 747.50".
+    browser.open(f"{odoo_server.url}/odoo/atlas-payments", ".o_list_view .o_data_row")
+    _assert_negatives_sign_first(_amounts(browser, ".o_list_view .o_data_row td.o_list_number"))
+    browser.screenshot(shots_dir / "37-payments-list.png")
 
 
 def test_wizards(odoo_server, database, books, browser, shots_dir):
@@ -271,10 +308,21 @@ def test_report_screens(odoo_server, database, books, browser, shots_dir):
     browser.screenshot(shots_dir / "17-report-ar-aging-drill-down.png")
     _report(browser, odoo_server, "atlas-profit-loss", "profit_loss")
     browser.screenshot(shots_dir / "18-report-profit-loss.png")
+    # Compared with the year before: the same rule for a percent of nothing on every line.
+    browser.click("#atlas_comparison", then="#atlas_cmp_from")
+    browser.click(".o_atlas_report_refresh")
+    browser.wait(".o_atlas_report_table thead th:nth-child(4)")
+    headers = browser.evaluate(
+        "[...document.querySelectorAll('.o_atlas_report_table thead th')].map((th) => th.textContent.trim())"
+    )
+    assert len(headers) >= 4 and all(headers[1:]), headers
+    browser.screenshot(shots_dir / "33-report-profit-loss-comparison.png")
     _report(browser, odoo_server, "atlas-cash-flow", "cash_flow")
     browser.screenshot(shots_dir / "19-report-cash-flow.png")
     _as(browser, odoo_server, database, "bookkeeper")
     _report(browser, odoo_server, "atlas-general-ledger", "general_ledger")
+    # Revenue accounts carry negative balances: "-$ 1,234.00".
+    _assert_negatives_sign_first(_amounts(browser, ".o_atlas_report_table td"))
     browser.screenshot(shots_dir / "20-report-general-ledger.png")
 
 
@@ -324,11 +372,94 @@ def test_pdf_pages(odoo_server, database, books, shots_dir):
     for key, name in (("paid", "21-invoice-pdf-paid.png"), ("partial", "22-invoice-pdf-partially-paid.png")):
         pdf = bookkeeper.call("account.move", "atlas_get_pdf", [books["moves"][key]])
         pdf_page_png(base64.b64decode(pdf["content"]), 1, shots_dir / name)
+    refunded = base64.b64decode(
+        bookkeeper.call("account.move", "atlas_get_pdf", [books["moves"]["refunded"]])["content"]
+    )
+    pdf_page_png(refunded, 1, shots_dir / "31-invoice-pdf-refunded.png")
+    credit_note = base64.b64decode(
+        bookkeeper.call("account.move", "atlas_get_pdf", [books["moves"]["credit_note"]])["content"]
+    )
+    pdf_page_png(credit_note, 1, shots_dir / "32-credit-note-pdf.png")
     ledger = base64.b64decode(bookkeeper.call("atlas.report.general.ledger", "get_report_pdf", {})["content"])
     pages = len(PdfReader(io.BytesIO(ledger)).pages)
     assert pages >= 2, f"the General Ledger PDF has {pages} page: no second page to show its repeated headers"
     pdf_page_png(ledger, 1, shots_dir / "23-report-pdf-general-ledger-page-1.png")
     pdf_page_png(ledger, 2, shots_dir / "24-report-pdf-general-ledger-page-2.png")
+
+
+def test_batch_and_contracts(odoo_server, database, books, browser, shots_dir):
+    """The demo's contracts, and a batch of them generated twice: the second run finds
+    nothing new to invoice and says so."""
+    accountant = odoo_server.login(database, "accountant", "accountant")
+    batch = accountant.call(
+        "atlas.invoice.batch",
+        "create",
+        # Past the periods the demo has invoiced: its contracts are due again.
+        {"name": "Screenshot batch", "date": (date.today() + timedelta(days=100)).isoformat()},
+    )
+    accountant.call("atlas.invoice.batch", "atlas_generate", [batch])
+    accountant.call("atlas.invoice.batch", "atlas_generate", [batch])  # Generate Again
+    _as(browser, odoo_server, database, "accountant")
+    browser.open(f"{odoo_server.url}/odoo/atlas-batches/{batch}", ".o_form_view .o-mail-Message")
+    log = browser.evaluate("document.querySelector('.o-mail-Thread').innerText")
+    assert "Nothing new was due by" in log, log
+    # Each customer's invoices together, contract by contract, in the order of their periods.
+    rows = browser.evaluate(
+        "[...document.querySelectorAll('.o_field_widget[name=invoice_ids] .o_data_row')].map((tr) =>"
+        " ['partner_id', 'atlas_contract_id', 'atlas_period_start']"
+        ".map((name) => tr.querySelector(`td[name=${name}]`).textContent.trim()))"
+    )
+    assert len(rows) >= 3, rows
+    assert rows == sorted(rows, key=lambda row: (row[0], row[1], datetime.strptime(row[2], "%m/%d/%Y"))), rows
+    browser.screenshot(shots_dir / "34-batch-generated-again.png")
+    browser.open(f"{odoo_server.url}/odoo/action-contract.action_customer_contract", ".o_list_view .o_data_row")
+    assert _not_cut(browser, ".o_list_view .o_data_row td[name=name]") == []
+    browser.screenshot(shots_dir / "35-contracts-list.png")
+    browser.click_text(".o_list_view .o_data_row td[name=name]", "Bluebird backup and monitoring", then=".o_form_view")
+    browser.wait(".o_form_view .o_field_widget[name=name] input")
+    assert _not_cut(browser, ".o_form_view .o_field_widget[name=name] input") == []
+    browser.screenshot(shots_dir / "36-contract-form.png")
+
+
+def test_batch_jobs_tab(odoo_server, database, books, browser, shots_dir):
+    """With jobs (atlas_invoicing_queue) and no job runner yet at work, a batch's Generate
+    queues its jobs: the form says so and its Jobs tab lists them."""
+    admin = books["admin"]
+    admin.call("ir.config_parameter", "set_param", "atlas_invoicing_queue.dispatch", "always")
+    try:
+        accountant = odoo_server.login(database, "accountant", "accountant")
+        batch = accountant.call(
+            "atlas.invoice.batch",
+            "create",
+            {"name": "Queued batch", "date": (date.today() + timedelta(days=200)).isoformat()},
+        )
+        _as(browser, odoo_server, database, "accountant")
+        browser.open(
+            f"{odoo_server.url}/odoo/atlas-batches/{batch}", ".o_statusbar_buttons button[name=action_generate]"
+        )
+        # Generate, as the accountant clicks it: the run goes to jobs.
+        browser.click_text(".o_statusbar_buttons button[name=action_generate]", "Generate")
+        browser.wait(".o_form_view .o_notebook .nav-link[name=jobs]")
+        browser.click(
+            ".o_form_view .o_notebook .nav-link[name=jobs]", then=".o_field_widget[name=atlas_chunk_ids] .o_data_row"
+        )
+        jobs = browser.evaluate(
+            "[...document.querySelectorAll('.o_field_widget[name=atlas_chunk_ids] .o_data_row')].map((tr) =>"
+            " ['operation', 'state'].map((name) => tr.querySelector(`td[name=${name}]`).textContent.trim()))"
+        )
+        assert jobs and all(operation for operation, _state in jobs), jobs
+        queued = browser.evaluate(
+            "[...document.querySelectorAll('.o_form_view .alert-info')].map((div) =>"
+            " div.textContent.replace(/\\s+/g, ' ').trim()).find((text) => text.startsWith('Jobs of this batch'))"
+        )
+        # The count after its words ("1 jobs of this batch are queued" read wrong).
+        assert (
+            queued == f"Jobs of this batch queued for the job runner: {len(jobs)}. The Jobs tab shows each one."
+        ), queued
+        assert _not_cut(browser, ".o_field_widget[name=atlas_chunk_ids] th .text-truncate") == []
+        browser.screenshot(shots_dir / "38-batch-jobs-tab.png")
+    finally:
+        admin.call("ir.config_parameter", "set_param", "atlas_invoicing_queue.dispatch", "auto")
 
 
 def test_every_screenshot_is_there_and_not_blank(shots_dir):

@@ -8,6 +8,7 @@ be blank.
 """
 
 import base64
+import re
 import time
 
 import pytest
@@ -21,10 +22,13 @@ EXPECTED = {
     "bank-04-reconcile.png": "Reconcile: the lines still open, what each was matched to (Nothing for none), Confirm",
     "bank-05-invoice-paid.png": "the invoice named on the confirmed line: Paid, its payment",
     "bank-06-statement.png": "the statement: balances, its lines and their running balance",
-    "bank-07-settled-line-entry.png": "a settled line's entry: Debit Business Checking, Credit Outstanding Receipts",
+    "bank-07-settled-line-entry.png": "a settled line's entry: Debit Business Checking, Credit Outstanding Receipts; "
+    "its chatter says what it settled",
     "bank-08-import-ofx-same-month.png": "the OFX after the CSV: the preview warns of 5 lines like imported ones",
     "bank-09-import-refused-doctype.png": "a CAMT file declaring an external entity: refused, with what to do",
     "bank-10-import-ofx-lookalikes-imported.png": "the OFX imported anyway once ticked: the warning repeated",
+    "bank-11-import-refused-masked-account.png": "an OFX of a masked account number: refused, names the journal",
+    "bank-12-import-masked-account-confirmed.png": "… It is this account ticked: the preview",
 }
 
 
@@ -94,6 +98,8 @@ def test_bank_screens(odoo_server, database, admin, browser, demo_csv, demo_ofx,
     assert defaults == ["Business Checking", "Business Checking CSV"]
 
     _choose_file(browser, demo_csv)
+    # A CSV carries no account number: nothing to confirm about it.
+    assert browser.evaluate("!document.querySelector('.modal .o_field_widget[name=confirm_account]')")
     browser.screenshot(shots_dir / "bank-01-import.png")
 
     browser.click(".modal button[name=action_preview]", then=".modal button[name=action_import]")
@@ -184,6 +190,11 @@ def test_bank_screens(odoo_server, database, admin, browser, demo_csv, demo_ofx,
         ("Outstanding Receipts", 0.0, 800.0),
     ]
     browser.open(f"{url}/odoo/account.move/{settled['move_id'][0]}", ".o_form_view .o_data_row")
+    # Its chatter says what the line settled, in words: no "Journal Item #95 deleted".
+    browser.wait(".o-mail-Thread .o-mail-Message")
+    chatter = browser.evaluate("document.querySelector('.o-mail-Thread').innerText")
+    assert "Reconciled: " in chatter and "Outstanding Receipts $\xa0800.00, settling PBNK" in chatter, chatter
+    assert "Journal Item" not in chatter and "Suspense" not in chatter, chatter
     browser.screenshot(shots_dir / "bank-07-settled-line-entry.png")
 
     # The same month's OFX: other import ids, so nothing counts as already imported, but the
@@ -232,6 +243,24 @@ def test_bank_screens(odoo_server, database, admin, browser, demo_csv, demo_ofx,
     assert "“camt053-forwarded.xml” is not a plain bank statement" in error, error
     assert "root:" not in error
     browser.screenshot(shots_dir / "bank-09-import-refused-doctype.png")
+
+    # The OFX of a bank that masks the account number: refused until the user says it is this
+    # journal's account.
+    masked = demo_ofx.parent / "masked-account.ofx"
+    masked.write_bytes(
+        re.sub(rb"<ACCTID>[^<]*?(\w{4})(?=<|\s)", rb"<ACCTID>XXXXXXXX\1", demo_ofx.read_bytes(), count=1)
+    )
+    browser.open(f"{url}/odoo/action-atlas_invoicing_bank.action_atlas_statement_import", ".modal .o_field_widget")
+    browser.wait(".modal .o_field_widget[name=sheet_mapping_id]")
+    _choose_file(browser, masked)
+    browser.click(".modal button[name=action_preview]", then=".o_error_dialog")
+    error = browser.evaluate("document.querySelector('.o_error_dialog').textContent.replace(/\\s+/g, ' ')")
+    assert "partly matches Business Checking" in error and "“It is this account”" in error, error
+    browser.screenshot(shots_dir / "bank-11-import-refused-masked-account.png")
+    browser.click(".o_error_dialog .modal-footer .btn-primary")
+    browser.click(".modal .o_field_widget[name=confirm_account] input")
+    browser.click(".modal button[name=action_preview]", then=".modal button[name=action_import]")
+    browser.screenshot(shots_dir / "bank-12-import-masked-account-confirmed.png")
 
 
 def test_every_bank_screenshot_is_there_and_not_blank(shots_dir):

@@ -20,6 +20,16 @@ STAMP_BASELINE = 20
 STAMP_SIDE = 20
 
 
+def format_amount(env, value, currency):
+    """An amount with its currency as the screen shows it: "$ 1,234.56", and "-$ 150.00" with
+    the minus before a leading symbol (formatLang writes "$ -150.00")."""
+    if value >= 0 or currency.position == "after":
+        return formatLang(env, value, currency_obj=currency)
+    absolute = formatLang(env, -value, currency_obj=currency)
+    # An amount that rounds to zero has no sign to show.
+    return f"-{absolute}" if any(digit in absolute for digit in "123456789") else absolute
+
+
 def stamp_pages(pdf, left_text, page_label):
     """The PDF with `left_text` and page_label(number, count) printed in the bottom margin
     of every page. Debian's wkhtmltopdf ignores footer HTML (and its page counters), so the
@@ -145,7 +155,7 @@ class AtlasReport(models.AbstractModel):
         if not is_set(value):
             return ""
         if column_type == "monetary" and isinstance(value, int | float):
-            return formatLang(self.env, value, currency_obj=self.env["res.currency"].browse(currency_id))
+            return format_amount(self.env, value, self.env["res.currency"].browse(currency_id))
         if column_type == "number" and isinstance(value, int | float):
             return formatLang(self.env, value, digits=0)
         if column_type == "percent" and isinstance(value, int | float):

@@ -186,6 +186,15 @@ class TestInvoicePdf(AtlasTestCommon, HttpCase):
             ],
         )
 
+    def test_credit_note_of_a_paid_invoice_says_the_money_was_paid_back(self):
+        invoice = self._sent_invoice()
+        invoice.atlas_record_payment(amount=230.0, date="2026-01-20", journal_id=self.bank.id)
+        invoice.atlas_refund(journal_id=self.bank.id, date="2026-01-28", reason="Cancelled order")
+        text = self._text(self._pdf(invoice.reversal_move_ids))
+        # The refund's payment went to the customer: not "Paid on", which reads as money received.
+        self.assertRegex(text, r"\nPaid back to you on 01/28/2026 " + self._money("230.00") + "\n")
+        self.assertNotIn("Paid on", text)
+
     def test_credit_note_has_a_credit_note_date_and_labels_on_one_line(self):
         invoice = self._sent_invoice()
         invoice.atlas_refund(

@@ -127,6 +127,17 @@ class TestInvoiceScreens(AtlasTestCommon):
         self.assertIn("Send Invoice", self._visible_buttons(invoice))
         self.assertNotIn("Send Credit Note", self._visible_buttons(invoice))
 
+    def test_credit_note_date_is_labelled_as_a_credit_notes(self):
+        invoice, credit_note, _result = self._refunded_invoice()
+        arch = self._arch("atlas_invoicing.view_atlas_invoice_form", "form")
+        for record, label in ((invoice, "Invoice Date"), (credit_note, "Credit Note Date")):
+            labels = [
+                node.get("string")
+                for node in arch.iterfind(".//label[@for='invoice_date']")
+                if self._visible(node, record)
+            ]
+            self.assertEqual(labels, [label])
+
     def test_invoice_and_credit_note_link_both_ways(self):
         invoice, credit_note, result = self._refunded_invoice()
         refund_payment = self.env["account.payment"].browse(result["refund_payment_id"])
@@ -202,6 +213,23 @@ class TestInvoiceScreens(AtlasTestCommon):
         for name in ("invoice_date", "invoice_date_due"):
             self.assertNotIn(columns[name].get("column_invisible"), ("True", "1"))
             self.assertNotEqual(columns[name].get("optional"), "hide")
+
+    def test_invoice_lines_show_their_description_in_its_own_column(self):
+        """A Bookkeeper reads and types a line's Description in a column titled so, not under the
+        product behind an icon (Odoo's product-and-description cell, which Odoo's form keeps)."""
+        moves = self.env["account.move"].with_user(self.users["bookkeeper"])
+        arch = etree.fromstring(moves.get_view(self.form_view.id, "form")["arch"])
+        [lines] = arch.xpath("//field[@name='invoice_line_ids']")
+        self.assertEqual(lines.get("widget"), "section_and_note_one2many")
+        columns = {node.get("name"): node for node in lines.iterfind("list/field")}
+        self.assertEqual(columns["name"].get("string"), "Description")
+        self.assertNotIn(columns["name"].get("column_invisible"), ("True", "1"))
+        self.assertNotEqual(columns["name"].get("optional"), "hide")
+        self.assertNotIn(columns["name"].get("readonly"), ("True", "1"))
+        self.assertEqual(columns["product_id"].get("widget"), "many2one")
+        odoo_form = etree.fromstring(moves.get_view(self.env.ref("account.view_move_form").id, "form")["arch"])
+        [odoo_lines] = odoo_form.xpath("//field[@name='invoice_line_ids']")
+        self.assertEqual(odoo_lines.get("widget"), "product_label_section_and_note_field_o2m")
 
     def test_draft_due_date_carries_no_overdue_mark(self):
         arch = self._arch("atlas_invoicing.view_atlas_invoice_list", "list")

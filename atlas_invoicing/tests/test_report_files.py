@@ -182,7 +182,9 @@ class TestReportFiles(ReportBooksCommon):
         html = base64.b64decode(result["content"]).decode()  # HTML in test mode
         currency = self.env["res.currency"].browse(data["currency"]["id"])
         self.assertIn(html_escape(f"{earnings.code} {earnings.name}"), html)
-        self.assertIn(formatLang(self.env, -120.0, currency_obj=currency), html)
+        # A negative amount reads as on screen, the minus before the symbol: "-$ 120.00".
+        self.assertIn(f"-{formatLang(self.env, 120.0, currency_obj=currency)}", html)
+        self.assertNotIn(formatLang(self.env, -120.0, currency_obj=currency), html)
         for check in data["checks"]:
             self.assertIn(html_escape(check["label"]), html)
 

@@ -6,4 +6,5 @@ from . import bank_statement_import
 from . import bank_statement_camt_parser
 from . import bank_statement_line
 from . import bank_statement_line_doors
+from . import bank_statement_line_chatter
 from . import account_bank_statement

@@ -7,3 +7,4 @@ from . import test_entry_doors
 from . import test_statement_file_security
 from . import test_bank_menus
 from . import test_statement_files
+from . import test_bank_chatter

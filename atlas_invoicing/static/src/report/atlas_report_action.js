@@ -318,15 +318,19 @@ export class AtlasReportAction extends Component {
         return String(value);
     }
 
-    /** An amount in the report's currency, as Odoo prints monetary fields: "$ 1,234.56". */
+    /**
+     * An amount in the report's currency, as the web client shows monetary fields: "$ 1,234.56",
+     * and "-$ 150.00" (the minus before a leading symbol).
+     */
     formatAmount(value) {
         const currency = this.state.report.currency;
-        const amount = formatFloat(value, { digits: [69, currency.decimal_places ?? 2] });
+        const amount = formatFloat(Math.abs(value), { digits: [69, currency.decimal_places ?? 2] });
         const parts = [currency.symbol, amount];
         if (currency.position === "after") {
             parts.reverse();
         }
-        return parts.join(nbsp);
+        const sign = value < 0 && /[1-9]/.test(amount) ? "-" : "";
+        return `${sign}${parts.join(nbsp)}`;
     }
 
     rowClass(line) {

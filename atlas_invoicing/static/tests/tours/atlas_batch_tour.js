@@ -71,12 +71,13 @@ registry.category("web_tour.tours").add("atlas_batch_invoice_form", {
             trigger: '.o_form_view .o_inner_group:has(label.o_form_label:contains("Period Start")) .o_field_widget[name=atlas_period_start]',
         },
         {
-            content: "The contract line reads the product, then its period",
-            trigger: '.o_field_product_label_section_and_note_cell:contains("Managed IT services") textarea:value("01/31/2027")',
+            content: "The contract line's Description reads the product, then its period",
+            trigger: 'div[name=invoice_line_ids] tr.o_data_row td[name=name]:contains("01/31/2027")',
             run() {
-                const expected = "01/01/2027 to 01/31/2027";
-                if (this.anchor.value !== expected) {
-                    throw new Error(`The line reads "${this.anchor.value}" under its product, not "${expected}".`);
+                const expected = "Managed IT services, 01/01/2027 to 01/31/2027";
+                const text = this.anchor.textContent.trim();
+                if (text !== expected) {
+                    throw new Error(`The line's Description reads "${text}", not "${expected}".`);
                 }
             },
         },

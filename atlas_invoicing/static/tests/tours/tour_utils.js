@@ -145,16 +145,14 @@ export function createDraftInvoice(customer, { description, quantity, price }) {
             run: "click",
         },
         {
-            content: "Show the line's description (no product)",
-            trigger: `${ROW} td[name=product_id] button#labelVisibilityButtonId`,
-            run: "click",
+            // The line's Description has a column of its own, typed in directly (no product).
+            content: "Description",
+            trigger: `${LINES} thead th[data-name=name]:contains("Description")`,
         },
         {
-            // The description box only reads its value on "change", which the tour fires when
-            // the box loses focus within the same step: so type, then move on to the quantity.
-            content: "Description",
-            trigger: `${ROW} td[name=product_id] textarea`,
-            run: `edit ${description} && click ${ROW} td[name=quantity] input`,
+            content: "Type the description",
+            trigger: `${ROW} td[name=name] textarea`,
+            run: `edit ${description}`,
         },
         {
             content: "Quantity",
@@ -173,7 +171,7 @@ export function createDraftInvoice(customer, { description, quantity, price }) {
         ...stepUtils.saveForm(),
         {
             content: "The line is saved",
-            trigger: `${LINES} tr.o_data_row td[name=product_id] textarea:value("${description}")`,
+            trigger: `${LINES} tr.o_data_row td[name=name]:contains("${description}")`,
         },
         statusIs("draft", "Draft"),
     ];
