@@ -1,4 +1,4 @@
-from odoo import fields, models
+from odoo import api, fields, models
 from odoo.tools.misc import format_datetime
 
 
@@ -9,6 +9,7 @@ class ResConfigSettings(models.TransientModel):
         string="Last Reminder Run", compute="_compute_atlas_reminder_last_run", readonly=True
     )
 
+    @api.depends("company_id")
     def _compute_atlas_reminder_last_run(self):
         for settings in self:
             run = self.env["atlas.reminder.run"].search([("company_id", "=", settings.company_id.id)], limit=1)

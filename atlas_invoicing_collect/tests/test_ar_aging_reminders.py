@@ -146,6 +146,20 @@ class TestArAgingByReminder(AtlasTestCommon):
         # Without the filter the check is still the receivable accounts' balance.
         self.assertEqual(everything["totals"]["receivable_balance"], 100.0 + 50.0 + 120.0 + 270.0)
 
+    def test_the_pdf_prints_the_filtered_report(self):
+        options = {"as_of_date": "2026-04-11", "reminder_step": self.step[21].id, "partner_ids": self.partners.ids}
+        content, envelope = self.env["atlas.report.ar.aging"]._render_report_pdf(options)
+        html = content.decode()  # Odoo's test mode renders the PDF's HTML
+        self.assertEqual(envelope["totals"]["total"], 220.0)
+        self.assertIn("Last reminder: Second notice", html)
+        for invoice, shown in (
+            (self.nw_old, True),
+            (self.maple_old, True),
+            (self.nw_new, False),
+            (self.quiet_inv, False),
+        ):
+            self.assertEqual(invoice.name in html, shown, invoice.name)
+
     def test_pages_of_a_customer_follow_the_filter(self):
         options = {"as_of_date": "2026-04-11", "reminder_step": self.step[21].id, "partner_ids": self.partners.ids}
         lines = self.env["atlas.report.ar.aging"].get_more_lines(options, f"partner-{self.customer.id}", 0)

@@ -37,7 +37,10 @@ class TestReminderRuns(AtlasTestCommon):
         return run, line
 
     def _last_run_setting(self):
-        return self.env["res.config.settings"].with_company(self.company).create({}).atlas_reminder_last_run
+        # What the Settings screen shows: the form's first onchange.
+        settings = self.env["res.config.settings"].with_company(self.company)
+        spec = {"company_id": {}, "atlas_reminder_last_run": {}}
+        return settings.onchange({}, [], spec)["value"]["atlas_reminder_last_run"]
 
     def test_a_run_that_sends_says_how_many(self):
         self.assertEqual(self._last_run_setting(), "Never run: no reminder was sent in this company.")
