@@ -3,8 +3,10 @@
 Against a live server on a copy of the template database (the demo, with a customer at each
 reminder step): the invoice email's Pay now, the portal as the customer sees it (no login),
 the payment dialog, the invoice once paid, the reminder run's email and the invoice's
-Reminders tab, the reminder ladder, the customer's collection settings, and the PDFs (the
-Atlas PDF the portal serves, OCA's statements). Every image must exist and not be blank.
+Reminders tab, the reminder ladder, the customer's collection settings, the AR Aging by last
+reminder (screen and PDF), an overdue invoice as the Viewer, the last reminder run in Settings,
+and the PDFs (the Atlas PDF the portal serves, OCA's statements). Every image must exist and
+not be blank.
 """
 
 import base64

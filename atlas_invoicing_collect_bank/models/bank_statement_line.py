@@ -75,13 +75,13 @@ class AtlasPayoutMatchIndex(AtlasMatchIndex):
 
     def match(self, st_line):
         match = super().match(st_line)
-        if match and match[0] == "payment":
-            return match  # the one payment itself, recorded for that customer
-        payout = self.payout(st_line)
-        if payout:
-            self.env["account.bank.statement.line"].browse(st_line.id).atlas_payout_payment_ids = [Command.set(payout)]
-            return ("payout", False, False, False)
-        return match
+        # A payment recorded for that customer is the money itself: no payout to look for.
+        payout = None if match and match[0] == "payment" else self.payout(st_line)
+        # (read on the line of the chunk: one query for the chunk's lines)
+        if payout or st_line.atlas_payout_payment_ids:
+            # A line matched again drops the payments of an earlier payout match.
+            st_line.atlas_payout_payment_ids = [Command.set(payout or [])]
+        return ("payout", False, False, False) if payout else match
 
     def payout(self, st_line):
         """The online payments the line pays out, oldest first, or None."""
