@@ -18,17 +18,14 @@ from odoo import models
 from odoo.exceptions import UserError
 from odoo.tools import SQL
 
+from odoo.addons.atlas_invoicing.reports.ar_aging import AtlasReportArAging as CoreArAging
+
 
 class AtlasReportArAging(models.AbstractModel):
     _inherit = "atlas.report.ar.aging"
 
-    _report_options = (
-        "as_of_date",
-        "partner_ids",
-        "details",
-        "line_limit",
-        "reminder_step",
-    )
+    # The core report's options, and this one.
+    _report_options = (*CoreArAging._report_options, "reminder_step")
 
     # -------------------------------------------------------------------------
     # Option
