@@ -26,8 +26,10 @@
         "data/ir_cron.xml",
         "views/account_move_views.xml",
         "views/atlas_reminder_step_views.xml",
+        "views/atlas_reminder_run_views.xml",
         "wizard/atlas_statement_send_views.xml",
         "views/res_partner_views.xml",
+        "reports/partner_statement_layout.xml",
     ],
     "demo": [
         "demo/atlas_collect_demo.xml",

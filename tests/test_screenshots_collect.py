@@ -3,8 +3,10 @@
 Against a live server on a copy of the template database (the demo, with a customer at each
 reminder step): the invoice email's Pay now, the portal as the customer sees it (no login),
 the payment dialog, the invoice once paid, the reminder run's email and the invoice's
-Reminders tab, the reminder ladder, the customer's collection settings, and the PDFs (the
-Atlas PDF the portal serves, OCA's statements). Every image must exist and not be blank.
+Reminders tab, the reminder ladder, the customer's collection settings, the AR Aging by last
+reminder (screen and PDF), an overdue invoice as the Viewer, the last reminder run in Settings,
+and the PDFs (the Atlas PDF the portal serves, OCA's statements). Every image must exist and
+not be blank.
 """
 
 import base64
@@ -29,6 +31,10 @@ EXPECTED = {
     "collect-11-portal-pdf.png": "the PDF the portal downloads: the Atlas invoice with its PAID mark",
     "collect-12-statement-outstanding-pdf.png": "OCA's outstanding statement: open items, aging buckets",
     "collect-13-statement-activity-pdf.png": "OCA's activity statement: opening balance, the month, closing balance",
+    "collect-14-ar-aging-last-reminder.png": "AR Aging filtered on Last reminder: Second notice, its customer only",
+    "collect-15-ar-aging-last-reminder-pdf.png": "the same AR Aging as PDF, its subtitle naming the step",
+    "collect-16-invoice-viewer-overdue.png": "an overdue invoice as the Viewer: no Send banner, one Reminders tab",
+    "collect-17-settings-last-reminder-run.png": "Settings: the last reminder run, what it sent or why nothing",
 }
 
 
@@ -118,6 +124,77 @@ def test_reminder_screens(odoo_server, database, admin, browser, shots_dir):
     browser.open(f"{odoo_server.url}/odoo/atlas-customers/{second['customer_id']}", ".o_form_view")
     browser.wait(".o_field_widget[name=atlas_statement_monthly]")
     browser.screenshot(shots_dir / "collect-10-customer-settings.png")
+
+
+def test_reminder_follow_up_screens(odoo_server, database, admin, browser, shots_dir):
+    """After the reminder run (test_reminder_screens): the AR Aging by last reminder, an
+    overdue invoice as a Viewer sees it, the run in Settings."""
+    bookkeeper = odoo_server.login(database, "bookkeeper", "bookkeeper")
+    steps = {step["name"]: step["id"] for step in admin.call("atlas.reminder.step", "search_read", [], fields=["name"])}
+    second = steps["Second notice"]
+    report = bookkeeper.call("atlas.report.ar.aging", "get_report_data", {"reminder_step": second, "details": True})
+    customers = sorted(line["label"] for line in report["lines"] if line["key"].startswith("partner-"))
+    # The invoices whose last reminder is the second notice, as the invoices themselves say.
+    invoices = admin.call(
+        "account.move",
+        "search_read",
+        [("atlas_reminder_step_id", "=", second), ("amount_residual", ">", 0)],
+        fields=["amount_residual", "partner_id"],
+    )
+    assert "Maple Street Bakery" in customers
+    assert customers == sorted({i["partner_id"][1] for i in invoices}), customers
+    assert report["totals"]["total"] == round(sum(i["amount_residual"] for i in invoices), 2) > 0
+    assert report["checks"][0]["ok"], report["checks"]
+    assert "Last reminder: Second notice" in report["subtitle"]
+    pdf = bookkeeper.call("atlas.report.ar.aging", "get_report_pdf", {"reminder_step": second})
+    pdf_page_png(base64.b64decode(pdf["content"]), 1, shots_dir / "collect-15-ar-aging-last-reminder-pdf.png")
+
+    browser.login(odoo_server.url, database, "bookkeeper", "bookkeeper")
+    browser.open(f"{odoo_server.url}/odoo/atlas-ar-aging", ".o_atlas_filter_reminder_step select")
+    browser.evaluate(
+        "(() => { const s = document.querySelector('.o_atlas_filter_reminder_step select');"
+        " s.selectedIndex = [...s.options].findIndex((o) => o.textContent.trim() === 'Second notice');"
+        " s.dispatchEvent(new Event('change')); })()"
+    )
+    browser.click(".o_atlas_report_filters button[type=submit]")
+    browser.wait(".o_atlas_report_heading")
+    deadline = time.monotonic() + 30
+    while "Last reminder: Second notice" not in browser.evaluate(
+        "document.querySelector('.o_atlas_report_heading').textContent"
+    ):
+        assert time.monotonic() < deadline, "the filtered report did not load"
+        time.sleep(0.3)
+    browser.wait(".o_atlas_report_table tbody tr")
+    browser.screenshot(shots_dir / "collect-14-ar-aging-last-reminder.png")
+    rows = browser.evaluate(
+        "[...document.querySelectorAll('.o_atlas_report_table tbody tr')].map((r) => r.textContent)"
+    )
+    assert any("Maple Street Bakery" in row for row in rows), rows
+    assert not any("Quantum Legal" in row or "Summit Outdoor" in row for row in rows), rows
+
+    # An overdue invoice as the Viewer: the invoice at the final notice.
+    [quantum] = admin.call("res.partner", "search", [("name", "=", "Quantum Legal LLP")])
+    [invoice_id] = admin.call(
+        "account.move", "search", [("partner_id", "=", quantum), ("atlas_reminder_step_id", "!=", False)], limit=1
+    )
+    browser.login(odoo_server.url, database, "viewer", "viewer")
+    browser.open(f"{odoo_server.url}/odoo/atlas-invoices/{invoice_id}", ".o_form_view .o_notebook")
+    browser.click_text(".o_notebook .nav-link", "Reminders", ".o_field_widget[name=atlas_reminder_step_id]")
+    browser.screenshot(shots_dir / "collect-16-invoice-viewer-overdue.png")
+    tabs = browser.evaluate("[...document.querySelectorAll('.o_notebook .nav-link')].map((t) => t.textContent.trim())")
+    assert [tab for tab in tabs if "Reminder" in tab] == ["Reminders"], tabs
+    assert "Send an overdue reminder" not in browser.evaluate("document.querySelector('.o_form_view').textContent")
+
+    browser.login(odoo_server.url, database, "admin", "admin")
+    action_id = admin.ref("atlas_invoicing.action_atlas_settings")
+    browser.open(f"{odoo_server.url}/odoo/action-{action_id}", ".o_field_widget[name=atlas_reminder_last_run]")
+    browser.evaluate(
+        "document.querySelector('.o_field_widget[name=atlas_reminder_last_run]').scrollIntoView({block: 'center'})"
+    )
+    time.sleep(0.5)
+    browser.screenshot(shots_dir / "collect-17-settings-last-reminder-run.png")
+    text = browser.evaluate("document.querySelector('.o_field_widget[name=atlas_reminder_last_run]').textContent")
+    assert "Sent " in text and "email(s)" in text, text
 
 
 def test_statement_pdfs(odoo_server, database, admin, shots_dir):

@@ -118,13 +118,15 @@ class AtlasReport(models.AbstractModel):
             options = {}
         if not isinstance(options, dict):
             raise UserError(self.env._("The report options must be a dictionary, e.g. {'company_id': 1}."))
-        unknown = sorted(set(options) - KNOWN_OPTIONS)
+        # An addon may give a report an option of its own (in the report's _report_options).
+        known = KNOWN_OPTIONS | set(self._report_options)
+        unknown = sorted(set(options) - known)
         if unknown:
             raise UserError(
                 self.env._(
                     "Unknown report option(s): %(unknown)s. The options are: %(known)s.",
                     unknown=", ".join(map(str, unknown)),
-                    known=", ".join(sorted(KNOWN_OPTIONS)),
+                    known=", ".join(sorted(known)),
                 )
             )
         company = self._option_company(options.get("company_id"))
@@ -363,7 +365,13 @@ class AtlasReport(models.AbstractModel):
             "columns": self._report_columns(options),
             "blank_zeros": self._report_blank_zeros,
             "drilldown_view": self._drilldown_view(options),
+            "select_filters": self._report_select_filters(options),
         }
+
+    def _report_select_filters(self, options):
+        """The screen's drop-down filters of options an addon adds to the report:
+        [{"key": option, "label": ..., "choices": [{"value": ..., "label": ...}]}]."""
+        return []
 
     def _drilldown_view(self, options):
         """The list view (id) and context the screen opens the journal items of a figure with;

@@ -357,7 +357,7 @@ class AccountBankStatementLine(models.Model):
             line_ids = self.search(
                 [("id", "in", self.ids), ("journal_id", "=", journal.id), ("is_reconciled", "=", False)], order="id"
             ).ids
-            index = AtlasMatchIndex(self.env, journal)
+            index = self._atlas_match_index(journal)
             # A chunk of lines at a time, the cache emptied between: memory stays flat however
             # long the statement is (the index holds the invoices, not the lines).
             for start in range(0, len(line_ids), MATCH_CHUNK):
@@ -415,6 +415,11 @@ class AccountBankStatementLine(models.Model):
                     self.env.invalidate_all()
         confirmed = self.browse(confirmed_ids)
         return {"confirmed": confirmed}
+
+    @api.model
+    def _atlas_match_index(self, journal):
+        """The index the lines of ``journal`` are matched with (an addon may match more)."""
+        return AtlasMatchIndex(self.env, journal)
 
     def _atlas_counterpart(self):
         """The open invoice's receivable item: what the reconciliation screen proposes for an

@@ -21,3 +21,16 @@ class AccountMove(models.Model):
         # synchronisation that every write of an invoice runs otherwise (most of the cost of a
         # first portal link).
         return super(AccountMove, self.with_context(skip_invoice_sync=True))._portal_ensure_token()
+
+    def _notify_get_recipients_groups(self, message, model_description, msg_vals=None):
+        # EXTENDS account/portal: the Atlas invoice email (sent by Send Invoice, which names its
+        # recipients) carries its own Pay now / View the invoice online pair; Odoo's layout
+        # would add a third link, its "View Invoice" button, above the text.
+        groups = super()._notify_get_recipients_groups(message, model_description, msg_vals=msg_vals)
+        if self.env.context.get("atlas_notify_only_partner_ids") is None:
+            return groups
+        if not self._atlas_email_payment_links().get("view"):
+            return groups  # no portal link in the text: Odoo's button is the way to the invoice
+        for _name, _check, data in groups:
+            data["has_button_access"] = False
+        return groups

@@ -71,31 +71,40 @@ class AccountMove(models.Model):
     @api.model
     def _atlas_cron_send_reminders(self):
         companies = self.env["res.company"].search([("active", "=", True)])
-        self.sudo().with_context(allowed_company_ids=companies.ids)._atlas_run_reminders(companies, dry_run=False)
+        self.sudo().with_context(allowed_company_ids=companies.ids)._atlas_run_reminders(
+            companies, dry_run=False, origin="cron"
+        )
 
     # -------------------------------------------------------------------------
     # The run
     # -------------------------------------------------------------------------
 
     @api.model
-    def _atlas_reminders_due(self, company, today):
-        """{(commercial partner, step): invoices} due in ``company`` on ``today``."""
+    def _atlas_reminders_due(self, company, today, stats=None):
+        """{(commercial partner, step): invoices} due in ``company`` on ``today``.
+
+        ``stats`` (a dict of counters), if given, receives why the other open invoices at a
+        step are not due: already reminded, paused, of an excluded customer."""
+        stats = stats if stats is not None else defaultdict(int)
         steps = self.env["atlas.reminder.step"].search([("company_id", "=", company.id)], order="days desc")
+        stats["steps"] = len(steps)
         if not steps:
             return {}
+        at_a_step = [
+            ("company_id", "=", company.id),
+            ("move_type", "=", "out_invoice"),
+            ("state", "=", "posted"),
+            ("payment_state", "in", ("not_paid", "partial")),
+            ("amount_residual", ">", 0),
+            ("invoice_date_due", "<=", fields.Date.add(today, days=-min(steps.mapped("days")))),
+        ]
+        stats["paused"] += self.search_count([*at_a_step, ("no_overdue_reminder", "=", True)])
         invoices = self.search(
-            [
-                ("company_id", "=", company.id),
-                ("move_type", "=", "out_invoice"),
-                ("state", "=", "posted"),
-                ("payment_state", "in", ("not_paid", "partial")),
-                ("amount_residual", ">", 0),
-                ("no_overdue_reminder", "=", False),
-                ("invoice_date_due", "<=", fields.Date.add(today, days=-min(steps.mapped("days")))),
-            ],
+            [*at_a_step, ("no_overdue_reminder", "=", False)],
             order="commercial_partner_id, invoice_date_due, id",
         )
         excluded = invoices.commercial_partner_id.with_company(company).filtered("no_overdue_reminder")
+        stats["excluded_customers"] += len(excluded)
         # What each invoice was already reminded of, in one query.
         sent = defaultdict(set)
         for reminder in self.env["account.invoice.overdue.reminder"].search_read(
@@ -105,6 +114,7 @@ class AccountMove(models.Model):
         due = defaultdict(lambda: self.browse())
         for invoice in invoices:
             if invoice.commercial_partner_id in excluded:
+                stats["excluded_invoices"] += 1
                 continue
             age = (today - invoice.invoice_date_due).days
             step = next((step for step in steps if step.days <= age), None)
@@ -112,17 +122,20 @@ class AccountMove(models.Model):
                 continue
             later_or_same = steps.filtered(lambda s, step=step: s.days >= step.days)
             if sent[invoice.id] & set(later_or_same.ids):
+                stats["already"] += 1
                 continue
             due[invoice.commercial_partner_id, step] |= invoice
         return due
 
     @api.model
-    def _atlas_run_reminders(self, companies, dry_run=False):
+    def _atlas_run_reminders(self, companies, dry_run=False, origin="call"):
         today = fields.Date.context_today(self)
         result = []
         for company in companies:
-            due = self.with_company(company)._atlas_reminders_due(company, today)
+            stats = defaultdict(int)
+            due = self.with_company(company)._atlas_reminders_due(company, today, stats)
             keys = sorted(due, key=lambda key: (key[0].id, key[1].days))
+            customers = set()
             for chunk_start in range(0, len(keys), REMINDER_CHUNK_CUSTOMERS):
                 chunk = keys[chunk_start : chunk_start + REMINDER_CHUNK_CUSTOMERS]
                 result += [
@@ -130,9 +143,21 @@ class AccountMove(models.Model):
                 ]
                 if dry_run:
                     continue
-                self.with_company(company)._atlas_send_reminder_chunk(company, [(p, s, due[p, s]) for p, s in chunk])
+                sent = self.with_company(company)._atlas_send_reminder_chunk(
+                    company, [(p, s, due[p, s]) for p, s in chunk]
+                )
+                stats["emails"] += len(sent)
+                stats["invoices"] += sum(len(due[key]) for key in sent)
+                stats["no_email"] += len({partner for partner, _step in chunk} - {partner for partner, _step in sent})
+                customers |= {partner.id for partner, _step in sent}
                 self.env["atlas.chunked.commit.mixin"]._atlas_end_chunk()
                 # The ORM cache was emptied: the remaining keys are browsed again when used.
+            if not dry_run:
+                stats["customers"] = len(customers)
+                run = self.env["atlas.reminder.run"]._atlas_record(company, stats, origin)
+                # Due but not sent is a problem to fix (an email address to add), not news.
+                log = _logger.warning if run.state == "not_sent" else _logger.info
+                log("Reminder run of %s: %s", company.name, run.summary)
         if not dry_run and result:
             self.env.ref("mail.ir_cron_mail_scheduler_action")._trigger()
         return result
@@ -166,7 +191,10 @@ class AccountMove(models.Model):
     @api.model
     def _atlas_send_reminder_chunk(self, company, batch):
         """Queue one email per (customer, step, invoices) of ``batch``, with the invoices' PDFs,
-        and record it in OCA's history and each invoice's chatter."""
+        and record it in OCA's history and each invoice's chatter.
+
+        :return: the (customer, step) of the emails queued (not those of customers without an
+            email address)"""
         invoices = self.browse().union(*(invoices for _partner, _step, invoices in batch))
         # Each email links every invoice in the portal, with its access token: the chunk's
         # missing tokens are given in one statement rather than by a write of each invoice.
@@ -178,6 +206,7 @@ class AccountMove(models.Model):
         invoices.invalidate_recordset(["access_token"])
         pdfs = self._atlas_reminder_pdfs(invoices)
         user = self.env.user
+        sent = []
         for partner, step, step_invoices in batch:
             contact = self._atlas_reminder_contact(partner)
             if not contact.email:
@@ -233,6 +262,8 @@ class AccountMove(models.Model):
             )
             for invoice in step_invoices:
                 invoice._message_log(body=body)
+            sent.append((partner, step))
+        return sent
 
     @api.model
     def _atlas_reminder_pdfs(self, invoices):

@@ -75,6 +75,17 @@ class TestPayNow(CollectTestCommon, HttpCase):
         self.assertIn(invoice.name, page.text)
         self.assertIn("Pay Now", page.text)
 
+    def test_invoice_email_has_one_pay_now_and_one_view_link(self):
+        # Odoo's notification layout adds its own "View Invoice" button for the customer; the
+        # Atlas email already has its pair, so the customer gets two links only.
+        invoice = self._sent_invoice()
+        mail = self.env["mail.mail"].search([("model", "=", "account.move"), ("res_id", "=", invoice.id)])
+        hrefs = re.findall(r'<a [^>]*href="([^"]+)"', mail.body_html)
+        to_invoice = [href for href in hrefs if "/mail/view" in href or f"/my/invoices/{invoice.id}" in href]
+        self.assertEqual(len(to_invoice), 2, to_invoice)
+        self.assertNotIn("View Invoice", mail.body_html)
+        self.assertEqual(sorted(self._email_links(invoice)), ["Pay now", "View the invoice online"])
+
     def test_paid_invoice_email_has_no_pay_now(self):
         invoice = self._create_invoice(price=100.0)
         invoice.action_post()

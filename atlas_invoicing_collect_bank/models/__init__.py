@@ -1,0 +1,2 @@
+from . import payment_provider
+from . import bank_statement_line

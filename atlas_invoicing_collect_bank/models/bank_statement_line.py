@@ -1,0 +1,247 @@
+"""A payment provider's payout on the bank statement, matched to the online payments it bundles.
+
+An online payment (Pay now in the customer portal) is an ``account.payment`` recorded by Odoo's
+payment flow in the provider's journal, already reconciled with its invoice. The provider later
+pays the money out to the bank, often several payments in one transfer, less its fee. The
+payout's bank line is matched, when nothing else was, to the oldest online payments of the
+provider the line names (its name in the label), not yet on a bank line and dated on or before
+the line, whose total is the line's amount plus a fee of at most a tenth of it.
+
+The match is proposed, never confirmed on its own. Confirming it reconciles the statement
+line with each payment's money waiting to be matched (its bank or Outstanding Receipts item,
+moved to Outstanding Receipts as for any Atlas payment) and books the difference on the
+provider's Fees Account: Debit Bank (the payout), Debit Fees, Credit Outstanding Receipts (the
+payments). The invoices were settled by the payments once; the payout settles only the
+payments' outstanding money, so it never settles an invoice again, and the bank account is
+debited once, by the statement line.
+"""
+
+from collections import defaultdict
+from datetime import timedelta
+
+from odoo import Command, api, fields, models
+from odoo.exceptions import UserError
+from odoo.tools import SQL
+
+from odoo.addons.atlas_invoicing.models.atlas_owning_operation import owning_operation
+from odoo.addons.atlas_invoicing_bank.models.bank_statement_line import AtlasMatchIndex, _tokens
+
+# Days between the oldest online payment of a payout and the payout's bank line.
+PAYOUT_WINDOW = 31
+# The largest fee a payout is matched with, as a share of the payments it bundles.
+PAYOUT_MAX_FEE_RATE = 0.1
+
+
+class AtlasPayoutMatchIndex(AtlasMatchIndex):
+    """Atlas's match index, plus the online payments waiting for their provider's payout."""
+
+    def __init__(self, env, journal):
+        self.online = {}  # payment id -> {"cents", "date", "provider"}
+        self.online_by_provider = defaultdict(list)  # provider id -> payment ids, oldest first
+        self.provider_tokens = {}  # provider id -> the words of its name
+        super().__init__(env, journal)
+        self._load_online_payments()
+
+    def _load_online_payments(self):
+        self.env.cr.execute(
+            SQL(
+                """
+                SELECT DISTINCT payment.id, payment.amount, move.date, tx.provider_id
+                  FROM account_payment payment
+                  JOIN payment_transaction tx ON tx.id = payment.payment_transaction_id
+                  JOIN account_move move ON move.id = payment.move_id
+                  JOIN account_journal journal ON journal.id = payment.journal_id
+                  JOIN account_move_line line ON line.move_id = move.id
+                 WHERE payment.payment_type = 'inbound'
+                   AND move.state = 'posted'
+                   AND payment.currency_id = %(currency)s
+                   AND payment.company_id = ANY(%(companies)s)
+                   -- the money not on a bank line yet: on the bank account, or waiting on
+                   -- Outstanding Receipts
+                   AND line.balance > 0
+                   AND NOT line.reconciled
+                   AND line.account_id IN (journal.default_account_id, payment.outstanding_account_id)
+                 ORDER BY move.date, payment.id
+                """,
+                currency=self.currency.id,
+                companies=self._companies(),
+            )
+        )
+        for payment_id, amount, date, provider_id in self.env.cr.fetchall():
+            self.online[payment_id] = {"cents": self.cents(amount), "date": date, "provider": provider_id}
+            self.online_by_provider[provider_id].append(payment_id)
+        providers = self.env["payment.provider"].sudo().browse(list(self.online_by_provider))
+        self.provider_tokens = {provider.id: _tokens(provider.name) for provider in providers}
+
+    def match(self, st_line):
+        match = super().match(st_line)
+        # A payment recorded for that customer is the money itself: no payout to look for.
+        payout = None if match and match[0] == "payment" else self.payout(st_line)
+        # (read on the line of the chunk: one query for the chunk's lines)
+        if payout or st_line.atlas_payout_payment_ids:
+            # A line matched again drops the payments of an earlier payout match.
+            st_line.atlas_payout_payment_ids = [Command.set(payout or [])]
+        return ("payout", False, False, False) if payout else match
+
+    def payout(self, st_line):
+        """The online payments the line pays out, oldest first, or None."""
+        if self.currency.compare_amounts(st_line.amount, 0.0) <= 0:
+            return None
+        cents = self.cents(st_line.amount)
+        words = _tokens(st_line.payment_ref, st_line.ref, st_line.partner_name)
+        since = st_line.date - timedelta(days=PAYOUT_WINDOW)
+        for provider_id, payment_ids in self.online_by_provider.items():
+            if not self.provider_tokens.get(provider_id) or not self.provider_tokens[provider_id] <= words:
+                continue
+            total, bundled = 0, []
+            for payment_id in payment_ids:
+                payment = self.online[payment_id]
+                if not since <= payment["date"] <= st_line.date:
+                    continue
+                total += payment["cents"]
+                bundled.append(payment_id)
+                if total >= cents:
+                    break
+            if bundled and total >= cents and total - cents <= PAYOUT_MAX_FEE_RATE * total:
+                for payment_id in bundled:
+                    self.take(payment_id=payment_id)
+                return bundled
+        return None
+
+    def take(self, invoice_id=False, payment_id=False, amount=0.0):
+        result = super().take(invoice_id, payment_id, amount)
+        if payment_id and payment_id in self.online:
+            self.online_by_provider[self.online.pop(payment_id)["provider"]].remove(payment_id)
+        return result
+
+
+class AccountBankStatementLine(models.Model):
+    _inherit = "account.bank.statement.line"
+
+    atlas_match_kind = fields.Selection(selection_add=[("payout", "Provider payout")], ondelete={"payout": "set null"})
+    atlas_payout_payment_ids = fields.Many2many(
+        "account.payment",
+        "atlas_bank_line_payout_payment_rel",
+        "line_id",
+        "payment_id",
+        string="Online Payments",
+        readonly=True,
+        copy=False,
+        help="The online payments the provider's payout on this line bundles.",
+    )
+    atlas_payout_fee = fields.Monetary(
+        string="Provider Fee",
+        compute="_compute_atlas_payout_fee",
+        help="The online payments less the payout: the provider's fee.",
+    )
+
+    @api.depends("atlas_payout_payment_ids.amount", "amount")
+    def _compute_atlas_payout_fee(self):
+        for line in self:
+            payments = line.atlas_payout_payment_ids
+            line.atlas_payout_fee = (
+                line.currency_id.round(sum(payments.mapped("amount")) - line.amount) if payments else 0.0
+            )
+
+    @api.model
+    def _atlas_match_index(self, journal):
+        # EXTENDS atlas_invoicing_bank: the online payments waiting for their payout too.
+        return AtlasPayoutMatchIndex(self.env, journal)
+
+    def _atlas_counterpart(self):
+        # EXTENDS atlas_invoicing_bank: the reconciliation screen proposes the payments' items.
+        if self.atlas_match_kind == "payout":
+            return self.atlas_payout_payment_ids.move_id.line_ids.filtered(
+                lambda line: line.account_id == line.payment_id.outstanding_account_id and not line.reconciled
+            )
+        return super()._atlas_counterpart()
+
+    def _atlas_confirm(self):
+        # EXTENDS atlas_invoicing_bank: a payout settles its payments' money and books the fee.
+        if self.atlas_match_kind != "payout":
+            return super()._atlas_confirm()
+        self.ensure_one()
+        if self.is_reconciled:
+            raise UserError(self.env._("Bank line “%(line)s” is already reconciled.", line=self.payment_ref))
+        payments = self.atlas_payout_payment_ids
+        fee = self.currency_id.round(sum(payments.mapped("amount")) - self.amount)
+        # The providers' configuration, read as the superuser: a Bookkeeper may not open it.
+        providers = payments.sudo().payment_transaction_id.provider_id
+        fee_account = providers.atlas_fee_account_id[:1]
+        if not self.currency_id.is_zero(fee) and not fee_account:
+            raise UserError(
+                self.env._(
+                    "The payout of %(provider)s on bank line “%(line)s” is %(fee)s less than its payments: set "
+                    "the provider's Fees Account (Payment Providers) to book its fee, then confirm again.",
+                    provider=", ".join(providers.mapped("name")),
+                    line=self.payment_ref,
+                    fee=self.currency_id.format(fee),
+                )
+            )
+        counterparts = self.env["account.move.line"]
+        for payment in payments:
+            item = payment._atlas_route_to_outstanding()
+            if not item:
+                raise UserError(
+                    self.env._(
+                        "Online payment %(payment)s is already on another bank line: match this payout by hand "
+                        "in Banking → Reconcile.",
+                        payment=payment.name,
+                    )
+                )
+            counterparts |= item
+        self._atlas_reconcile_payout(counterparts, fee, fee_account, providers)
+        if not self.is_reconciled:
+            raise UserError(
+                self.env._(
+                    "Bank line “%(line)s” of %(amount)s could not be reconciled with its online payments.",
+                    line=self.payment_ref,
+                    amount=self.currency_id.format(self.amount),
+                )
+            )
+        return True
+
+    def _atlas_reconcile_payout(self, counterparts, fee, fee_account, providers):
+        """OCA's reconciliation of the line (account_reconcile_oca's data, as its screen makes
+        it): the bank item, each payment's item in full, and the fee on the fees account."""
+        liquidity_lines, _suspense_lines, _other_lines = self._seek_for_lines()
+        data = []
+        for line in liquidity_lines:
+            _aux, lines = self._get_reconcile_line(line, "liquidity", move=True)
+            data += lines
+        auxiliary = 1
+        for item in counterparts:
+            auxiliary, lines = self._get_reconcile_line(
+                item, "other", is_counterpart=True, reconcile_auxiliary_id=auxiliary, move=True
+            )
+            data += lines
+        if not self.currency_id.is_zero(fee):
+            company_currency = self.company_id.currency_id
+            data.append(
+                {
+                    "reference": f"reconcile_auxiliary;{auxiliary}",
+                    "id": False,
+                    "account_id": [fee_account.id, fee_account.display_name],
+                    "partner_id": False,
+                    "date": fields.Date.to_string(self.date),
+                    "name": self.env._("%(provider)s fee", provider=", ".join(providers.mapped("name"))),
+                    "amount": fee,
+                    "debit": fee if fee > 0 else 0.0,
+                    "credit": -fee if fee < 0 else 0.0,
+                    "net_amount": fee,
+                    "currency_id": company_currency.id,
+                    "line_currency_id": company_currency.id,
+                    "currency_amount": fee,
+                    "analytic_distribution": False,
+                    "kind": "other",
+                }
+            )
+            auxiliary += 1
+        result = self._recompute_suspense_line(data, auxiliary, self.manual_reference)
+        if not result.get("can_reconcile"):
+            return
+        # The bank line's reconciliation owns its entry, as OCA's own (bank_statement_line_doors).
+        with owning_operation():
+            getattr(self, f"_reconcile_bank_line_{self.journal_id.reconcile_mode}")(
+                self._prepare_reconcile_line_data(result["data"])
+            )
