@@ -20,6 +20,8 @@ from odoo.addons.queue_job.exception import RetryableJobError
 # is the chunk. Held by the job's transaction: a chunk whose lock is free while its job is
 # started is a job whose worker died (see requeue_dead_jobs).
 IMPORT_CHUNK_LOCK = 0x41534943
+# A chunk whose journal another chunk is importing into comes again this many seconds later.
+JOURNAL_BUSY_SECONDS = 5
 
 
 class AtlasStatementImportChunk(models.Model):
@@ -79,8 +81,19 @@ class AtlasStatementImportChunk(models.Model):
                 "Chunk %(chunk)s is already %(state)s: nothing to do.", chunk=self.sequence, state=self.state
             )
         # The lines of a journal are numbered one after the other: chunks of statements of the
-        # same journal add theirs one at a time rather than fight over the numbers.
-        self.env.cr.execute("SELECT pg_advisory_xact_lock(%s, %s)", [NUMBERING_LOCK, statement.journal_id.id])
+        # same journal add theirs one at a time rather than fight over the numbers. A chunk that
+        # finds the journal taken gives its worker back and comes again a few seconds later (a
+        # worker waiting on a lock is one the job runner counts as busy, for minutes).
+        self.env.cr.execute("SELECT pg_try_advisory_xact_lock(%s, %s)", [NUMBERING_LOCK, statement.journal_id.id])
+        if not self.env.cr.fetchone()[0]:
+            raise RetryableJobError(
+                self.env._(
+                    "Another chunk is being imported into %(journal)s: this one waits its turn.",
+                    journal=statement.journal_id.display_name,
+                ),
+                seconds=JOURNAL_BUSY_SECONDS,
+                ignore_retry=True,
+            )
         try:
             created = self._atlas_create_lines(statement)
         except RetryableJobError:

@@ -11,10 +11,12 @@ import base64
 from datetime import date, timedelta
 from unittest.mock import patch
 
+from odoo import sql_db
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import tagged
 
 from odoo.addons.atlas_invoicing_bank.tests.bank_common import AtlasBankCommon
+from odoo.addons.atlas_invoicing_queue.models.account_move import NUMBERING_LOCK
 from odoo.addons.queue_job.exception import FailedJobError, RetryableJobError
 from odoo.addons.queue_job.job import Job
 from odoo.addons.queue_job.tests.common import trap_jobs
@@ -187,6 +189,32 @@ class TestBankImportJobs(AtlasBankCommon):
             self._perform_all(trap)
         self.assertEqual(statement.atlas_import_chunk_ids.mapped("state"), ["done"] * 3)
         self._check_imported(statement, self._rows())
+
+    def test_a_chunk_whose_journal_is_taken_gives_its_worker_back_without_counting_a_try(self):
+        with trap_jobs() as trap:
+            result = self._start()
+            job = self._chunk_jobs(trap)[0]
+        statement = self._statement(result)
+        # Another transaction (another worker's chunk) is adding lines to the same journal.
+        other = sql_db.db_connect(self.env.cr.dbname).cursor()
+        try:
+            other.execute("SELECT pg_advisory_xact_lock(%s, %s)", [NUMBERING_LOCK, self.bank.id])
+            with self.assertRaises(RetryableJobError) as caught:
+                job.perform()
+        finally:
+            other.rollback()
+            other.close()
+        self.assertEqual(
+            str(caught.exception),
+            f"Another chunk is being imported into {self.bank.display_name}: this one waits its turn.",
+        )
+        self.assertTrue(caught.exception.ignore_retry)
+        self.assertEqual(caught.exception.seconds, 5)
+        self.assertFalse(statement.line_ids)
+        # Once the journal is free, the chunk imports its lines.
+        with trap_jobs() as trap:
+            job.perform()
+            self.assertEqual(len(statement.line_ids), CHUNK)
 
     def test_importing_the_file_again_imports_nothing(self):
         with trap_jobs() as trap:
