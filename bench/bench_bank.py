@@ -15,6 +15,10 @@ reconciled (and the share expected), and the peak RSS growth of the process:
   ``import_file_button()``. OCA's account_reconcile_oca then applies the reconcile models
   marked "auto-validate" to the new lines (Odoo's "Invoices/Bills Perfect Match"): that is
   part of OCA's path as shipped. "matched" is the lines it reconciled.
+- jobs (bench/bank_queue_run.sh): the same call with atlas_invoicing_bank_queue, on its own
+  snapshot (``atlas_bench_bank_queue``, where "atlas" runs too, told not to use jobs): the
+  statement is created in the call and its lines by one job per chunk of 500, performed in the
+  child process one after the other, each committed (see ``import_jobs``).
 - atlas: ``atlas_bench_bank``, atlas_invoicing. The Bookkeeper's XML-RPC call,
   ``account.bank.statement.atlas_import_statement`` (OCA's CSV parser through the mapping,
   Atlas's checks, the statement and its lines, Atlas's matching). "matched" is the lines
@@ -56,8 +60,9 @@ from odoo.modules.registry import Registry
 MAPPING = "Bench Checking CSV"
 N_CUSTOMERS = 500
 TARGET_LINES_PER_S = 500
-PATHS = ("oca", "atlas")  # the reference first
-LABELS = {"oca": "OCA reference", "atlas": "Atlas"}
+PATHS = ("oca", "atlas", "jobs")  # the reference first
+LABELS = {"oca": "OCA reference", "atlas": "Atlas", "jobs": "Atlas, jobs"}
+DISPATCH_PARAM = "atlas_invoicing_queue.dispatch"
 # The mapping of the OCA snapshot, written out: the same columns and formats as Atlas's
 # (account.statement.import.sheet.mapping._atlas_csv_layout), which is not there; the
 # benchmark's CSV has no method column.
@@ -109,6 +114,7 @@ def start_odoo(args):
 
 
 def snapshot(args, path):
+    # "atlas" and "jobs" run on the same snapshot: one transaction, or queue jobs.
     return args.oca_db if path == "oca" else args.db
 
 
@@ -294,6 +300,38 @@ def import_atlas(env, journal, mapping, content):
     return env["account.bank.statement"].browse(result["statement_ids"]).line_ids, result["matched"]
 
 
+def import_jobs(env, journal, mapping, content):
+    """The Bookkeeper's XML-RPC call with atlas_invoicing_bank_queue: the file checked and the
+    statement created in the call, then its chunks' jobs (and the progress jobs they queue)
+    performed in this process one after the other, each in its own transaction committed when
+    the job is done, as a queue_job worker performs them (the job runner's dispatch over HTTP is
+    not measured)."""
+    from odoo.addons.queue_job.job import Job
+
+    result = env["account.bank.statement"].atlas_import_statement(
+        journal.id, base64.b64encode(content).decode(), "bench.csv", mapping.id
+    )
+    statements = env["account.bank.statement"].browse(result["statement_ids"])
+    if not statements.atlas_import_state:
+        sys.exit("the jobs path imported the file in the call: is atlas_invoicing_bank_queue installed?")
+    env.cr.commit()
+    while uuids := env["queue.job"].sudo().search([("state", "=", "pending")], order="id").mapped("uuid"):
+        for uuid in uuids:
+            job = Job.load(env, uuid)
+            job.set_started()
+            job.store()
+            job.perform()
+            job.set_done()
+            job.store()
+            env.cr.commit()
+            env.invalidate_all()
+    if statements.filtered("atlas_import_state"):
+        sys.exit(f"the statement is still {statements.atlas_import_state} after its jobs")
+    lines = statements.line_ids
+    matched = len(lines.filtered(lambda line: line.atlas_match_kind not in (False, "ambiguous")))
+    return lines, matched
+
+
 def wrong_reconciliations(lines):
     """The reconciled lines not paying exactly the invoice the CSV meant: the one named in
     the label, else the payer's invoice of that amount."""
@@ -320,6 +358,8 @@ def one(args):
         mapping = env["account.statement.import.sheet.mapping"].search([("name", "=", MAPPING)])
         journal = env["account.journal"].search([("type", "=", "bank")], limit=1)
         admin = env.ref("base.user_admin")
+        if args.path != "oca":
+            env["ir.config_parameter"].set_param(DISPATCH_PARAM, "always" if args.path == "jobs" else "never")
         env.cr.commit()
     benchlib.vacuum(args.db)
     profiler = cProfile.Profile() if args.profile else None
@@ -333,6 +373,8 @@ def one(args):
         with benchlib.Measure(env.cr) as measure:
             if args.path == "oca":
                 lines = import_oca(env, journal, mapping, content)
+            elif args.path == "jobs":
+                lines, matched = import_jobs(env, journal, mapping, content)
             else:
                 lines, matched = import_atlas(env, journal, mapping, content)
             env.flush_all()
@@ -418,7 +460,8 @@ def bench(args):
             csv_file.write(content)
             csv_file.flush()
             digest = hashlib.sha256(content).hexdigest()[:12]
-            note = "identical from both snapshots" if len(paths) > 1 else f"from {snapshot(args, paths[0])}"
+            several = len({snapshot(args, path) for path in paths}) > 1
+            note = "identical from both snapshots" if several else f"from {snapshot(args, paths[0])}"
             print(f"CSV of {size} lines, sha256 {digest}…, {note}", flush=True)
             row = {}
             for path in paths:
@@ -430,10 +473,20 @@ def bench(args):
                     f"  ({r['wrong']} wrong; load {benchlib.load_average()})",
                     flush=True,
                 )
-            if len(row) == 2 and row["oca"]["lines_per_s"]:
+            if "oca" in row and "atlas" in row and row["oca"]["lines_per_s"]:
                 ratio = row["atlas"]["lines_per_s"] / row["oca"]["lines_per_s"]
                 print(f"{'':<14} {size:>7} lines: Atlas lines/s ÷ OCA lines/s = {ratio:.2f}", flush=True)
             results.append(row)
+    if len(results) > 1:
+        # Flat per-line time: the last size's lines/s against the first's.
+        first, last = results[0], results[-1]
+        for path in paths:
+            big, small = last[path], first[path]
+            ratio = big["lines_per_s"] / small["lines_per_s"] if small["lines_per_s"] else 0.0
+            print(
+                f"{LABELS[path]:<14} lines/s at {big['lines']} ÷ lines/s at {small['lines']} = {ratio:.2f}",
+                flush=True,
+            )
     if "atlas" in paths:
         last = results[-1]["atlas"]
         verdict = "met" if last["lines_per_s"] >= TARGET_LINES_PER_S else "NOT met"

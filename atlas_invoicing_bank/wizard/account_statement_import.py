@@ -304,9 +304,10 @@ class AccountStatementImport(models.TransientModel):
     # Import
     # -------------------------------------------------------------------------
 
-    def _create_bank_statements(self, stmts_vals, result):
-        # EXTENDS account_statement_import_file: the lines already imported are found in one
-        # query (not one per line), and the new lines are matched right after their creation.
+    def _atlas_drop_imported(self, stmts_vals, result):
+        """The statements without their lines already imported (counted in the result's
+        atlas_duplicates; a statement's start balance moves past them), in one query; the
+        statements left without a line are left out."""
         ids = [vals["unique_import_id"] for st in stmts_vals for vals in st["transactions"]]
         existing = set()
         if ids:
@@ -332,7 +333,12 @@ class AccountStatementImport(models.TransientModel):
             st_vals["transactions"] = keep
         result.setdefault("atlas_duplicates", 0)
         result["atlas_duplicates"] += duplicates
-        stmts_vals = [st for st in stmts_vals if st["transactions"]]
+        return [st for st in stmts_vals if st["transactions"]]
+
+    def _create_bank_statements(self, stmts_vals, result):
+        # EXTENDS account_statement_import_file: the lines already imported are found in one
+        # query (not one per line), and the new lines are matched right after their creation.
+        stmts_vals = self._atlas_drop_imported(stmts_vals, result)
         # OCA creates each statement with all its lines in one call, every record staying in
         # the cache: a statement of 10,000 lines would hold them all in memory. The first
         # chunk goes through OCA; the rest follow chunk by chunk, flushed and evicted.

@@ -14,9 +14,7 @@ duplicate whoever makes it. A re-run (Resume, Generate Again, a second Post All)
 only what no queued job covers and is not done yet.
 """
 
-import logging
 import uuid
-from datetime import timedelta
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError
@@ -25,13 +23,9 @@ from odoo.tools.pdf import merge_pdf
 
 from odoo.addons.queue_job.jobrunner.runner import PG_ADVISORY_LOCK_ID
 
-from .atlas_invoice_batch_chunk import CHUNK_LOCK, MAX_TRIES, OPERATIONS
-
-_logger = logging.getLogger(__name__)
+from .atlas_invoice_batch_chunk import CHUNK_LOCK, DEAD_AFTER_SECONDS, MAX_TRIES, OPERATIONS, requeue_dead_jobs
 
 DISPATCH_PARAM = "atlas_invoicing_queue.dispatch"
-# A job started (or handed to a worker) this long ago whose chunk lock is free lost its worker.
-DEAD_AFTER_SECONDS = 10
 
 
 class AtlasInvoiceBatch(models.Model):
@@ -309,35 +303,13 @@ class AtlasInvoiceBatch(models.Model):
         return self.env._("Run closed.")
 
     def _atlas_requeue_dead_jobs(self, chunks):
-        """Put back in the queue the jobs of these chunks whose worker died (a server killed
-        or crashed mid-job: its transaction, and the chunk lock it held, are gone).
-
-        The queue_job release in use leaves such jobs started forever (see its README); later
-        releases requeue them the same way, by a lock the running job holds.
+        """Put back in the queue the jobs of these chunks whose worker died (see
+        requeue_dead_jobs).
 
         :return: True while some of the chunks' jobs are running, or were handed to a worker
                  too recently to tell.
         """
-        jobs = (
-            self.env["queue.job"]
-            .sudo()
-            .search([("uuid", "in", chunks.mapped("job_uuid")), ("state", "in", ("enqueued", "started"))])
-        )
-        chunk_of = {chunk.job_uuid: chunk for chunk in chunks}
-        limit = fields.Datetime.now() - timedelta(seconds=DEAD_AFTER_SECONDS)
-        running = False
-        for job in jobs:
-            since = job.date_started or job.date_enqueued
-            if since and since > limit:
-                running = True
-                continue
-            self.env.cr.execute("SELECT pg_try_advisory_xact_lock(%s, %s)", [CHUNK_LOCK, chunk_of[job.uuid].id])
-            if self.env.cr.fetchone()[0]:
-                _logger.warning("Batch %s: job %s lost its worker; queued again.", self.name, job.uuid)
-                job.requeue()
-            else:
-                running = True
-        return running
+        return requeue_dead_jobs(self.env, chunks, CHUNK_LOCK, f"Batch {self.name}")
 
     def _atlas_jobs_done_generate(self, chunks):
         self._atlas_finish()

@@ -5,6 +5,9 @@ wait for one another on the batch. After each chunk, a small job (``_atlas_job_p
 adds the chunks up on the batch; the one that finds every chunk through closes the run.
 """
 
+import logging
+from datetime import timedelta
+
 from psycopg2 import OperationalError
 
 from odoo import fields, models
@@ -28,6 +31,43 @@ MAX_TRIES = 4
 # the chunk. Held by the job's transaction: a chunk whose lock is free while its job is
 # started is a job whose worker died (see _atlas_requeue_dead_jobs on the batch).
 CHUNK_LOCK = 0x4154434B
+# A job started (or handed to a worker) this long ago whose chunk lock is free lost its worker.
+DEAD_AFTER_SECONDS = 10
+
+_logger = logging.getLogger(__name__)
+
+
+def requeue_dead_jobs(env, chunks, lock_key, owner):
+    """Put back in the queue the jobs of these chunks whose worker died (a server killed or
+    crashed mid-job: its transaction, and the chunk lock it held, are gone).
+
+    ``chunks`` have a ``job_uuid``; each chunk's job holds ``pg_advisory_xact_lock(lock_key,
+    chunk id)`` while it runs. The queue_job release in use leaves such jobs started forever
+    (see its README); later releases requeue them the same way, by a lock the running job holds.
+
+    :return: True while some of the chunks' jobs are running, or were handed to a worker too
+             recently to tell.
+    """
+    jobs = (
+        env["queue.job"]
+        .sudo()
+        .search([("uuid", "in", chunks.mapped("job_uuid")), ("state", "in", ("enqueued", "started"))])
+    )
+    chunk_of = {chunk.job_uuid: chunk for chunk in chunks}
+    limit = fields.Datetime.now() - timedelta(seconds=DEAD_AFTER_SECONDS)
+    running = False
+    for job in jobs:
+        since = job.date_started or job.date_enqueued
+        if since and since > limit:
+            running = True
+            continue
+        env.cr.execute("SELECT pg_try_advisory_xact_lock(%s, %s)", [lock_key, chunk_of[job.uuid].id])
+        if env.cr.fetchone()[0]:
+            _logger.warning("%s: job %s lost its worker; queued again.", owner, job.uuid)
+            job.requeue()
+        else:
+            running = True
+    return running
 
 
 class AtlasInvoiceBatchChunk(models.Model):

@@ -1,0 +1,3 @@
+from . import atlas_statement_import_chunk
+from . import account_bank_statement
+from . import queue_job
