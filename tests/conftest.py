@@ -71,7 +71,17 @@ def clone_database(name):
 
 
 def drop_database(name):
-    _psql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    # FORCE terminates the database's sessions, but PostgreSQL refuses ("must be a member of
+    # the role whose process is being terminated") while a session is still authenticating,
+    # e.g. a surviving server's job runner or worker reconnecting: try again once it is in.
+    for attempt in range(10):
+        try:
+            _psql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+            break
+        except subprocess.CalledProcessError as error:
+            if attempt == 9 or b"must be a member of the role" not in error.stderr:
+                raise
+            time.sleep(1)
     shutil.rmtree(_filestore(name), ignore_errors=True)
 
 
