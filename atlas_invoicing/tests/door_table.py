@@ -621,6 +621,20 @@ DOORS = {
     "account.bank.statement": {
         "action_open_statement_lines": Door("Transactions", "statement list and form", OPENS),
         "open_entries": Door("Journal entries", "statement form", OPENS),
+        # A long file imported in queue jobs (atlas_invoicing_bank_queue): the statement of the
+        # door world is complete, so there is nothing to resume or cancel.
+        "action_atlas_import_resume": Door(
+            "Resume Import",
+            "statement form, while importing",
+            refused(r"is not being imported: there is nothing to resume or cancel", "importing statements only"),
+            ("viewer", "*", refused(r"Only an Atlas Bookkeeper can import bank statements")),
+        ),
+        "action_atlas_import_cancel": Door(
+            "Cancel Import",
+            "statement form, while importing",
+            refused(r"is not being imported: there is nothing to resume or cancel", "importing statements only"),
+            ("viewer", "*", refused(r"Only an Atlas Bookkeeper can import bank statements")),
+        ),
     },
     # -------------------------------------------------------------------------
     "account.bank.statement.line": {
