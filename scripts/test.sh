@@ -199,7 +199,8 @@ fi
 # The addons as administrators get them: one wheel each, built by whool, unpacked with pip into
 # a folder of its own, installed from there (the checkout is not on that addons path) on a
 # throw-away database: atlas_invoicing alone first, which must install no OCA bank module (an
-# Odoo Enterprise database keeps its own bank reconciliation), then the others. A file left
+# Odoo Enterprise database keeps its own bank reconciliation) and whose reports must run without
+# the other addons, then the others. A file left
 # out of a wheel or a broken manifest fails here.
 part "Wheels: build them, install the addons from them on a throw-away database"
 WHEEL_DIR="$LOG_DIR/wheel"; WHEEL_DB="${TEMPLATE_DB}_wheel"
@@ -222,6 +223,14 @@ OTHER_ADDONS="$(repo_addon_dirs | grep -vx atlas_invoicing | paste -sd, -)"
         WHERE state = 'installed' AND (name LIKE 'account\_statement\_%' OR name LIKE 'account\_reconcile\_%')")"
     if [ -n "$bank_modules" ]; then echo "atlas_invoicing alone installed OCA bank modules: $bank_modules"; exit 1; fi
     echo "atlas_invoicing alone: installed, no OCA bank module"
+    # ... and its reports run there: the core reads nothing only another addon adds.
+    odoo_bin shell -c "$CONFIG" -d "$WHEEL_DB" --log-level=critical --no-http \
+        --addons-path="$ODOO_PATH/addons,$ODOO_PATH/odoo/addons,$OCA_DIR/odoo/addons,$WHEEL_DIR/site/odoo/addons" \
+        < scripts/check_core_alone.py > "$WHEEL_DIR/core-alone-reports.log" 2>&1
+    if ! grep -q "^REPORTS OK" "$WHEEL_DIR/core-alone-reports.log"; then
+        cat "$WHEEL_DIR/core-alone-reports.log"; exit 1
+    fi
+    echo "atlas_invoicing alone: $(grep "^REPORTS OK" "$WHEEL_DIR/core-alone-reports.log")"
     if [ -n "$OTHER_ADDONS" ]; then
         wheel_odoo -i "$OTHER_ADDONS" --logfile="$WHEEL_DIR/install-others.log"
         grep -q "Modules loaded" "$WHEEL_DIR/install-others.log"

@@ -9,12 +9,11 @@ line, the statement line having no payment method).
 
 Each journal item on a cash account is a receipt (debit) or a disbursement (credit), filed
 under the payment method of the payment whose entry it belongs to
-(account.move.origin_payment_id → account.payment.payment_method_id). A bank statement line
-confirmed against an Atlas payment is the bank item of that payment's money (the payment then
-waits on Outstanding Receipts, see docs/banking.md): it is filed under that payment's method,
-on the bank's date. Opening and closing
-cash are the cash accounts' balances, so closing = opening + receipts − disbursements
-holds to the cent, and the checks show it against a separate sum of those balances.
+(account.move.origin_payment_id → account.payment.payment_method_id); the bank addons file the
+items of bank statement lines by the payments they settle (``_flows_method_sql``,
+``_flows_queries``). Opening and closing cash are the cash accounts' balances, so closing =
+opening + receipts − disbursements holds to the cent, and the checks show it against a separate
+sum of those balances.
 """
 
 import datetime
@@ -23,6 +22,7 @@ from dateutil.relativedelta import relativedelta
 
 from odoo import api, models
 from odoo.exceptions import UserError
+from odoo.osv import expression
 from odoo.tools import SQL
 
 MAX_MONTHS = 36
@@ -85,9 +85,27 @@ class AtlasReportCashFlow(models.AbstractModel):
         journals = Journal.search([*Journal._check_company_domain(companies), ("type", "in", ("bank", "cash"))])
         return sorted(set(cash.ids) | set(journals.default_account_id.ids))
 
+    def _flows_queries(self, options, account_ids):
+        """The queries whose rows (month, is_receipt, method_id, method_name, amount: the
+        signed balance) make the receipts and disbursements. An addon that files some cash
+        items by what they settle leaves them out of ``_flows_query`` (``_flows_kept_items``)
+        and adds its own query here."""
+        return [self._flows_query(options, account_ids)]
+
+    def _flows_kept_items(self, options):
+        """SQL condition on the cash items ``_flows_query`` files by payment method (aliases
+        ``aml``, ``move``, and those of ``_flows_method_sql``'s joins)."""
+        return SQL("TRUE")
+
+    def _flows_method_sql(self):
+        """(joins, method id): the payment method a cash item is filed under, from the
+        payment whose entry it is (alias ``payment``); an addon that knows more joins more."""
+        return SQL(), SQL("payment.payment_method_id")
+
     def _flows_query(self, options, account_ids):
         """Receipts and disbursements per month and payment method."""
         method_name = self.env["account.payment.method"]._field_to_sql("method", "name")
+        method_joins, method_id = self._flows_method_sql()
         return SQL(
             """
             SELECT date_trunc('month', aml.date)::date AS month,
@@ -98,23 +116,53 @@ class AtlasReportCashFlow(models.AbstractModel):
               FROM account_move_line aml
               JOIN account_move move ON move.id = aml.move_id
               LEFT JOIN account_payment payment ON payment.id = move.origin_payment_id
-              LEFT JOIN account_bank_statement_line st_line
-                     ON st_line.id = move.statement_line_id AND st_line.is_reconciled
-              LEFT JOIN account_payment matched ON matched.id = st_line.atlas_match_payment_id
-              LEFT JOIN account_payment_method method
-                     ON method.id = COALESCE(payment.payment_method_id, matched.payment_method_id)
+              %(method_joins)s
+              LEFT JOIN account_payment_method method ON method.id = %(method_id)s
              WHERE aml.account_id = ANY(%(accounts)s)
                AND %(posted)s
                AND aml.date BETWEEN %(from)s AND %(to)s
                AND aml.balance != 0
+               AND %(kept)s
              GROUP BY 1, 2, 3, 4
-             ORDER BY 4, 3
             """,
             method_name=method_name,
+            method_joins=method_joins,
+            method_id=method_id,
             accounts=account_ids,
             posted=self._posted_items(options),
+            kept=self._flows_kept_items(options),
             **{"from": options["date_from"], "to": options["date_to"]},
         )
+
+    # -------------------------------------------------------------------------
+    # Drill-down
+    # -------------------------------------------------------------------------
+
+    @staticmethod
+    def _sign_domain(direction):
+        return ("balance", ">", 0) if direction == "receipts" else ("balance", "<", 0)
+
+    def _method_drilldown(self, options, account_ids, direction, method_id):
+        """The journal items behind a method's receipts or disbursements (``method_id`` 0:
+        the other ones), the same items ``_flows_queries`` sums."""
+        return self._drilldown_domain(
+            options,
+            ("account_id", "in", account_ids),
+            self._sign_domain(direction),
+            *self._method_conditions(method_id),
+        )
+
+    def _method_conditions(self, method_id):
+        """Domain on cash items: those ``_flows_method_sql`` files under ``method_id`` (0: none)."""
+        if method_id:
+            return [("move_id.origin_payment_id.payment_method_id", "=", method_id)]
+        # Odoo reads "origin_payment_id.payment_method_id = False" as "a payment without a
+        # method", never true of an entry without a payment.
+        return [
+            "|",
+            ("move_id.origin_payment_id", "=", False),
+            ("move_id.origin_payment_id.payment_method_id", "=", False),
+        ]
 
     # -------------------------------------------------------------------------
     # Lines
@@ -129,7 +177,7 @@ class AtlasReportCashFlow(models.AbstractModel):
         day_before = options["date_from"] - datetime.timedelta(days=1)
         rows, opening = [], 0.0
         if account_ids:
-            rows = self._query(self._flows_query(options, account_ids))
+            rows = [row for query in self._flows_queries(options, account_ids) for row in self._query(query)]
             opening = self._accounts_balance(options, account_ids, day_before)
 
         # {(direction, method_id): {"label", month_key: amount}}, amounts positive
@@ -150,9 +198,9 @@ class AtlasReportCashFlow(models.AbstractModel):
 
         lines = []
         section_totals = {}
-        for direction, label, other_label, sign_domain in (
-            ("receipts", self.env._("Receipts"), self.env._("Other receipts"), ("balance", ">", 0)),
-            ("disbursements", self.env._("Disbursements"), self.env._("Other disbursements"), ("balance", "<", 0)),
+        for direction, label, other_label in (
+            ("receipts", self.env._("Receipts"), self.env._("Other receipts")),
+            ("disbursements", self.env._("Disbursements"), self.env._("Other disbursements")),
         ):
             members = sorted(
                 ((method_id, group) for (d, method_id), group in groups.items() if d == direction),
@@ -160,55 +208,24 @@ class AtlasReportCashFlow(models.AbstractModel):
             )
             total = {key: sum(group.get(key, 0.0) for _method_id, group in members) for key in month_keys}
             section_totals[direction] = total
-            lines.append(
+            member_lines = [
                 self._line(
-                    direction,
-                    label,
-                    month_values(total),
-                    kind="section",
-                    drilldown=self._drilldown_domain(options, ("account_id", "in", account_ids), sign_domain),
+                    f"{direction}-method-{method_id}" if method_id else f"{direction}-other",
+                    group["label"] if method_id else other_label,
+                    month_values(group),
+                    parent=direction,
+                    level=1,
+                    drilldown=self._method_drilldown(options, account_ids, direction, method_id),
                 )
+                for method_id, group in members
+            ]
+            section_drilldown = (
+                expression.OR([member["drilldown"] for member in member_lines])
+                if member_lines
+                else self._drilldown_domain(options, ("account_id", "in", account_ids), self._sign_domain(direction))
             )
-            for method_id, group in members:
-                confirmed = [
-                    ("move_id.statement_line_id.is_reconciled", "=", True),
-                    ("move_id.statement_line_id.atlas_match_payment_id", "!=", False),
-                ]
-                method_domain = (
-                    [
-                        "|",
-                        ("move_id.origin_payment_id.payment_method_id", "=", method_id),
-                        "&",
-                        "&",
-                        *confirmed,
-                        ("move_id.statement_line_id.atlas_match_payment_id.payment_method_id", "=", method_id),
-                    ]
-                    if method_id
-                    else [
-                        # Odoo reads "origin_payment_id.payment_method_id = False" as "a payment
-                        # without a method", never true of an entry without a payment.
-                        "|",
-                        ("move_id.origin_payment_id", "=", False),
-                        ("move_id.origin_payment_id.payment_method_id", "=", False),
-                        "|",
-                        ("move_id.statement_line_id", "=", False),
-                        "|",
-                        ("move_id.statement_line_id.is_reconciled", "=", False),
-                        ("move_id.statement_line_id.atlas_match_payment_id", "=", False),
-                    ]
-                )
-                lines.append(
-                    self._line(
-                        f"{direction}-method-{method_id}" if method_id else f"{direction}-other",
-                        group["label"] if method_id else other_label,
-                        month_values(group),
-                        parent=direction,
-                        level=1,
-                        drilldown=self._drilldown_domain(
-                            options, ("account_id", "in", account_ids), sign_domain, *method_domain
-                        ),
-                    )
-                )
+            lines.append(self._line(direction, label, month_values(total), kind="section", drilldown=section_drilldown))
+            lines += member_lines
 
         # Opening and closing cash of each month follow from the period's opening balance.
         net = {key: section_totals["receipts"][key] - section_totals["disbursements"][key] for key in month_keys}

@@ -2,6 +2,8 @@
 bundles less the provider's fee, confirmed into Debit Bank + Debit Fees / Credit Outstanding
 Receipts, each invoice paid once, AR Aging untouched and the cash counted once."""
 
+from dateutil.relativedelta import relativedelta
+
 from odoo import Command, fields
 from odoo.exceptions import UserError
 from odoo.tests import tagged
@@ -51,9 +53,9 @@ class TestPayoutMatching(CollectTestCommon):
         self.assertTrue(tx.payment_id)
         return invoice, tx.payment_id.sudo(False)
 
-    def _line(self, amount, label="DEMO PAYOUT PO-0001"):
+    def _line(self, amount, label="DEMO PAYOUT PO-0001", date=None):
         line = self.env["account.bank.statement.line"].create(
-            {"journal_id": self.bank_journal.id, "date": self.today, "amount": amount, "payment_ref": label}
+            {"journal_id": self.bank_journal.id, "date": date or self.today, "amount": amount, "payment_ref": label}
         )
         line._atlas_match_lines()
         return line
@@ -61,12 +63,24 @@ class TestPayoutMatching(CollectTestCommon):
     def _aging(self):
         return self.env["atlas.report.ar.aging"].get_report_data({})["totals"]
 
-    def _cash(self):
+    def _cash_flow(self, day=None):
+        """The Cash Flow Statement of the month of ``day`` (today's): its data, and its method
+        lines as {(section, label): (total, the drill-down's journal items)}."""
+        day = day or self.today
         period = {
-            "date_from": fields.Date.to_string(self.today.replace(day=1)),
-            "date_to": fields.Date.to_string(self.today),
+            "date_from": fields.Date.to_string(day.replace(day=1)),
+            "date_to": fields.Date.to_string(day + relativedelta(day=31)),
         }
-        return self.env["atlas.report.cash.flow"].get_report_data(period)["totals"]
+        data = self.env["atlas.report.cash.flow"].get_report_data(period)
+        lines = {
+            (line["parent"], line["label"]): (
+                line["values"]["total"],
+                self.env["account.move.line"].search(line["drilldown"]),
+            )
+            for line in data["lines"]
+            if line["parent"] in ("receipts", "disbursements")
+        }
+        return data, lines
 
     def _bank_balance(self, moves):
         bank_account = self.bank_journal.default_account_id
@@ -116,8 +130,52 @@ class TestPayoutMatching(CollectTestCommon):
         # The bank account is debited once, by the payout; AR Aging is as it was.
         self.assertAlmostEqual(self._bank_balance(payments.move_id | line.move_id), 417.10)
         self.assertEqual(self._aging(), aging_before)
-        cash = self._cash()
-        self.assertAlmostEqual(cash["receipts"], 417.10)
+        # The Cash Flow Statement: the card payments in full under Credit Card, the fee paid
+        # out of them a disbursement, the bank's 417.10 in between; each drill-down lists the
+        # journal items behind its figure: the payments' money, the fee.
+        data, lines = self._cash_flow()
+        self.assertEqual(sorted(lines), [("disbursements", "Credit Card"), ("receipts", "Credit Card")])
+        receipts, receipt_items = lines["receipts", "Credit Card"]
+        self.assertEqual(receipts, 430.0)
+        self.assertEqual(receipt_items, payments.move_id.line_ids.filtered(lambda item: item.account_id == outstanding))
+        self.assertAlmostEqual(sum(receipt_items.mapped("balance")), 430.0)
+        fees, fee_items = lines["disbursements", "Credit Card"]
+        self.assertEqual(fees, 12.90)
+        self.assertEqual(fee_items, line.move_id.line_ids.filtered(lambda item: item.account_id == self.fees))
+        self.assertRecordValues(fee_items, [{"debit": 12.90, "name": "Demo fee"}])
+        self.assertEqual(
+            {key: data["totals"][key] for key in ("receipts", "disbursements", "net")},
+            {"receipts": 430.0, "disbursements": 12.90, "net": 417.10},
+        )
+        self.assertTrue(all(check["ok"] for check in data["checks"]), data["checks"])
+        sections = {line["key"]: line for line in data["lines"] if line["key"] in ("receipts", "disbursements")}
+        self.assertEqual(self.env["account.move.line"].search(sections["receipts"]["drilldown"]), receipt_items)
+        self.assertEqual(self.env["account.move.line"].search(sections["disbursements"]["drilldown"]), fee_items)
+
+    def test_payout_in_the_month_after_its_payments(self):
+        """The payout reaches the bank next month: that month's Cash Flow has the card money
+        in full and the fee, the payments' month none of it (the money was not in the bank)."""
+        paid = [self._paid_online(100.0), self._paid_online(250.0, self.contoso)]
+        payments = paid[0][1] | paid[1][1]
+        payout_day = self.today + relativedelta(months=1, day=1)
+        _data, lines = self._cash_flow()
+        self.assertEqual(lines["receipts", "Credit Card"][0], 350.0, "before the payout: on the bank on their date")
+
+        line = self._line(340.0, "Demo payout", date=payout_day)
+        self.assertEqual(line.atlas_payout_payment_ids, payments)
+        line.atlas_confirm_matches()
+        self.assertTrue(line.is_reconciled)
+
+        data, lines = self._cash_flow()
+        self.assertNotIn(("receipts", "Credit Card"), lines)
+        self.assertEqual(data["totals"]["receipts"], 0.0)
+        self.assertTrue(all(check["ok"] for check in data["checks"]), data["checks"])
+        data, lines = self._cash_flow(payout_day)
+        self.assertEqual(lines["receipts", "Credit Card"][0], 350.0)
+        self.assertEqual(lines["receipts", "Credit Card"][1].move_id, payments.move_id)
+        self.assertEqual(lines["disbursements", "Credit Card"][0], 10.0)
+        self.assertEqual(data["totals"]["net"], 340.0)
+        self.assertTrue(all(check["ok"] for check in data["checks"]), data["checks"])
 
     def test_one_payment_paid_out_without_fee(self):
         _invoice, payment = self._paid_online(199.0)
