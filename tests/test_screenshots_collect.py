@@ -12,6 +12,7 @@ not be blank.
 import base64
 import re
 import time
+from datetime import date
 from urllib.parse import urlsplit
 
 import requests
@@ -35,6 +36,8 @@ EXPECTED = {
     "collect-15-ar-aging-last-reminder-pdf.png": "the same AR Aging as PDF, its subtitle naming the step",
     "collect-16-invoice-viewer-overdue.png": "an overdue invoice as the Viewer: no Send banner, one Reminders tab",
     "collect-17-settings-last-reminder-run.png": "Settings: the last reminder run, what it sent or why nothing",
+    "collect-18-cash-flow-payout.png": "Cash Flow after the provider's payout: Credit Card in full, its fee paid out",
+    "collect-19-cash-flow-card-disbursements.png": "… → Credit Card's disbursements: a card refund, the provider's fee",
 }
 
 
@@ -97,6 +100,79 @@ def test_pay_now_screens(odoo_server, database, admin, browser, shots_dir):
     pdf = requests.get(f"{portal}&report_type=pdf&download=true", timeout=120).content
     assert pdf[:5] == b"%PDF-"
     pdf_page_png(pdf, 1, shots_dir / "collect-11-portal-pdf.png")
+    _payout_arrives(odoo_server, database, admin, browser, shots_dir, invoice_id)
+
+
+def _cash_flow_methods(client):
+    """This month's Cash Flow: {(section, method): total}, and the closing cash."""
+    today = date.today()
+    data = client.call(
+        "atlas.report.cash.flow",
+        "get_report_data",
+        {"date_from": today.replace(day=1).isoformat(), "date_to": today.isoformat()},
+    )
+    methods = {
+        (line["parent"], line["label"]): line["values"]["total"]
+        for line in data["lines"]
+        if line["parent"] in ("receipts", "disbursements")
+    }
+    return methods, data["totals"]["closing"]
+
+
+def _payout_arrives(odoo_server, database, admin, browser, shots_dir, invoice_id):
+    """The Demo provider pays the money out to the bank less its fee: the Bookkeeper imports
+    the bank's CSV, the payout is proposed with the online payment and confirmed; the Cash
+    Flow keeps the card payment in full under Credit Card and pays the fee out of it."""
+    [invoice] = admin.call("account.move", "read", [invoice_id], ["amount_total", "name"])
+    fee = round(invoice["amount_total"] * 0.029 + 0.30, 2)
+    payout = round(invoice["amount_total"] - fee, 2)
+    [provider] = admin.call("payment.provider", "search_read", [("code", "=", "demo")], ["journal_id"], limit=1)
+    fees_account = admin.call(
+        "account.account", "create", {"name": "Payment Provider Fees", "code": "626900", "account_type": "expense"}
+    )
+    admin.call("payment.provider", "write", [provider["id"]], {"atlas_fee_account_id": fees_account})
+    accountant = odoo_server.login(database, "accountant", "accountant")
+    before, closing_before = _cash_flow_methods(accountant)
+
+    bookkeeper = odoo_server.login(database, "bookkeeper", "bookkeeper")
+    today = date.today().isoformat()
+    csv = (
+        "Date,Description,Reference,Payer,Amount,Balance,Method\n"
+        f"{today},DEMO PAYOUT PO-1001,,Demo,{payout:.2f},{payout:.2f},\n"
+    )
+    result = bookkeeper.call(
+        "account.bank.statement",
+        "atlas_import_statement",
+        provider["journal_id"][0],
+        base64.b64encode(csv.encode()).decode(),
+        "payout.csv",
+    )
+    [line] = result["lines"]
+    assert line["match"] == "payout", line
+    bookkeeper.call("account.bank.statement.line", "atlas_confirm_matches", [line["id"]])
+
+    after, closing_after = _cash_flow_methods(accountant)
+    assert after.get(("receipts", "Credit Card")) == before.get(("receipts", "Credit Card")), (before, after)
+    assert after.get(("receipts", "Other receipts")) == before.get(("receipts", "Other receipts")), (before, after)
+    card_fees = ("disbursements", "Credit Card")
+    assert round(after.get(card_fees, 0.0) - before.get(card_fees, 0.0), 2) == fee, (before, after)
+    assert round(closing_before - closing_after, 2) == fee
+    browser.login(odoo_server.url, database, "accountant", "accountant")
+    report = '.o_atlas_report[data-report="cash_flow"] .o_atlas_report_table'
+    browser.open(f"{odoo_server.url}/odoo/atlas-cash-flow", report)
+    browser.screenshot(shots_dir / "collect-18-cash-flow-payout.png")
+    # The disbursements' Credit Card: the items behind it, the provider's fee among them.
+    opened = browser.evaluate(
+        "(() => { const rows = [...document.querySelectorAll('.o_atlas_report_table tr')];"
+        " const start = rows.findIndex((tr) => tr.textContent.trim().startsWith('Disbursements'));"
+        " const row = rows.slice(start).find((tr) => tr.querySelector('td').textContent.trim() === 'Credit Card');"
+        " if (!row) return false; row.querySelector('td').click(); return true; })()"
+    )
+    assert opened, "Cash Flow has no Credit Card line under Disbursements"
+    browser.wait(".o_list_view .o_data_row")
+    items = browser.evaluate("[...document.querySelectorAll('.o_list_view .o_data_row')].map((tr) => tr.innerText)")
+    assert any("Demo fee" in item for item in items), items
+    browser.screenshot(shots_dir / "collect-19-cash-flow-card-disbursements.png")
 
 
 def test_reminder_screens(odoo_server, database, admin, browser, shots_dir):

@@ -7,7 +7,8 @@ instead, on the bank's date (the money reached the bank then):
 - each payment's money it settles (its Outstanding Receipts item), under the payment's method
   (Credit Card for an online payment), as a receipt, in full;
 - the rest of the entry — the fee on the provider's Fees Account — under the method of the
-  payout's payments, as a disbursement.
+  payout's payments, as a disbursement (the outbound method of the same code: Credit Card's
+  disbursements are on its outbound method).
 
 The entry balances, so these rows add up to the bank item to the cent and the report's checks
 hold. The drill-down lists the payments' own items (the customer, the payment's date) and the
@@ -62,15 +63,23 @@ class AtlasReportCashFlow(models.AbstractModel):
                      WHERE aml.id IN (partial.debit_move_id, partial.credit_move_id)
                      LIMIT 1
               ) settled ON TRUE
-              -- the payout's payments' method (online payments of one provider: one method)
+              -- the payout's payments' method (online payments of one provider: one method),
+              -- and its outbound twin (Credit Card out) for what the payout pays out: the fee
               LEFT JOIN LATERAL (
                     SELECT MIN(payment.payment_method_id) AS payment_method_id
                       FROM %(payout_payments)s payout
                       JOIN account_payment payment ON payment.id = payout.payment_id
                      WHERE payout.line_id = st_line.id
               ) payout ON TRUE
+              LEFT JOIN account_payment_method payout_method ON payout_method.id = payout.payment_method_id
+              LEFT JOIN account_payment_method payout_twin
+                     ON payout_twin.code = payout_method.code AND payout_twin.payment_type = 'outbound'
               LEFT JOIN account_payment_method method
-                     ON method.id = COALESCE(settled.payment_method_id, payout.payment_method_id)
+                     ON method.id = COALESCE(
+                            settled.payment_method_id,
+                            CASE WHEN aml.balance > 0 THEN payout_twin.id END,
+                            payout.payment_method_id
+                        )
              WHERE EXISTS (SELECT 1 FROM %(payout_payments)s payout WHERE payout.line_id = st_line.id)
                AND aml.account_id != ALL(%(accounts)s)
                AND %(posted)s
@@ -125,7 +134,23 @@ class AtlasReportCashFlow(models.AbstractModel):
                     *payout_items,
                     *not_settling,
                     ("balance", "<" if direction == "receipts" else ">", 0),
-                    ("move_id.statement_line_id.atlas_payout_payment_ids.payment_method_id", "=", method_id),
+                    (
+                        "move_id.statement_line_id.atlas_payout_payment_ids.payment_method_id",
+                        "in",
+                        self._payout_methods_filed_under(direction, method_id),
+                    ),
                 )
             )
         return expression.OR(domains)
+
+    def _payout_methods_filed_under(self, direction, method_id):
+        """The payout payments' methods whose payouts' fees (disbursements) or other money
+        (receipts) _payout_flows_query files under ``method_id``: a fee goes under the
+        outbound method of the payments' method's code, when there is one."""
+        method = self.env["account.payment.method"].sudo().browse(method_id)
+        if direction == "receipts":
+            return method.ids
+        twins = method.search([("code", "=", method.code)])
+        if method.payment_type == "outbound":
+            return twins.ids
+        return [] if twins.filtered(lambda twin: twin.payment_type == "outbound") else method.ids

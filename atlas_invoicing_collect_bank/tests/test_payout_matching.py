@@ -133,24 +133,36 @@ class TestPayoutMatching(CollectTestCommon):
         # The Cash Flow Statement: the card payments in full under Credit Card, the fee paid
         # out of them a disbursement, the bank's 417.10 in between; each drill-down lists the
         # journal items behind its figure: the payments' money, the fee.
+        # A card sale of the month paid back by card: Credit Card's disbursements are one line,
+        # the card refund and the fee.
+        card_sale = self._create_invoice(price=20.0, invoice_date=self.today)
+        card_sale.action_post()
+        card_sale.atlas_record_payment(payment_method="card")
+        card_sale.atlas_refund(payment_method="card")
+        card_payments = self.env["account.payment"].search([("partner_id", "=", card_sale.partner_id.id)])
+        card_money = (card_payments - payments).move_id.line_ids.filtered(
+            lambda item: item.account_id == self.bank_journal.default_account_id
+        )
+        self.assertEqual(len(card_money), 2)
+        card_total = card_sale.amount_total
         data, lines = self._cash_flow()
         self.assertEqual(sorted(lines), [("disbursements", "Credit Card"), ("receipts", "Credit Card")])
         receipts, receipt_items = lines["receipts", "Credit Card"]
-        self.assertEqual(receipts, 430.0)
-        self.assertEqual(receipt_items, payments.move_id.line_ids.filtered(lambda item: item.account_id == outstanding))
-        self.assertAlmostEqual(sum(receipt_items.mapped("balance")), 430.0)
-        fees, fee_items = lines["disbursements", "Credit Card"]
-        self.assertEqual(fees, 12.90)
-        self.assertEqual(fee_items, line.move_id.line_ids.filtered(lambda item: item.account_id == self.fees))
-        self.assertRecordValues(fee_items, [{"debit": 12.90, "name": "Demo fee"}])
-        self.assertEqual(
-            {key: data["totals"][key] for key in ("receipts", "disbursements", "net")},
-            {"receipts": 430.0, "disbursements": 12.90, "net": 417.10},
-        )
+        self.assertAlmostEqual(receipts, 430.0 + card_total)
+        payments_money = payments.move_id.line_ids.filtered(lambda item: item.account_id == outstanding)
+        self.assertEqual(receipt_items, payments_money | card_money.filtered(lambda item: item.balance > 0))
+        self.assertAlmostEqual(sum(receipt_items.mapped("balance")), 430.0 + card_total)
+        paid_out, paid_out_items = lines["disbursements", "Credit Card"]
+        self.assertAlmostEqual(paid_out, 12.90 + card_total)
+        fee_item = line.move_id.line_ids.filtered(lambda item: item.account_id == self.fees)
+        self.assertRecordValues(fee_item, [{"debit": 12.90, "name": "Demo fee"}])
+        self.assertEqual(paid_out_items, fee_item | card_money.filtered(lambda item: item.balance < 0))
+        self.assertAlmostEqual(sum(abs(item.balance) for item in paid_out_items), 12.90 + card_total)
+        self.assertAlmostEqual(data["totals"]["net"], 417.10)
         self.assertTrue(all(check["ok"] for check in data["checks"]), data["checks"])
         sections = {line["key"]: line for line in data["lines"] if line["key"] in ("receipts", "disbursements")}
         self.assertEqual(self.env["account.move.line"].search(sections["receipts"]["drilldown"]), receipt_items)
-        self.assertEqual(self.env["account.move.line"].search(sections["disbursements"]["drilldown"]), fee_items)
+        self.assertEqual(self.env["account.move.line"].search(sections["disbursements"]["drilldown"]), paid_out_items)
 
     def test_payout_in_the_month_after_its_payments(self):
         """The payout reaches the bank next month: that month's Cash Flow has the card money
