@@ -26,6 +26,7 @@ from collections import Counter
 from pathlib import Path
 
 import psutil
+import psycopg2
 import pytest
 from aiosmtpd.controller import Controller
 from chromium import SHOTS, Chromium
@@ -378,6 +379,33 @@ def queue_job_config(path, database, runner, job_host, job_port, channels="root:
     return path
 
 
+def sql_rows(database, query, params=()):
+    """The rows of a query on a test database, read as PostgreSQL holds them (not through a
+    server: what the servers under test committed)."""
+    with psycopg2.connect(dbname=database) as conn, conn.cursor() as cr:
+        cr.execute(query, params)
+        return cr.fetchall()
+
+
+def statement_csv_mapping(name, **columns):
+    """The values of a CSV statement mapping (OCA's account.statement.import.sheet.mapping) for
+    the layout the tests' bank files use: Date, Description, Reference, Payer, Amount, plus
+    ``columns`` (e.g. ``balance_column="Balance"``); ISO dates, a dot for decimals."""
+    return {
+        "name": name,
+        "float_thousands_sep": "none",
+        "float_decimal_sep": "dot",
+        "delimiter": "comma",
+        "timestamp_format": "%Y-%m-%d",
+        "timestamp_column": "Date",
+        "amount_column": "Amount",
+        "description_column": "Description",
+        "reference_column": "Reference",
+        "partner_name_column": "Payer",
+        **columns,
+    }
+
+
 class QueueCluster:
     """Two Odoo servers (``--workers 2`` each) on one database behind a load balancer; the first
     runs queue_job's job runner."""
@@ -410,6 +438,19 @@ class QueueCluster:
             self.servers.append(server)
         self.balancer.start(ports)
         return self
+
+    def wait_for_runner(self, timeout=60):
+        """Until the job runner holds its lock on the database (it starts a few seconds after
+        its server)."""
+        deadline = time.monotonic() + timeout
+        while not sql_rows(
+            self.database,
+            "SELECT 1 FROM pg_locks l JOIN pg_database d ON d.oid = l.database "
+            "WHERE l.locktype = 'advisory' AND l.granted AND d.datname = %s",
+            (self.database,),
+        ):
+            assert time.monotonic() < deadline, "the job runner did not start"
+            time.sleep(0.5)
 
     def kill(self, number):
         """SIGKILL a server and its workers at once, as when its machine goes down."""

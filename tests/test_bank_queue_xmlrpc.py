@@ -14,30 +14,10 @@ import base64
 import time
 from pathlib import Path
 
-import psycopg2
-from conftest import company_bank_journal, create_user
+from conftest import company_bank_journal, create_user, sql_rows, statement_csv_mapping
 
 LINES = 5000
 START = 25000.0
-
-
-def _sql(database, query, params=()):
-    with psycopg2.connect(dbname=database) as conn, conn.cursor() as cr:
-        cr.execute(query, params)
-        return cr.fetchall()
-
-
-def _wait_for_runner(database, timeout=60):
-    """Until the job runner holds its lock on the database (it starts a few seconds after its server)."""
-    deadline = time.monotonic() + timeout
-    while not _sql(
-        database,
-        "SELECT 1 FROM pg_locks l JOIN pg_database d ON d.oid = l.database "
-        "WHERE l.locktype = 'advisory' AND l.granted AND d.datname = %s",
-        (database,),
-    ):
-        assert time.monotonic() < deadline, "the job runner did not start"
-        time.sleep(0.5)
 
 
 def _csv():
@@ -59,7 +39,7 @@ def _csv():
 
 
 def _chunk_jobs(database, statement_id):
-    return _sql(
+    return sql_rows(
         database,
         "SELECT c.sequence, c.state, j.state, j.worker_pid FROM atlas_statement_import_chunk c "
         "JOIN queue_job j ON j.uuid = c.job_uuid WHERE c.statement_id = %s ORDER BY c.sequence",
@@ -76,23 +56,11 @@ def test_a_server_killed_mid_import_the_other_finishes_it_each_line_once(queue_c
     mapping_id = accountant.call(
         "account.statement.import.sheet.mapping",
         "create",
-        {
-            "name": "E2E Queue Checking CSV",
-            "float_thousands_sep": "none",
-            "float_decimal_sep": "dot",
-            "delimiter": "comma",
-            "timestamp_format": "%Y-%m-%d",
-            "timestamp_column": "Date",
-            "amount_column": "Amount",
-            "description_column": "Description",
-            "reference_column": "Reference",
-            "partner_name_column": "Payer",
-            "balance_column": "Balance",
-        },
+        statement_csv_mapping("E2E Queue Checking CSV", balance_column="Balance"),
     )
     journal_id = company_bank_journal(admin)["id"]
     content, end = _csv()
-    _wait_for_runner(database)
+    queue_cluster.wait_for_runner()
 
     # The import's request goes to the server that will be killed; its jobs, to both.
     bookkeeper = queue_cluster.servers[1].login(database, "bruno", "bruno-pw-2026")
@@ -135,20 +103,19 @@ def test_a_server_killed_mid_import_the_other_finishes_it_each_line_once(queue_c
     killed_at = sum(1 for _seq, state, *_rest in jobs if state == "done")
 
     deadline = time.monotonic() + 1800
-    while _sql(database, "SELECT atlas_import_state FROM account_bank_statement WHERE id = %s", (statement_id,)) != [
-        (None,)
-    ]:
+    import_state = "SELECT atlas_import_state FROM account_bank_statement WHERE id = %s"
+    while sql_rows(database, import_state, (statement_id,)) != [(None,)]:
         assert time.monotonic() < deadline, f"still importing: {_chunk_jobs(database, statement_id)}"
         time.sleep(1)
     elapsed = time.monotonic() - started
 
     # Each line of the file exactly once, by its import id.
-    [(count, distinct)] = _sql(
+    [(count, distinct)] = sql_rows(
         database,
         "SELECT count(*), count(DISTINCT unique_import_id) FROM account_bank_statement_line WHERE statement_id = %s",
         (statement_id,),
     )
-    [(twice,)] = _sql(
+    [(twice,)] = sql_rows(
         database,
         "SELECT count(*) FROM (SELECT unique_import_id FROM account_bank_statement_line WHERE journal_id = %s "
         "AND unique_import_id IS NOT NULL GROUP BY unique_import_id HAVING count(*) > 1) t",
@@ -168,7 +135,7 @@ def test_a_server_killed_mid_import_the_other_finishes_it_each_line_once(queue_c
     assert statement["is_complete"] is True
     assert statement["atlas_import_state"] is False
     assert statement["date"] == "2026-03-31"
-    [(total,)] = _sql(
+    [(total,)] = sql_rows(
         database,
         "SELECT round(sum(amount)::numeric, 2) FROM account_bank_statement_line WHERE statement_id = %s",
         (statement_id,),

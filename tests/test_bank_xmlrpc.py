@@ -13,7 +13,7 @@ import xmlrpc.client
 from pathlib import Path
 
 import pytest
-from conftest import company_bank_journal, create_invoice, create_user
+from conftest import company_bank_journal, create_invoice, create_user, statement_csv_mapping
 
 
 @pytest.fixture(scope="module")
@@ -41,19 +41,7 @@ def test_import_confirm_and_roles(world, admin):
     mapping_id = anton.call(
         "account.statement.import.sheet.mapping",
         "create",
-        {
-            "name": "E2E Checking CSV",
-            "float_thousands_sep": "none",
-            "float_decimal_sep": "dot",
-            "delimiter": "comma",
-            "timestamp_format": "%Y-%m-%d",
-            "timestamp_column": "Date",
-            "amount_column": "Amount",
-            "description_column": "Description",
-            "reference_column": "Reference",
-            "partner_name_column": "Payer",
-            "atlas_method_column": "Method",
-        },
+        statement_csv_mapping("E2E Checking CSV", atlas_method_column="Method"),
     )
     with pytest.raises(xmlrpc.client.Fault, match="You are not allowed to create"):
         bianca.call("account.statement.import.sheet.mapping", "create", {"name": "x", "timestamp_format": "%Y"})

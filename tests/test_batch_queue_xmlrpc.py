@@ -12,17 +12,11 @@ import re
 import time
 from pathlib import Path
 
-import psycopg2
 import pytest
+from conftest import sql_rows
 
 CONTRACTS = 600
 CUSTOMERS = 60
-
-
-def _sql(database, query, params=()):
-    with psycopg2.connect(dbname=database) as conn, conn.cursor() as cr:
-        cr.execute(query, params)
-        return cr.fetchall()
 
 
 @pytest.fixture(scope="module")
@@ -83,19 +77,6 @@ def contract_ids(admin):
     return ids
 
 
-def _wait_for_runner(database, timeout=60):
-    """Until the job runner holds its lock on the database (it starts a few seconds after its server)."""
-    deadline = time.monotonic() + timeout
-    while not _sql(
-        database,
-        "SELECT 1 FROM pg_locks l JOIN pg_database d ON d.oid = l.database "
-        "WHERE l.locktype = 'advisory' AND l.granted AND d.datname = %s",
-        (database,),
-    ):
-        assert time.monotonic() < deadline, "the job runner did not start"
-        time.sleep(0.5)
-
-
 def _batch(admin, name, date, chunk_size):
     return admin.call(
         "atlas.invoice.batch",
@@ -112,7 +93,7 @@ def _batch(admin, name, date, chunk_size):
 def _wait_until_done(database, batch_id, timeout, during=None):
     deadline = time.monotonic() + timeout
     while True:
-        [(state,)] = _sql(database, "SELECT state FROM atlas_invoice_batch WHERE id = %s", (batch_id,))
+        [(state,)] = sql_rows(database, "SELECT state FROM atlas_invoice_batch WHERE id = %s", (batch_id,))
         if state != "running":
             return state
         if during:
@@ -122,7 +103,7 @@ def _wait_until_done(database, batch_id, timeout, during=None):
 
 
 def _invoices_per_contract(database, contract_ids, period):
-    rows = _sql(
+    rows = sql_rows(
         database,
         "SELECT atlas_contract_id, count(*) FROM account_move "
         "WHERE atlas_contract_id = ANY(%s) AND atlas_period_start = %s AND state != 'cancel' "
@@ -133,7 +114,7 @@ def _invoices_per_contract(database, contract_ids, period):
 
 
 def _chunk_jobs(database, batch_id):
-    return _sql(
+    return sql_rows(
         database,
         "SELECT j.state, j.worker_pid, j.retry, j.channel FROM queue_job j "
         "JOIN atlas_invoice_batch_chunk c ON c.job_uuid = j.uuid WHERE c.batch_id = %s",
@@ -153,7 +134,7 @@ def _runjob_pids(log_file):
 
 def test_a_batch_of_600_contracts_is_generated_by_both_servers_once_per_contract(queue_cluster, admin, contract_ids):
     database = queue_cluster.database
-    _wait_for_runner(database)
+    queue_cluster.wait_for_runner()
     batch_id = _batch(admin, "Queue January", "2026-01-01", 50)
 
     admin.call("atlas.invoice.batch", "action_generate", [batch_id])
@@ -182,7 +163,7 @@ def test_a_batch_of_600_contracts_is_generated_by_both_servers_once_per_contract
 
 def test_a_server_killed_mid_batch_the_other_finishes_it_exactly_once(queue_cluster, admin, contract_ids):
     database = queue_cluster.database
-    _wait_for_runner(database)
+    queue_cluster.wait_for_runner()
     batch_id = _batch(admin, "Queue February", "2026-02-01", 25)
     admin.call("atlas.invoice.batch", "action_generate", [batch_id])
 

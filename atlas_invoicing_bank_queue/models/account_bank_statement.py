@@ -12,7 +12,7 @@ import json
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
-from odoo.addons.atlas_invoicing_queue.models.atlas_invoice_batch_chunk import (
+from odoo.addons.atlas_invoicing_queue.models.atlas_queue_chunk import (
     DEAD_AFTER_SECONDS,
     MAX_TRIES,
     requeue_dead_jobs,

@@ -7,18 +7,12 @@ yet, so a chunk performed twice, or again after its worker died, adds nothing; t
 them as the import always does.
 """
 
-from psycopg2 import OperationalError
-
 from odoo import fields, models
-from odoo.exceptions import UserError
-from odoo.service.model import PG_CONCURRENCY_ERRORS_TO_RETRY
 
 from odoo.addons.atlas_invoicing_queue.models.account_move import NUMBERING_LOCK
 from odoo.addons.queue_job.exception import RetryableJobError
 
-# pg_advisory_xact_lock(int, int): the first key says "a statement chunk is running", the second
-# is the chunk. Held by the job's transaction: a chunk whose lock is free while its job is
-# started is a job whose worker died (see requeue_dead_jobs).
+# pg_advisory_xact_lock's first key for a statement chunk's job (see atlas.queue.chunk).
 IMPORT_CHUNK_LOCK = 0x41534943
 # A chunk whose journal another chunk is importing into comes again this many seconds later.
 JOURNAL_BUSY_SECONDS = 5
@@ -26,8 +20,10 @@ JOURNAL_BUSY_SECONDS = 5
 
 class AtlasStatementImportChunk(models.Model):
     _name = "atlas.statement.import.chunk"
+    _inherit = "atlas.queue.chunk"
     _description = "Bank Statement Import Job"
     _order = "statement_id, sequence, id"
+    _atlas_chunk_lock = IMPORT_CHUNK_LOCK
 
     statement_id = fields.Many2one(
         comodel_name="account.bank.statement",
@@ -37,7 +33,6 @@ class AtlasStatementImportChunk(models.Model):
         ondelete="cascade",
     )
     company_id = fields.Many2one(related="statement_id.company_id")
-    sequence = fields.Integer(string="Chunk", readonly=True)
     # The sequence of the chunk's first line in the statement: the lines keep the file's order.
     first_line = fields.Integer(readonly=True)
     transactions = fields.Json(readonly=True, help="The chunk's transactions, as parsed from the file.")
@@ -54,32 +49,18 @@ class AtlasStatementImportChunk(models.Model):
         readonly=True,
     )
     done_count = fields.Integer(string="Imported", readonly=True)
-    error = fields.Text(readonly=True)
-    job_uuid = fields.Char(string="Job", readonly=True, index=True)
-    job_state = fields.Char(compute="_compute_job_state", string="Job Status")
-
-    def _compute_job_state(self):
-        jobs = self.env["queue.job"].sudo().search([("uuid", "in", [uuid for uuid in self.mapped("job_uuid") if uuid])])
-        labels = dict(jobs._fields["state"]._description_selection(self.env))
-        states = {job.uuid: labels.get(job.state, job.state) for job in jobs}
-        for chunk in self:
-            chunk.job_state = states.get(chunk.job_uuid, False)
 
     # -------------------------------------------------------------------------
     # The job
     # -------------------------------------------------------------------------
 
-    def _atlas_job_perform(self):
-        """Create the chunk's lines in its statement and match them; run twice, the second run
-        adds nothing. Anything the chunk raises is retried as queue_job retries (its lines are
-        rolled back), and after the last try the chunk shows as failed on the statement."""
-        self.ensure_one()
-        self.env.cr.execute("SELECT pg_advisory_xact_lock(%s, %s)", [IMPORT_CHUNK_LOCK, self.id])
+    def _atlas_chunk_is_due(self):
+        return super()._atlas_chunk_is_due() and self.statement_id.atlas_import_state == "importing"
+
+    def _atlas_chunk_run(self):
+        """Create the chunk's lines in its statement and match them; :return: how many were
+        created (none for lines the journal already has: a chunk run twice adds nothing)."""
         statement = self.statement_id
-        if self.state != "pending" or statement.atlas_import_state != "importing":
-            return self.env._(
-                "Chunk %(chunk)s is already %(state)s: nothing to do.", chunk=self.sequence, state=self.state
-            )
         # The lines of a journal are numbered one after the other: chunks of statements of the
         # same journal add theirs one at a time rather than fight over the numbers. A chunk that
         # finds the journal taken gives its worker back and comes again a few seconds later (a
@@ -94,24 +75,17 @@ class AtlasStatementImportChunk(models.Model):
                 seconds=JOURNAL_BUSY_SECONDS,
                 ignore_retry=True,
             )
-        try:
-            created = self._atlas_create_lines(statement)
-        except RetryableJobError:
-            raise
-        except OperationalError as error:
-            if error.pgcode in PG_CONCURRENCY_ERRORS_TO_RETRY:
-                raise  # queue_job retries these at once, without counting a try
-            raise RetryableJobError(str(error)) from error
-        except Exception as error:  # noqa: BLE001 - any failure of a chunk is retried, then reported
-            raise RetryableJobError(self._atlas_error_text(error)) from error
+        return self._atlas_create_lines(statement)
+
+    def _atlas_chunk_done(self, result):
         # The chunk is the statement's bookkeeping: written whatever the user's rights on it.
         self.sudo().write({"state": "done", "done_count": self.line_count, "error": False})
-        statement._atlas_enqueue_import_progress()
+        self.statement_id._atlas_enqueue_import_progress()
         return self.env._(
             "Chunk %(chunk)s: %(created)s lines imported, %(skipped)s already there.",
             chunk=self.sequence,
-            created=created,
-            skipped=self.line_count - created,
+            created=result,
+            skipped=self.line_count - result,
         )
 
     def _atlas_create_lines(self, statement):
@@ -148,11 +122,6 @@ class AtlasStatementImportChunk(models.Model):
             self.env.flush_all()
         self.env.invalidate_all()
         return len(todo)
-
-    def _atlas_error_text(self, error):
-        if isinstance(error, UserError):
-            return error.args[0]
-        return f"{type(error).__name__}: {error}"
 
     def _atlas_job_failed(self, exc_name=None, exc_message=None):
         """queue_job gave up on the chunk: it shows on the statement as failed, with its error.

@@ -23,7 +23,8 @@ from odoo.tools.pdf import merge_pdf
 
 from odoo.addons.queue_job.jobrunner.runner import PG_ADVISORY_LOCK_ID
 
-from .atlas_invoice_batch_chunk import CHUNK_LOCK, DEAD_AFTER_SECONDS, MAX_TRIES, OPERATIONS, requeue_dead_jobs
+from .atlas_invoice_batch_chunk import CHUNK_LOCK, OPERATIONS
+from .atlas_queue_chunk import DEAD_AFTER_SECONDS, MAX_TRIES, requeue_dead_jobs
 
 DISPATCH_PARAM = "atlas_invoicing_queue.dispatch"
 

@@ -5,15 +5,8 @@ wait for one another on the batch. After each chunk, a small job (``_atlas_job_p
 adds the chunks up on the batch; the one that finds every chunk through closes the run.
 """
 
-import logging
-from datetime import timedelta
-
-from psycopg2 import OperationalError
-
 from odoo import fields, models
-from odoo.exceptions import UserError
 from odoo.osv import expression
-from odoo.service.model import PG_CONCURRENCY_ERRORS_TO_RETRY
 
 from odoo.addons.atlas_invoicing.models.ir_actions_report import ATLAS_INVOICE_REPORT
 from odoo.addons.queue_job.exception import RetryableJobError
@@ -24,56 +17,16 @@ OPERATIONS = [
     ("send", "Send All"),
     ("print", "Print All"),
 ]
-# A chunk that raises is tried this many times in all, then shows as failed (queue_job's
-# max_retries; the delays between tries are on the job function).
-MAX_TRIES = 4
-# pg_advisory_xact_lock(int, int): the first key says "a batch chunk is running", the second is
-# the chunk. Held by the job's transaction: a chunk whose lock is free while its job is
-# started is a job whose worker died (see _atlas_requeue_dead_jobs on the batch).
+# pg_advisory_xact_lock's first key for a batch chunk's job (see atlas.queue.chunk).
 CHUNK_LOCK = 0x4154434B
-# A job started (or handed to a worker) this long ago whose chunk lock is free lost its worker.
-DEAD_AFTER_SECONDS = 10
-
-_logger = logging.getLogger(__name__)
-
-
-def requeue_dead_jobs(env, chunks, lock_key, owner):
-    """Put back in the queue the jobs of these chunks whose worker died (a server killed or
-    crashed mid-job: its transaction, and the chunk lock it held, are gone).
-
-    ``chunks`` have a ``job_uuid``; each chunk's job holds ``pg_advisory_xact_lock(lock_key,
-    chunk id)`` while it runs. The queue_job release in use leaves such jobs started forever
-    (see its README); later releases requeue them the same way, by a lock the running job holds.
-
-    :return: True while some of the chunks' jobs are running, or were handed to a worker too
-             recently to tell.
-    """
-    jobs = (
-        env["queue.job"]
-        .sudo()
-        .search([("uuid", "in", chunks.mapped("job_uuid")), ("state", "in", ("enqueued", "started"))])
-    )
-    chunk_of = {chunk.job_uuid: chunk for chunk in chunks}
-    limit = fields.Datetime.now() - timedelta(seconds=DEAD_AFTER_SECONDS)
-    running = False
-    for job in jobs:
-        since = job.date_started or job.date_enqueued
-        if since and since > limit:
-            running = True
-            continue
-        env.cr.execute("SELECT pg_try_advisory_xact_lock(%s, %s)", [lock_key, chunk_of[job.uuid].id])
-        if env.cr.fetchone()[0]:
-            _logger.warning("%s: job %s lost its worker; queued again.", owner, job.uuid)
-            job.requeue()
-        else:
-            running = True
-    return running
 
 
 class AtlasInvoiceBatchChunk(models.Model):
     _name = "atlas.invoice.batch.chunk"
+    _inherit = "atlas.queue.chunk"
     _description = "Invoice Batch Job"
     _order = "batch_id, id"
+    _atlas_chunk_lock = CHUNK_LOCK
 
     batch_id = fields.Many2one(
         comodel_name="atlas.invoice.batch",
@@ -86,7 +39,6 @@ class AtlasInvoiceBatchChunk(models.Model):
     operation = fields.Selection(selection=OPERATIONS, required=True, readonly=True)
     # The dispatch the chunk belongs to: a run is over once all its chunks are through.
     run_key = fields.Char(required=True, readonly=True, index=True)
-    sequence = fields.Integer(string="Chunk", readonly=True)
     record_ids = fields.Json(
         readonly=True, help="The contracts (Generate) or invoices (Post, Send, Print All) of the chunk."
     )
@@ -104,51 +56,29 @@ class AtlasInvoiceBatchChunk(models.Model):
     )
     done_count = fields.Integer(string="Processed", readonly=True)
     failed_count = fields.Integer(string="Failed", readonly=True)
-    error = fields.Text(readonly=True)
     # The chunk's errors were put on the batch (its chatter, its last error).
     reported = fields.Boolean(readonly=True)
-    job_uuid = fields.Char(string="Job", readonly=True, index=True)
-    job_state = fields.Char(compute="_compute_job_state", string="Job Status")
     attachment_id = fields.Many2one(comodel_name="ir.attachment", readonly=True, ondelete="set null")
-
-    def _compute_job_state(self):
-        jobs = self.env["queue.job"].sudo().search([("uuid", "in", [uuid for uuid in self.mapped("job_uuid") if uuid])])
-        labels = dict(jobs._fields["state"]._description_selection(self.env))
-        states = {job.uuid: labels.get(job.state, job.state) for job in jobs}
-        for chunk in self:
-            chunk.job_state = states.get(chunk.job_uuid, False)
 
     # -------------------------------------------------------------------------
     # The job
     # -------------------------------------------------------------------------
 
-    def _atlas_job_perform(self):
-        """Do the chunk's part of the batch operation; run twice, the second run does nothing.
+    def _atlas_batch(self):
+        return self.batch_id.with_company(self.batch_id.company_id).with_context(atlas_batch_chunk_id=self.id)
+
+    def _atlas_chunk_run(self):
+        """Do the chunk's part of the batch operation: :return: (processed, failed).
 
         Each step looks again at what is left (contracts still due, invoices still draft or not
-        sent), so a chunk also does nothing for what another run did meanwhile. Anything the
-        chunk raises is retried as queue_job retries (the chunk's work is rolled back), and after
-        the last try the chunk shows as failed on the batch (``_atlas_job_failed``).
-        """
-        self.ensure_one()
-        self.env.cr.execute("SELECT pg_advisory_xact_lock(%s, %s)", [CHUNK_LOCK, self.id])
-        if self.state != "pending":
-            return self.env._(
-                "Chunk %(chunk)s is already %(state)s: nothing to do.", chunk=self.sequence, state=self.state
-            )
-        batch = self.batch_id.with_company(self.batch_id.company_id).with_context(atlas_batch_chunk_id=self.id)
-        try:
-            done, failed = getattr(self, f"_atlas_perform_{self.operation}")(batch)
-        except RetryableJobError:
-            raise
-        except OperationalError as error:
-            if error.pgcode in PG_CONCURRENCY_ERRORS_TO_RETRY:
-                raise  # queue_job retries these at once, without counting a try
-            raise RetryableJobError(str(error)) from error
-        except Exception as error:  # noqa: BLE001 - any failure of a chunk is retried, then reported
-            raise RetryableJobError(self._atlas_error_text(error)) from error
+        sent), so a chunk also does nothing for what another run did meanwhile."""
+        return getattr(self, f"_atlas_perform_{self.operation}")(self._atlas_batch())
+
+    def _atlas_chunk_done(self, result):
+        done, failed = result
         # The chunk is the batch's bookkeeping: written whatever the user's rights on it.
         self.sudo().write({"state": "done", "done_count": done, "failed_count": failed})
+        batch = self._atlas_batch()
         batch.with_delay(
             description=self.env._("%(batch)s: progress", batch=batch.name),
         )._atlas_job_progress(self.operation, self.run_key)
@@ -159,11 +89,6 @@ class AtlasInvoiceBatchChunk(models.Model):
             done=done,
             failed=failed,
         )
-
-    def _atlas_error_text(self, error):
-        if isinstance(error, UserError):
-            return error.args[0]
-        return f"{type(error).__name__}: {error}"
 
     def _atlas_job_failed(self, exc_name=None, exc_message=None):
         """queue_job gave up on the chunk: it shows on the batch as failed, with its error.
