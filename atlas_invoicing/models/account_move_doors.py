@@ -76,8 +76,9 @@ class AccountMove(models.Model):
     atlas_may_reverse = fields.Boolean(
         string="May Reverse the Entry",
         compute="_compute_atlas_may_reverse",
-        help="Odoo's Reverse Entry on the journal entry form: refused to Atlas's roles on a bank statement "
-        "line's entry (the bank's statement still shows the money), so the form does not offer it.",
+        help="Odoo's Reverse Entry on the journal entry form: refused to Atlas's roles on the entry of a "
+        "payment or of a bank statement line (they are undone on the payment, the bank line), so the form "
+        "does not offer it.",
     )
 
     def write(self, vals):
@@ -85,12 +86,12 @@ class AccountMove(models.Model):
             self._atlas_check_guarded_write(vals)
         return super().write(vals)
 
-    @api.depends("statement_line_id")
+    @api.depends("statement_line_id", "origin_payment_id")
     @api.depends_context("uid")
     def _compute_atlas_may_reverse(self):
         atlas_role = has_atlas_role(self.env)
         for move in self:
-            move.atlas_may_reverse = not (atlas_role and move.statement_line_id)
+            move.atlas_may_reverse = not (atlas_role and (move.statement_line_id or move.origin_payment_id))
 
     @api.depends("statement_line_id", "origin_payment_id")
     @api.depends_context("uid")
@@ -210,14 +211,27 @@ class AccountMove(models.Model):
         if has_atlas_role(self.env) and self.filtered(lambda move: move.is_sale_document(include_receipts=True)):
             self._atlas_check_role("accountant", self.env._("Only an Atlas Accountant can refund an invoice."))
         if has_atlas_role(self.env) and not in_owning_operation():
-            self._atlas_check_not_bank_entry()
+            self._atlas_check_not_money_entry()
         with owning_operation():
             return super()._reverse_moves(default_values_list=default_values_list, cancel=cancel)
 
-    def _atlas_check_not_bank_entry(self):
-        # The reverse of a bank line's entry would credit the bank account in the bank journal
-        # with no bank line behind it, and undo the line's reconciliation: the books would say
-        # the money left the bank while the bank's statement still shows it.
+    def _atlas_check_not_money_entry(self):
+        # The reverse of a payment's entry unmatches its invoices inside Odoo's own operation
+        # (due again, the unmatching rule never asked) and leaves the payment Paid; a payment is
+        # undone on its form. The reverse of a bank line's entry would credit the bank account in
+        # the bank journal with no bank line behind it, and undo the line's reconciliation: the
+        # books would say the money left the bank while the bank's statement still shows it.
+        payment_entries = self.filtered("origin_payment_id")
+        if payment_entries:
+            raise UserError(
+                self.env._(
+                    "%(entries)s is the journal entry of payment %(payments)s: reversing it would make its "
+                    "invoices due again while the payment stays Paid. To undo a payment, an Accountant resets it "
+                    "to draft or cancels it on the payment.",
+                    entries=", ".join(payment_entries.mapped("display_name")),
+                    payments=", ".join(payment_entries.origin_payment_id.mapped("display_name")),
+                )
+            )
         bank_entries = self.filtered("statement_line_id")
         if bank_entries:
             raise UserError(

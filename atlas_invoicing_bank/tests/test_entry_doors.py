@@ -95,6 +95,37 @@ class TestEntryDoors(AtlasBankCommon):
         other._get_reconciled_payments().move_id.with_user(self.users["billing"]).button_draft()
         self.assertEqual(other.payment_state, "not_paid")
 
+    def test_reverse_a_payment_entry_is_refused(self):
+        """Odoo's Reverse Entry on a payment's entry would unmatch the invoice (it is due again)
+        and take the money out of the bank account while the payment still says Paid; a
+        payment is undone on its own form (Reset to Draft, Cancel: an Accountant's)."""
+        invoice = self._paid_invoice()
+        payment = invoice._get_reconciled_payments()
+        before = self._books(invoice, payment.move_id)
+        for role in ("bookkeeper", "accountant", "admin"):
+            self.assertNotIn("Reverse Entry", self._entry_form_buttons(payment.move_id, self.users[role]))
+            reversal = (
+                self.env["account.move.reversal"]
+                .with_user(self.users[role])
+                .with_context(active_model="account.move", active_ids=payment.move_id.ids)
+                .create({"journal_id": payment.move_id.journal_id.id, "date": "2026-02-10", "reason": "Mistake"})
+            )
+            for button in ("refund_moves", "modify_moves"):
+                with (
+                    self.subTest(role=role, button=button),
+                    self.assertRefused(
+                        UserError,
+                        r"is the journal entry of payment .+: reversing it would make its invoices due again while "
+                        r"the payment stays Paid\. To undo a payment, an Accountant resets it to draft or cancels it "
+                        r"on the payment\.",
+                    ),
+                ):
+                    getattr(reversal, button)()
+        self.assertEqual(self._books(invoice, payment.move_id), before)
+        self.assertEqual((invoice.payment_state, invoice.atlas_status), ("paid", "paid"))
+        # Odoo's own Billing users keep Odoo's form.
+        self.assertIn("Reverse Entry", self._entry_form_buttons(payment.move_id, self.users["billing"]))
+
     # -------------------------------------------------------------------------
     # A bank statement line's entry
     # -------------------------------------------------------------------------
