@@ -9,6 +9,7 @@ and not be blank.
 
 import base64
 import io
+import re
 from datetime import date, datetime, timedelta
 
 import pytest
@@ -53,9 +54,11 @@ EXPECTED = {
     "33-report-profit-loss-comparison.png": "Profit & Loss compared with the year before: one rule for the percent",
     "34-batch-generated-again.png": "a batch after Generate Again: its invoices, 'Nothing new was due' in its log",
     "35-contracts-list.png": "Contracts: each name whole",
-    "36-contract-form.png": "a contract: its whole name",
+    "36-contract-form.png": "a contract: its whole name, Mitchell Admin responsible, its line as the next invoice "
+    "reads it (no #START#)",
     "37-payments-list.png": "Payments: the money paid back of a refund reads -$ …",
-    "38-batch-jobs-tab.png": "a batch's Jobs tab (atlas_invoicing_queue): its queued jobs, whole headers",
+    "38-batch-jobs-tab.png": "a batch's Jobs tab (atlas_invoicing_queue): its queued jobs, whole headers; the "
+    "Generating notice's icon on its line",
 }
 
 # A negative amount with its minus before the symbol ("-$ 150.00"), never after ("$ -150.00").
@@ -417,8 +420,19 @@ def test_batch_and_contracts(odoo_server, database, books, browser, shots_dir):
     browser.screenshot(shots_dir / "35-contracts-list.png")
     browser.click_text(".o_list_view .o_data_row td[name=name]", "Bluebird backup and monitoring", then=".o_form_view")
     browser.wait(".o_form_view .o_field_widget[name=name] input")
-    assert _not_cut(browser, ".o_form_view .o_field_widget[name=name] input") == []
+    browser.wait(".o_form_view .o_field_widget[name=contract_line_fixed_ids] .o_data_row")
     browser.screenshot(shots_dir / "36-contract-form.png")
+    assert _not_cut(browser, ".o_form_view .o_field_widget[name=name] input") == []
+    # The demo's administrator is the Responsible, not OdooBot.
+    responsible = browser.evaluate(
+        "[...document.querySelectorAll('.o_form_view .o_field_widget[name=user_id] input')].map((el) => el.value)"
+    )
+    assert "Mitchell Admin" in responsible and "OdooBot" not in responsible, responsible
+    assert _not_cut(browser, ".o_field_widget[name=contract_line_fixed_ids] th .text-truncate") == []
+    # Its line as the next invoice reads it: OCA's markers filled in, none shown raw.
+    lines = browser.evaluate("document.querySelector('.o_field_widget[name=contract_line_fixed_ids]').innerText")
+    assert "#START#" not in lines and "#END#" not in lines, lines
+    assert re.search(r"Backup and monitoring, \d\d/\d\d/\d{4} to \d\d/\d\d/\d{4}", lines), lines
 
 
 def test_batch_jobs_tab(odoo_server, database, books, browser, shots_dir):
@@ -458,6 +472,12 @@ def test_batch_jobs_tab(odoo_server, database, books, browser, shots_dir):
         ), queued
         assert _not_cut(browser, ".o_field_widget[name=atlas_chunk_ids] th .text-truncate") == []
         browser.screenshot(shots_dir / "38-batch-jobs-tab.png")
+        # The run's spinning icon starts the Generating line, not a line of its own.
+        lines = browser.evaluate(
+            "['.o_atlas_batch_progress', '.alert-info .o_field_widget[name=contract_done]']"
+            ".map((selector) => Math.round(document.querySelector(selector).getBoundingClientRect().bottom))"
+        )
+        assert abs(lines[0] - lines[1]) <= 4, lines
     finally:
         admin.call("ir.config_parameter", "set_param", "atlas_invoicing_queue.dispatch", "auto")
 

@@ -23,7 +23,7 @@ EXPECTED = {
     "bank-05-invoice-paid.png": "the invoice named on the confirmed line: Paid, its payment",
     "bank-06-statement.png": "the statement: balances, its lines and their running balance",
     "bank-07-settled-line-entry.png": "a settled line's entry: Debit Business Checking, Credit Outstanding Receipts; "
-    "its chatter says what it settled",
+    "its chatter says what it settled; no Reset to Draft nor Reverse Entry for the Bookkeeper",
     "bank-08-import-ofx-same-month.png": "the OFX after the CSV: the preview warns of 5 lines like imported ones",
     "bank-09-import-refused-doctype.png": "a CAMT file declaring an external entity: refused, with what to do",
     "bank-10-import-ofx-lookalikes-imported.png": "the OFX imported anyway once ticked: the warning repeated",
@@ -195,6 +195,9 @@ def test_bank_screens(odoo_server, database, admin, browser, demo_csv, demo_ofx,
     chatter = browser.evaluate("document.querySelector('.o-mail-Thread').innerText")
     assert "Reconciled: " in chatter and "Outstanding Receipts $\xa0800.00, settling PBNK" in chatter, chatter
     assert "Journal Item" not in chatter and "Suspense" not in chatter, chatter
+    # The Bookkeeper may neither reset nor reverse a bank line's entry: the form offers neither.
+    header = browser.evaluate("document.querySelector('.o_form_view .o_statusbar_buttons').innerText")
+    assert "Reset to Draft" not in header and "Reverse Entry" not in header, header
     browser.screenshot(shots_dir / "bank-07-settled-line-entry.png")
 
     # The same month's OFX: other import ids, so nothing counts as already imported, but the

@@ -12,7 +12,8 @@ from test_screenshots_bank import _choose_file
 
 EXPECTED = {
     "bankq-01-import-background.png": "after Import: importing in the background, 0 of 45 lines",
-    "bankq-02-statement-importing.png": "the statement: importing 0 of 45 lines, Cancel Import, its 3 jobs queued",
+    "bankq-02-statement-importing.png": "the statement: importing 0 of 45 lines, dated 04/28/2026, Cancel Import, "
+    "its 3 jobs queued, no Add a line",
 }
 
 
@@ -55,6 +56,12 @@ def test_bank_background_import_screens(odoo_server, database, admin, browser, s
     )
     assert browser.evaluate("!!document.querySelector('.o_form_view button[name=action_atlas_import_cancel]')")
     browser.screenshot(shots_dir / "bankq-02-statement-importing.png")
+    # Dated as it will be once complete (its last line's date), and no line added by hand.
+    dated = browser.evaluate("document.querySelector('.o_form_view .o_field_widget[name=date]').textContent.trim()")
+    assert dated == "04/28/2026", dated
+    assert not browser.evaluate(
+        "!!document.querySelector('.o_form_view .o_field_widget[name=line_ids] .o_field_x2many_list_row_add')"
+    )
 
 
 def test_every_background_import_screenshot_is_there_and_not_blank(shots_dir):

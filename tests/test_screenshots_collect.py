@@ -27,6 +27,7 @@ EXPECTED = {
     "collect-06-reminder-email.png": "a reminder email: the customer's invoices at the step, Pay now each",
     "collect-07-invoice-reminders-tab.png": "the invoice's Reminders tab: last step and date, Pause, history",
     "collect-08-invoice-list-last-reminder.png": "the invoice list: Last Reminder and Reminded On columns",
+    "collect-18-reminder-runs-bookkeeper.png": "Invoicing → Reminder Runs as the Bookkeeper: the run just sent, no New",
     "collect-09-reminder-ladder.png": "Configuration → Reminder Ladder: −3, +7, +21, +45 days, a template each",
     "collect-10-customer-settings.png": "a customer's No Reminders and Monthly Statement",
     "collect-11-portal-pdf.png": "the PDF the portal downloads: the Atlas invoice with its PAID mark",
@@ -192,6 +193,19 @@ def test_reminder_screens(odoo_server, database, admin, browser, shots_dir):
     browser.screenshot(shots_dir / "collect-07-invoice-reminders-tab.png")
     browser.open(f"{odoo_server.url}/odoo/atlas-invoices", ".o_list_view .o_data_row")
     browser.screenshot(shots_dir / "collect-08-invoice-list-last-reminder.png")
+    # Who sends reminders reads the past runs: Invoicing → Reminder Runs, read-only.
+    browser.click(
+        '.o_main_navbar button[data-menu-xmlid="atlas_invoicing.menu_atlas_invoicing"]',
+        then='.dropdown-item[data-menu-xmlid="atlas_invoicing_collect.menu_atlas_reminder_runs"]',
+    )
+    browser.click(
+        '.dropdown-item[data-menu-xmlid="atlas_invoicing_collect.menu_atlas_reminder_runs"]',
+        then=".o_list_view .o_data_row td[name=email_count]",
+    )
+    assert not browser.evaluate("!!document.querySelector('.o_list_button_add')")
+    runs = browser.evaluate("document.querySelector('.o_list_view .o_data_row').innerText")
+    assert "Sent" in runs, runs
+    browser.screenshot(shots_dir / "collect-18-reminder-runs-bookkeeper.png")
     browser.login(odoo_server.url, database, "admin", "admin")
     action_id = admin.ref("atlas_invoicing_collect.action_atlas_reminder_steps")
     browser.open(f"{odoo_server.url}/odoo/action-{action_id}", ".o_list_view .o_data_row")

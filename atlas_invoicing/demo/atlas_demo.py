@@ -115,10 +115,15 @@ class AtlasDemo(models.AbstractModel):
             ]
         )
 
+        # Made while the addon installs, as OdooBot: the demo's administrator is the contracts'
+        # Responsible, and so the Salesperson of their invoices.
+        responsible = self.env.ref("base.user_admin")
+
         def contract(partner, name, product, price, rule):
             return {
                 "name": name,
                 "partner_id": partner.id,
+                "user_id": responsible.id,
                 "contract_type": "sale",
                 "recurring_rule_type": rule,
                 "date_start": first_of_month,

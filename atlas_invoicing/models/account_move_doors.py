@@ -11,7 +11,7 @@ The fields an invoice's status and ledger rest on change only inside the operati
 them (see atlas_owning_operation.py), for every Atlas role.
 """
 
-from odoo import api, models
+from odoo import api, fields, models
 from odoo.exceptions import UserError
 
 from .atlas_owning_operation import has_atlas_role, in_owning_operation, owning_operation, written_directly
@@ -73,10 +73,39 @@ POSTED_ENTRY_FIELDS = frozenset(
 class AccountMove(models.Model):
     _inherit = "account.move"  # pylint: disable=consider-merging-classes-inherited
 
+    atlas_may_reverse = fields.Boolean(
+        string="May Reverse the Entry",
+        compute="_compute_atlas_may_reverse",
+        help="Odoo's Reverse Entry on the journal entry form: refused to Atlas's roles on the entry of a "
+        "payment or of a bank statement line (they are undone on the payment, the bank line), so the form "
+        "does not offer it.",
+    )
+
     def write(self, vals):
         if has_atlas_role(self.env) and not in_owning_operation():
             self._atlas_check_guarded_write(vals)
         return super().write(vals)
+
+    @api.depends("statement_line_id", "origin_payment_id")
+    @api.depends_context("uid")
+    def _compute_atlas_may_reverse(self):
+        atlas_role = has_atlas_role(self.env)
+        for move in self:
+            move.atlas_may_reverse = not (atlas_role and (move.statement_line_id or move.origin_payment_id))
+
+    @api.depends("statement_line_id", "origin_payment_id")
+    @api.depends_context("uid")
+    def _compute_show_reset_to_draft_button(self):
+        # EXTENDS account: the form offers Reset to Draft on a payment's or a bank line's entry
+        # only to the roles button_draft allows (an Accountant's), as the Atlas form's buttons
+        # follow the role.
+        res = super()._compute_show_reset_to_draft_button()
+        user = self.env.user
+        if has_atlas_role(self.env) and not user.has_group("atlas_invoicing.group_atlas_accountant"):
+            self.filtered(
+                lambda move: move.statement_line_id or move.origin_payment_id
+            ).show_reset_to_draft_button = False
+        return res
 
     def _atlas_guarded_documents(self):
         """The entries whose truth Atlas guards: customer invoices and credit notes, and the
@@ -181,8 +210,38 @@ class AccountMove(models.Model):
         # EXTENDS account: reversing an invoice (Odoo's Reverse, Credit Note) is a refund.
         if has_atlas_role(self.env) and self.filtered(lambda move: move.is_sale_document(include_receipts=True)):
             self._atlas_check_role("accountant", self.env._("Only an Atlas Accountant can refund an invoice."))
+        if has_atlas_role(self.env) and not in_owning_operation():
+            self._atlas_check_not_money_entry()
         with owning_operation():
             return super()._reverse_moves(default_values_list=default_values_list, cancel=cancel)
+
+    def _atlas_check_not_money_entry(self):
+        # The reverse of a payment's entry unmatches its invoices inside Odoo's own operation
+        # (due again, the unmatching rule never asked) and leaves the payment Paid; a payment is
+        # undone on its form. The reverse of a bank line's entry would credit the bank account in
+        # the bank journal with no bank line behind it, and undo the line's reconciliation: the
+        # books would say the money left the bank while the bank's statement still shows it.
+        payment_entries = self.filtered("origin_payment_id")
+        if payment_entries:
+            raise UserError(
+                self.env._(
+                    "%(entries)s is the journal entry of payment %(payments)s: reversing it would make its "
+                    "invoices due again while the payment stays Paid. To undo a payment, an Accountant resets it "
+                    "to draft or cancels it on the payment.",
+                    entries=", ".join(payment_entries.mapped("display_name")),
+                    payments=", ".join(payment_entries.origin_payment_id.mapped("display_name")),
+                )
+            )
+        bank_entries = self.filtered("statement_line_id")
+        if bank_entries:
+            raise UserError(
+                self.env._(
+                    "%(entries)s is the journal entry of a bank statement line: reversing it would take the "
+                    "money out of the bank account while the bank's statement still shows it. To undo what the "
+                    "line was reconciled with, use Unreconcile on the bank line.",
+                    entries=", ".join(bank_entries.mapped("display_name")),
+                )
+            )
 
     def button_hash(self):
         # EXTENDS account: Odoo's Lock hashes posted entries for good, after which no one can

@@ -1,5 +1,10 @@
+import re
+
+from lxml import etree
+
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import tagged
+from odoo.tools.safe_eval import safe_eval
 
 from .bank_common import AtlasBankCommon
 
@@ -76,8 +81,10 @@ class TestEntryDoors(AtlasBankCommon):
         invoice = self._paid_invoice()
         payment = invoice._get_reconciled_payments()
         before = self._books(invoice, payment.move_id)
-        # Odoo's journal entry form shows Reset to Draft on a payment's entry: it un-pays the
-        # invoice as the payment's own Reset to Draft does.
+        # Odoo's journal entry form offers Reset to Draft on a payment's entry to an Accountant
+        # only: it un-pays the invoice as the payment's own Reset to Draft does.
+        self.assertNotIn("Reset to Draft", self._entry_form_buttons(payment.move_id, self.users["bookkeeper"]))
+        self.assertIn("Reset to Draft", self._entry_form_buttons(payment.move_id, self.users["accountant"]))
         with self.assertRefused(AccessError, "Only an Atlas Accountant can reset a payment to draft"):
             payment.move_id.with_user(self.users["bookkeeper"]).button_draft()
         self.assertEqual(self._books(invoice, payment.move_id), before)
@@ -87,6 +94,37 @@ class TestEntryDoors(AtlasBankCommon):
         other = self._paid_invoice(120.0)
         other._get_reconciled_payments().move_id.with_user(self.users["billing"]).button_draft()
         self.assertEqual(other.payment_state, "not_paid")
+
+    def test_reverse_a_payment_entry_is_refused(self):
+        """Odoo's Reverse Entry on a payment's entry would unmatch the invoice (it is due again)
+        and take the money out of the bank account while the payment still says Paid; a
+        payment is undone on its own form (Reset to Draft, Cancel: an Accountant's)."""
+        invoice = self._paid_invoice()
+        payment = invoice._get_reconciled_payments()
+        before = self._books(invoice, payment.move_id)
+        for role in ("bookkeeper", "accountant", "admin"):
+            self.assertNotIn("Reverse Entry", self._entry_form_buttons(payment.move_id, self.users[role]))
+            reversal = (
+                self.env["account.move.reversal"]
+                .with_user(self.users[role])
+                .with_context(active_model="account.move", active_ids=payment.move_id.ids)
+                .create({"journal_id": payment.move_id.journal_id.id, "date": "2026-02-10", "reason": "Mistake"})
+            )
+            for button in ("refund_moves", "modify_moves"):
+                with (
+                    self.subTest(role=role, button=button),
+                    self.assertRefused(
+                        UserError,
+                        r"is the journal entry of payment .+: reversing it would make its invoices due again while "
+                        r"the payment stays Paid\. To undo a payment, an Accountant resets it to draft or cancels it "
+                        r"on the payment\.",
+                    ),
+                ):
+                    getattr(reversal, button)()
+        self.assertEqual(self._books(invoice, payment.move_id), before)
+        self.assertEqual((invoice.payment_state, invoice.atlas_status), ("paid", "paid"))
+        # Odoo's own Billing users keep Odoo's form.
+        self.assertIn("Reverse Entry", self._entry_form_buttons(payment.move_id, self.users["billing"]))
 
     # -------------------------------------------------------------------------
     # A bank statement line's entry
@@ -122,6 +160,70 @@ class TestEntryDoors(AtlasBankCommon):
         with self.assertRefused(AccessError, "Only an Atlas Accountant can reset a bank line's entry to draft"):
             line.move_id.with_user(self.users["bookkeeper"]).button_draft()
         self.assertEqual(self._books(invoice, line.move_id, payment.move_id), before)
+
+    def _entry_form_buttons(self, entry, user):
+        """The header buttons of Odoo's journal entry form that this user sees on this entry:
+        the form as get_views gives it to the user (the groups they lack stripped), each
+        button's ``invisible`` evaluated on the entry as the web client does."""
+        entry = entry.with_user(user)
+        view = self.env.ref("account.view_move_form")
+        arch = entry.get_views([(view.id, "form")])["views"]["form"]["arch"]
+
+        buttons = etree.fromstring(arch).xpath("//header/button[@string]")
+        names = set(re.findall(r"[a-z_]+", " ".join(button.get("invisible") or "" for button in buttons)))
+        values = {"context": {}}
+        for name in names & set(entry._fields):
+            value = entry[name]
+            values[name] = value.id if entry._fields[name].type == "many2one" else value
+        return [button.get("string") for button in buttons if not safe_eval(button.get("invisible") or "False", values)]
+
+    def test_bank_line_entry_offers_the_buttons_the_role_may_use(self):
+        """Opened from a statement or Reconcile, a bank line's entry is Odoo's journal entry
+        form: its Reset to Draft is an Accountant's, and its Reverse Entry no one's (see
+        test_reverse_a_bank_line_entry_is_refused)."""
+        _invoice, line = self._confirmed_bank_line()
+        expected = {
+            "viewer": [],
+            "bookkeeper": [],
+            "accountant": ["Reset to Draft"],
+            "admin": ["Reset to Draft"],
+            # Odoo's own Billing users keep Odoo's form.
+            "billing": ["Reverse Entry", "Reset to Draft"],
+        }
+        for role, buttons in expected.items():
+            with self.subTest(role=role):
+                shown = self._entry_form_buttons(line.move_id, self.users[role])
+                self.assertEqual([b for b in shown if b in ("Reverse Entry", "Reset to Draft")], buttons)
+
+    def test_reverse_a_bank_line_entry_is_refused(self):
+        """Odoo's Reverse Entry (the form's button, the gear menu) would post the opposite entry
+        in the bank journal: the bank account would lose the money the bank's statement still
+        shows, and the line's reconciliation would be undone behind its back."""
+        invoice, line = self._confirmed_bank_line()
+        payment = invoice._get_reconciled_payments()
+        before = self._books(invoice, line.move_id, payment.move_id)
+        balance = self._bank_balance()
+        for role in ("bookkeeper", "accountant", "admin"):
+            reversal = (
+                self.env["account.move.reversal"]
+                .with_user(self.users[role])
+                .with_context(active_model="account.move", active_ids=line.move_id.ids)
+                .create({"journal_id": line.move_id.journal_id.id, "date": "2026-02-10", "reason": "Mistake"})
+            )
+            for button in ("refund_moves", "modify_moves"):
+                with (
+                    self.subTest(role=role, button=button),
+                    self.assertRefused(
+                        UserError,
+                        r"is the journal entry of a bank statement line: reversing it would take the money out of "
+                        r"the bank account while the bank's statement still shows it\. To undo what the line was "
+                        r"reconciled with, use Unreconcile on the bank line",
+                    ),
+                ):
+                    getattr(reversal, button)()
+        self.assertEqual(self._books(invoice, line.move_id, payment.move_id), before)
+        self.assertEqual(self._bank_balance(), balance)
+        self.assertEqual(self.env["account.move"].search_count([("reversed_entry_id", "=", line.move_id.id)]), 0)
 
     def test_bank_line_operations_still_write_their_entries(self):
         """The bank line's own operations own its entry: an unmatched line's details are

@@ -55,6 +55,9 @@ class AccountBankStatement(models.Model):
     # Odoo's statement takes its journal from its lines: an import's statement is in its
     # journal (and company) from the start, before its first line.
     atlas_import_journal_id = fields.Many2one(comodel_name="account.journal", readonly=True, copy=False)
+    # The date of the file's last line: the statement's date (Odoo's, the date of its last
+    # line) from the start, before its lines come in.
+    atlas_import_date = fields.Date(readonly=True, copy=False)
     # The file gave no end balance: the lines make it, once they are all there.
     atlas_import_end_from_lines = fields.Boolean(readonly=True, copy=False)
     atlas_import_chunk_ids = fields.One2many(
@@ -71,6 +74,16 @@ class AccountBankStatement(models.Model):
         for statement in self:
             if not statement.journal_id and statement.atlas_import_journal_id:
                 statement.journal_id = statement.atlas_import_journal_id
+        return res
+
+    @api.depends("atlas_import_state", "atlas_import_date")
+    def _compute_date_index(self):
+        # EXTENDS account: while its file is imported, the statement is dated as it will be
+        # once complete, not by the lines in so far (none, at first: no date at all).
+        res = super()._compute_date_index()
+        for statement in self:
+            if statement.atlas_import_state in ("importing", "failed") and statement.atlas_import_date:
+                statement.date = statement.atlas_import_date
         return res
 
     @api.depends("atlas_import_state", "atlas_import_total", "atlas_import_chunk_ids.done_count")
@@ -109,6 +122,7 @@ class AccountBankStatement(models.Model):
         statement = self.with_context(**context).create(
             {
                 **st_vals,
+                "atlas_import_date": max(transaction["date"] for transaction in transactions),
                 "atlas_import_state": "importing",
                 "atlas_import_total": len(transactions),
                 "atlas_import_end_from_lines": end_from_lines,
@@ -225,10 +239,22 @@ class AccountBankStatement(models.Model):
             todo = chunks.filtered(
                 lambda c, alive=alive: c.state == "failed" or (c.state == "pending" and c.job_uuid not in alive)
             )
+            running = chunks.filtered(lambda c: c.state == "pending") - todo
             if todo:
                 statement.sudo().write({"atlas_import_state": "importing", "atlas_import_error": False})
                 statement._atlas_enqueue_import_chunks(todo)
-            elif not chunks.filtered(lambda c: c.state == "pending"):
+            elif running:
+                # Their jobs are queued or running: queuing them again would import their lines twice.
+                raise UserError(
+                    self.env._(
+                        "Nothing to resume: %(count)s chunks of statement %(statement)s are still queued or "
+                        "running. The statement shows how far the import got; Resume is for a chunk that failed "
+                        "or whose job is gone.",
+                        count=len(running),
+                        statement=statement.display_name,
+                    )
+                )
+            else:
                 statement.sudo().write({"atlas_import_state": "importing"})
                 statement._atlas_enqueue_import_progress()
         return True

@@ -11,9 +11,12 @@ import base64
 from datetime import date, timedelta
 from unittest.mock import patch
 
+from lxml import etree
+
 from odoo import sql_db
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import tagged
+from odoo.tools.safe_eval import safe_eval
 
 from odoo.addons.atlas_invoicing_bank.tests.bank_common import AtlasBankCommon
 from odoo.addons.atlas_invoicing_queue.models.account_move import NUMBERING_LOCK
@@ -296,6 +299,47 @@ class TestBankImportJobs(AtlasBankCommon):
             self.assertEqual(statement.atlas_import_state, "importing")
             self._perform_all(trap)
         self._check_imported(statement, self._rows())
+
+    def test_resume_while_every_chunk_is_queued_says_there_is_nothing_to_resume(self):
+        result = self._start()  # stored jobs, queued: no job runner has taken them yet
+        statement = self._statement(result).with_user(self.users["bookkeeper"])
+        jobs = self.env["queue.job"].sudo().search([])
+        states = statement.atlas_import_chunk_ids.mapped("state")
+        with self.assertRefused(
+            UserError,
+            r"Nothing to resume: 3 chunks of statement .+ are still queued or running\. The statement shows how "
+            r"far the import got; Resume is for a chunk that failed or whose job is gone\.",
+        ):
+            statement.action_atlas_import_resume()
+        # Nothing queued twice; the import goes on.
+        self.assertEqual(self.env["queue.job"].sudo().search([]), jobs)
+        self.assertEqual(statement.atlas_import_chunk_ids.mapped("state"), states)
+        self.assertEqual(statement.atlas_import_state, "importing")
+        self._perform_stored()
+        self._check_imported(statement, self._rows())
+
+    def test_while_importing_the_statement_is_dated_and_takes_no_line_by_hand(self):
+        """The statement's form while its lines come in: dated as it will be once complete
+        (Odoo dates a statement by its last line; it has none yet), and no Add a line."""
+        result = self._start()
+        statement = self._statement(result).with_user(self.users["bookkeeper"])
+        last_date = date.fromisoformat(max(row[0] for row in self._rows()))
+        self.assertFalse(statement.line_ids)
+        self.assertEqual(statement.date, last_date)
+        form = statement.get_views([(self.env.ref("account_statement_base.view_bank_statement_form").id, "form")])
+        [lines] = etree.fromstring(form["views"]["form"]["arch"]).xpath("//field[@name='line_ids']")
+        readonly = lines.get("readonly")
+        self.assertTrue(safe_eval(readonly, {"atlas_import_state": statement.atlas_import_state}))
+        # The first chunk in: still the file's date, not its first 20 lines'.
+        first = Job.load(self.env, statement.atlas_import_chunk_ids[0].job_uuid)
+        first.perform()
+        first.set_done()
+        first.store()
+        self.assertEqual(len(statement.line_ids), CHUNK)
+        self.assertEqual(statement.date, last_date)
+        self._perform_stored()
+        self._check_imported(statement, self._rows())
+        self.assertFalse(safe_eval(readonly, {"atlas_import_state": statement.atlas_import_state}))
 
     def test_cancel_keeps_the_lines_imported_and_importing_again_adds_the_rest_once(self):
         with trap_jobs() as trap:
