@@ -37,8 +37,8 @@ EXPECTED = {
     "collect-15-ar-aging-last-reminder-pdf.png": "the same AR Aging as PDF, its subtitle naming the step",
     "collect-16-invoice-viewer-overdue.png": "an overdue invoice as the Viewer: no Send banner, one Reminders tab",
     "collect-17-settings-last-reminder-run.png": "Settings: the last reminder run, what it sent or why nothing",
-    "collect-18-cash-flow-payout.png": "Cash Flow after the provider's payout: Credit Card in full, its fee paid out",
-    "collect-19-cash-flow-card-disbursements.png": "… → Credit Card's disbursements: a card refund, the provider's fee",
+    "collect-19-cash-flow-payout.png": "Cash Flow after the provider's payout: Credit Card in full, its fee paid out",
+    "collect-20-cash-flow-card-disbursements.png": "… → Credit Card's disbursements: a card refund, the provider's fee",
 }
 
 
@@ -161,7 +161,7 @@ def _payout_arrives(odoo_server, database, admin, browser, shots_dir, invoice_id
     browser.login(odoo_server.url, database, "accountant", "accountant")
     report = '.o_atlas_report[data-report="cash_flow"] .o_atlas_report_table'
     browser.open(f"{odoo_server.url}/odoo/atlas-cash-flow", report)
-    browser.screenshot(shots_dir / "collect-18-cash-flow-payout.png")
+    browser.screenshot(shots_dir / "collect-19-cash-flow-payout.png")
     # The disbursements' Credit Card: the items behind it, the provider's fee among them.
     opened = browser.evaluate(
         "(() => { const rows = [...document.querySelectorAll('.o_atlas_report_table tr')];"
@@ -173,7 +173,7 @@ def _payout_arrives(odoo_server, database, admin, browser, shots_dir, invoice_id
     browser.wait(".o_list_view .o_data_row")
     items = browser.evaluate("[...document.querySelectorAll('.o_list_view .o_data_row')].map((tr) => tr.innerText)")
     assert any("Demo fee" in item for item in items), items
-    browser.screenshot(shots_dir / "collect-19-cash-flow-card-disbursements.png")
+    browser.screenshot(shots_dir / "collect-20-cash-flow-card-disbursements.png")
 
 
 def test_reminder_screens(odoo_server, database, admin, browser, shots_dir):
