@@ -171,3 +171,72 @@ class TestStatementEdges(AtlasTestCommon):
         self.assertIn("Company B", mail_b.body_html)
         self.assertIn("75.00", mail_b.body_html)
         self.assertNotIn("998.66", mail_b.body_html)
+
+
+@tagged("post_install", "-at_install")
+class TestStatementBranches(AtlasTestCommon):
+    """A parent company's statement reads its branches' items, as its AR Aging does; a
+    branch's reads its own."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.company = cls.company_data["company"]
+        cls.branch = cls.env["res.company"].create(
+            {"name": "Atlas Branch", "parent_id": cls.company.id, "country_id": cls.company.country_id.id}
+        )
+        cls.cr.precommit.run()  # the branch's accounting setup
+        cls.env.user.company_ids |= cls.branch
+        for company, price in ((cls.company, 100.0), (cls.branch, 700.0)):
+            invoice = (
+                cls.env["account.move"]
+                .with_company(company)
+                .create(
+                    {
+                        "move_type": "out_invoice",
+                        "company_id": company.id,
+                        "partner_id": cls.customer.id,
+                        "invoice_date": "2026-02-01",
+                        "invoice_payment_term_id": False,
+                        "invoice_line_ids": [
+                            Command.create(
+                                {
+                                    "name": "Work",
+                                    "account_id": cls.company_data["default_account_revenue"].id,
+                                    "price_unit": price,
+                                    "tax_ids": [],
+                                }
+                            )
+                        ],
+                    }
+                )
+            )
+            invoice.action_post()
+
+    def _receivable(self, companies):
+        lines = self.env["account.move.line"].search(
+            [
+                ("partner_id", "=", self.customer.id),
+                ("account_id.account_type", "=", "asset_receivable"),
+                ("parent_state", "=", "posted"),
+                ("company_id", "in", companies.ids),
+            ]
+        )
+        return round(sum(lines.mapped("balance")), 2)
+
+    def test_the_parent_statement_counts_its_branch(self):
+        companies = self.company | self.branch
+        Partner = self.env["res.partner"].with_context(allowed_company_ids=companies.ids)
+        for kind in ("outstanding", "activity"):
+            [statement] = Partner.browse(self.customer.id)._atlas_statements(kind, "2026-02-01", "2026-02-28")
+            self.assertEqual(statement["closing_balance"], self._receivable(companies), kind)
+            self.assertEqual(statement["closing_balance"], 800.0, kind)
+            self.assertEqual(statement["currencies"]["USD"]["closing_balance"], 800.0, kind)
+            self.assertEqual(statement["buckets"]["Total"], 800.0, kind)
+
+    def test_the_branch_statement_is_its_own(self):
+        Partner = self.env["res.partner"].with_context(allowed_company_ids=self.branch.ids)
+        for kind in ("outstanding", "activity"):
+            [statement] = Partner.browse(self.customer.id)._atlas_statements(kind, "2026-02-01", "2026-02-28")
+            self.assertEqual(statement["closing_balance"], self._receivable(self.branch), kind)
+            self.assertEqual(statement["currencies"]["USD"]["closing_balance"], 700.0, kind)
