@@ -234,24 +234,27 @@ class ResPartner(models.Model):
 
     @api.model
     def _atlas_cron_send_monthly_statements(self):
-        """On the 1st: last month's activity statement to each customer who opted in."""
-        today = fields.Date.context_today(self)
+        """On the 1st: last month's activity statement to each customer who opted in, once per
+        company and its branches (the parent's statement reads its branches' items)."""
+        # As the superuser, whoever the scheduled action's user: every company and its branches.
+        partner_model = self.sudo()
+        today = fields.Date.context_today(partner_model)
         date_to = today.replace(day=1) - relativedelta(days=1)
-        for company in self.env["res.company"].search([("active", "=", True)]):
-            opted_in = self.search(
+        for company in partner_model.env["res.company"].search([("active", "=", True), ("parent_id", "=", False)]):
+            opted_in = partner_model.search(
                 [("atlas_statement_monthly", "=", True), ("email", "!=", False), ("parent_id", "=", False)]
             )
             # Only where they have an account: a company they never traded with sends nothing.
-            groups = self.env["account.move.line"]._read_group(
+            groups = partner_model.env["account.move.line"]._read_group(
                 [
-                    ("company_id", "=", company.id),
+                    ("company_id", "child_of", company.id),
                     ("partner_id", "in", opted_in.ids),
                     ("parent_state", "=", "posted"),
                     ("account_id.account_type", "=", "asset_receivable"),
                 ],
                 ["partner_id"],
             )
-            partners = self.browse([partner.id for (partner,) in groups])
+            partners = partner_model.browse([partner.id for (partner,) in groups])
             if partners:
                 statements = partners.with_company(company)._atlas_statements(
                     "activity", date_to.replace(day=1), date_to

@@ -240,3 +240,12 @@ class TestStatementBranches(AtlasTestCommon):
             [statement] = Partner.browse(self.customer.id)._atlas_statements(kind, "2026-02-01", "2026-02-28")
             self.assertEqual(statement["closing_balance"], self._receivable(self.branch), kind)
             self.assertEqual(statement["currencies"]["USD"]["closing_balance"], 700.0, kind)
+
+    def test_the_monthly_statement_is_sent_once_by_the_parent(self):
+        self.customer.atlas_statement_monthly = True
+        with freeze_time("2026-03-01 06:00:00"):
+            self.env["res.partner"]._atlas_cron_send_monthly_statements()
+        mail = self.env["mail.mail"].search([("model", "=", "res.partner"), ("res_id", "=", self.customer.id)])
+        self.assertEqual(len(mail), 1)
+        self.assertEqual(mail.subject, f"Statement of account from {self.company.name}")
+        self.assertIn("800.00", mail.body_html)
