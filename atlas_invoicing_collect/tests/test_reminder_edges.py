@@ -4,7 +4,7 @@ and one customer with a paused and a partly paid invoice among three at the same
 
 from freezegun import freeze_time
 
-from odoo import Command
+from odoo import Command, fields
 from odoo.exceptions import ValidationError
 from odoo.tests import new_test_user, tagged
 
@@ -218,6 +218,21 @@ class TestReminderBranches(ReminderEdgesCommon):
             .web_read({"atlas_reminder_step_id": {"fields": {"display_name": {}}}})
         )
         self.assertEqual(values["atlas_reminder_step_id"]["display_name"], "Overdue")
+        # ... the form's Reminders tab, and the invoice list grouped by Last Reminder.
+        Move = self.env["account.move"].with_user(self.branch_only).with_context(allowed_company_ids=self.branch.ids)
+        [values] = Move.browse(self.branch_nw.id).web_read(
+            {"overdue_reminder_ids": {"fields": {"action_date": {}, "atlas_step_id": {"fields": {"display_name": {}}}}}}
+        )
+        self.assertEqual(
+            [(line["action_date"], line["atlas_step_id"]["display_name"]) for line in values["overdue_reminder_ids"]],
+            [(fields.Date.to_date("2026-03-06"), "Overdue")],
+        )
+        groups = Move.web_read_group(
+            [("move_type", "=", "out_invoice")], ["atlas_reminder_step_id"], ["atlas_reminder_step_id"]
+        )["groups"]
+        self.assertEqual(
+            [(g["atlas_reminder_step_id"][1], g["atlas_reminder_step_id_count"]) for g in groups], [("Overdue", 2)]
+        )
         # The parent's user then sends the parent's, on the same day.
         self._run("2026-03-06", user=self.parent_only)
         self.assertEqual(self.parent_inv.atlas_reminder_step_id, self.overdue)
