@@ -1,4 +1,4 @@
-"""OCA's statements (partner_statement) with the company's branches.
+"""OCA's statements (partner_statement): the company's branches, and exchange differences.
 
 OCA's report SQL reads the journal items of one company (``c.id = <company>``). A branch
 invoices on its parent's books, and AR Aging of the parent reads the branches' items, as Odoo's
@@ -6,6 +6,13 @@ own reports do: the parent's statement reads them too, so that it ties to AR Agi
 statement reads its own items only. The branches are those AR Aging reads: among the active
 companies (Odoo's ``_accessible_branches``), all of them for the superuser (the scheduled run,
 the XML-RPC method).
+
+An exchange difference on an invoice in a foreign currency is a receivable item in that
+currency for 0.00 (its amount is in the company's currency only). OCA's activity statement
+lists such an item in the foreign currency's section at its company-currency amount (12.50 USD
+shown as 12.50 EUR): the section's closing balance is then off by it. In the invoice's currency
+nothing changed: the activity statement leaves these items out of that section (the company's
+currency figures, from AR Aging, count them).
 """
 
 import re
@@ -43,6 +50,15 @@ class ActivityStatement(models.AbstractModel):
 
     def _initial_balance_sql_q3(self, sub, company_id):
         return self._atlas_with_branches(super()._initial_balance_sql_q3(sub, company_id), company_id)
+
+    def _display_activity_lines_sql_q1(self, partners, date_start, date_end, account_type):
+        sql = super()._display_activity_lines_sql_q1(partners, date_start, date_end, account_type)
+        return sql.replace(
+            "WHERE l.partner_id IN",
+            "WHERE NOT (l.amount_currency = 0.0 AND l.currency_id != l.company_currency_id)\n"
+            "                AND l.partner_id IN",
+            1,
+        )
 
     def _display_activity_lines_sql_q2(self, sub, company_id):
         return self._atlas_with_branches(super()._display_activity_lines_sql_q2(sub, company_id), company_id)

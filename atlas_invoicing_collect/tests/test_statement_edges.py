@@ -128,6 +128,31 @@ class TestStatementEdges(AtlasTestCommon):
         [statement] = self.customer._atlas_statements("activity", "2026-01-01", "2026-01-31")
         self.assertEqual((statement["opening_balance"], statement["closing_balance"]), (0.0, 1200.0))
 
+    def test_a_euro_payment_at_the_new_rate(self):
+        # 100 EUR paid on 20 February at 1.6: 62.50 received for 50.00 booked, an exchange
+        # difference of 12.50 on the receivable account.
+        self.euro.atlas_record_payment(amount=100.0, date="2026-02-20", payment_method="wire")
+        period = self._items("2026-02-01", "2026-02-28")
+        exchange = period.filtered(
+            lambda line: line.move_id.move_type == "entry" and not line.move_id.origin_payment_id
+        )
+        self.assertEqual(round(sum(exchange.mapped("balance")), 2), 12.5)
+        payment = period.filtered(lambda line: line.move_id.origin_payment_id and line.currency_id == self.eur)
+        self.assertEqual(payment.balance, -62.5)
+        closing = round(1200.0 + 498.33 - 400.0 - 62.5 - 99.67 + 12.5, 2)
+        self.assertEqual(self._balance("2026-02-28"), closing)
+        self.assertEqual(self._aging_total("2026-02-28")[0], closing)
+        for kind in ("outstanding", "activity"):
+            [statement] = self.customer._atlas_statements(kind, "2026-02-01", "2026-02-28")
+            self.assertEqual(statement["closing_balance"], closing, kind)
+            self.assertEqual(statement["buckets"]["Total"], closing, kind)
+            self.assertEqual(statement["currencies"]["EUR"]["closing_balance"], 300.0, kind)
+        self.assertEqual(statement["opening_balance"], 1200.0)
+        # March opens where February closed, in each currency.
+        [march] = self.customer._atlas_statements("activity", "2026-03-01", "2026-03-31")
+        self.assertEqual((march["opening_balance"], march["closing_balance"]), (closing, closing))
+        self.assertEqual(march["currencies"]["EUR"], {"opening_balance": 300.0, "closing_balance": 300.0})
+
     def test_each_currency_as_the_customer_reads_it(self):
         # The PDF has a section per currency, each in its own: the dollars, and the euros owed.
         [statement] = self.customer._atlas_statements("outstanding", date_to="2026-02-28")
