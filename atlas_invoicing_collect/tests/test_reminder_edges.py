@@ -349,6 +349,13 @@ class TestReminderPausedAndPartlyPaid(ReminderEdgesCommon):
             sorted([full._get_invoice_report_filename(), partly._get_invoice_report_filename()]),
         )
         self.assertEqual(set(mail.attachment_ids.mapped("mimetype")), {"application/pdf"})
+        # Each attachment is the invoice as it stands (Odoo's test mode renders the PDF's HTML):
+        # the partly paid one with its mark and what is left due.
+        by_name = {attachment.name: attachment.raw for attachment in mail.attachment_ids}
+        partly_pdf = by_name[partly._get_invoice_report_filename()]
+        self.assertIn(b"PARTIALLY PAID", partly_pdf)
+        self.assertIn(b"233.33", partly_pdf)
+        self.assertNotIn(b"PARTIALLY PAID", by_name[full._get_invoice_report_filename()])
         body = mail.body_html
         for text, shown in (
             (full.name, True),
