@@ -260,6 +260,25 @@ class TestReminderBranches(ReminderEdgesCommon):
             sorted([(self.branch_nw.name, 210.0), (self.branch_co.name, 320.0)]),
         )
         self.assertTrue(report["checks"][0]["ok"], report["checks"])
+        # The parent's AR Aging (with its branch) filters the parent's and the branch's invoices
+        # on the one ladder.
+        report = (
+            self.env["atlas.report.ar.aging"]
+            .with_context(allowed_company_ids=(self.company | self.branch).ids)
+            .get_report_data(
+                {
+                    "company_id": self.company.id,
+                    "as_of_date": "2026-03-06",
+                    "reminder_step": self.overdue.id,
+                    "details": True,
+                }
+            )
+        )
+        self.assertEqual(
+            sorted((line["label"], line["values"]["total"]) for line in report["lines"] if line["kind"] == "detail"),
+            sorted([(self.parent_inv.name, 100.0), (self.branch_nw.name, 210.0), (self.branch_co.name, 320.0)]),
+        )
+        self.assertTrue(report["checks"][0]["ok"], report["checks"])
 
     def test_another_company_is_neither_listed_nor_sent(self):
         # A user of the first company only: Company B's customer is not listed, though the
