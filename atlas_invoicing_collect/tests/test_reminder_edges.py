@@ -190,6 +190,17 @@ class TestReminderBranches(ReminderEdgesCommon):
         # The next day nothing is sent twice.
         self.assertEqual(self._run("2026-03-07", companies=self.company | self.branch), [])
 
+    def test_a_branch_without_email_sends_from_the_parent_address(self):
+        # A branch need not have a mailbox of its own: the reply goes to the parent's, not to
+        # whoever ran the reminders.
+        self.branch.email = False
+        before = self._mails()
+        self._run("2026-03-06", user=self.branch_only)
+        mails = self._mails() - before
+        self.assertEqual(len(mails), 2)
+        self.assertEqual(set(mails.mapped("email_from")), {f'"{self.company.name}" <ar@atlas-parent.example>'})
+        self.assertEqual(set(mails.mapped("subject")), {"Overdue invoices from Atlas Branch"})
+
     def test_users_of_the_parent_or_the_branch_only(self):
         parent = self._run("2026-03-06", user=self.parent_only, dry_run=True)
         self.assertEqual(self._summary(parent), [(self.company.id, self.customer.name, 5, (self.parent_inv.name,))])
