@@ -271,7 +271,11 @@ class AtlasReport(models.AbstractModel):
         """The accounts ``company`` uses, by Odoo's own rule (``_check_company_domain``: its
         own and its parent companies' accounts, so a branch finds the root's)."""
         Account = self.env["account.account"].sudo().with_context(active_test=False)
-        return Account.search([*Account._check_company_domain(company), *domain])
+        # Sorted by code here: Odoo's default order (by code) joins each account to its first
+        # company among the user's own, which drops the parent's accounts for a user of a
+        # branch only.
+        accounts = Account.search([*Account._check_company_domain(company), *domain], order="id")
+        return accounts.sorted(lambda account: (account.code or "", account.id))
 
     def _option_accounts(self, value, company):
         ids = self._option_ids(value, "account_ids")

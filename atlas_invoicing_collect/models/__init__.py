@@ -8,3 +8,4 @@ from . import res_company
 from . import res_partner_statement
 from . import atlas_report_ar_aging
 from . import res_config_settings
+from . import partner_statement_report

@@ -1,5 +1,9 @@
 """The scheduled reminder run: each company's ladder, once per customer and step.
 
+A branch's invoices move up its parent's ladder (branches share their parent's accounting
+settings) and are reminded in the branch's name: one email per company, customer and step,
+and a run record of the branch's own.
+
 An invoice is at the highest step of its company's ladder whose day has come (due date + the
 step's days <= today). It is reminded at that step unless it already was, at that step or a
 later one: a run missed for a few days (an outage) sends the step then due, once, and never a
@@ -86,7 +90,7 @@ class AccountMove(models.Model):
         ``stats`` (a dict of counters), if given, receives why the other open invoices at a
         step are not due: already reminded, paused, of an excluded customer."""
         stats = stats if stats is not None else defaultdict(int)
-        steps = self.env["atlas.reminder.step"].search([("company_id", "=", company.id)], order="days desc")
+        steps = self.env["atlas.reminder.step"]._atlas_ladder(company)
         stats["steps"] = len(steps)
         if not steps:
             return {}

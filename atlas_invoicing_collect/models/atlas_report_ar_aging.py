@@ -41,7 +41,11 @@ class AtlasReportArAging(models.AbstractModel):
             self.env["atlas.reminder.step"]
             .sudo()
             .with_context(active_test=False)
-            .search([("company_id", "in", self._report_company_ids(options))], order="company_id, days, id")
+            .search(
+                # Branches move up their root company's ladder.
+                [("company_id", "in", self._report_companies(options).root_id.ids)],
+                order="company_id, days, id",
+            )
         )
 
     def _option_reminder_step(self, value, options):

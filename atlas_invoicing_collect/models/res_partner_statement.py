@@ -6,6 +6,12 @@ OCA's wizards only print; Atlas sends: ``atlas_send_statement`` gives the same d
 reports (receivable account, aging by days, the period's or date's figures), renders the PDF
 per customer, queues the email with it and returns the figures, so a client can check them
 against AR Aging.
+
+OCA's statement has a section per currency, each in that currency: what a customer billed in
+dollars and in euros reads and pays. The balances and buckets Atlas returns are in the
+company's currency, every item at the rate it was booked at, as AR Aging counts them: they tie
+to AR Aging to the cent, an invoice in a foreign currency included. Each section's own balance
+is given too (``currencies``), and the email states each.
 """
 
 import base64
@@ -59,7 +65,10 @@ class ResPartner(models.Model):
         :param date_to: "YYYY-MM-DD", default today
         :return: [{"customer_id", "customer", "kind", "date_from", "date_to", "email",
                    "currency", "opening_balance", "closing_balance", "buckets": {label: amount},
-                   "pdf": {"filename", "mimetype", "content" (base64)}}]
+                   "currencies": {code: {"opening_balance", "closing_balance"}},
+                   "pdf": {"filename", "mimetype", "content" (base64)}}]; the balances and
+            buckets in the company's currency (foreign-currency items at their booked rate,
+            as AR Aging), ``currencies`` the statement's section of each currency in it
         """
         self._atlas_check_statement_role()
         statements = self.sudo()._atlas_statements(kind, date_from, date_to)
@@ -104,12 +113,16 @@ class ResPartner(models.Model):
         report_ref, report_model = STATEMENT_KINDS[kind]
         company = self.env.company
         statements = []
+        currency = company.currency_id
         for partner in self.commercial_partner_id:
             data = partner._atlas_statement_data(kind, date_from, date_to)
             values = self.env[report_model]._get_report_values(partner.ids, dict(data, partner_ids=partner.ids))
-            figures = values["data"][partner.id]["currencies"].get(company.currency_id.id, {})
-            buckets = figures.get("buckets") or {}
+            sections = values["data"][partner.id]["currencies"]
             labels = values["bucket_labels"]
+            closing, buckets = partner._atlas_statement_aging(date_to)
+            opening = (
+                partner._atlas_statement_aging(date_from - relativedelta(days=1))[0] if kind == "activity" else False
+            )
             content, _type = self.env["ir.actions.report"]._render_qweb_pdf(report_ref, partner.ids, data=data)
             title = self.env._("Statement") if kind == "activity" else self.env._("Outstanding Statement")
             statements.append(
@@ -120,14 +133,21 @@ class ResPartner(models.Model):
                     "date_from": fields.Date.to_string(date_from) if kind == "activity" else False,
                     "date_to": fields.Date.to_string(date_to),
                     "email": partner.email or False,
-                    "currency": company.currency_id.name,
-                    "opening_balance": company.currency_id.round(figures.get("balance_forward", 0.0))
-                    if kind == "activity"
-                    else False,
-                    "closing_balance": company.currency_id.round(figures.get("amount_due", 0.0)),
-                    "buckets": {
-                        label: company.currency_id.round(buckets.get(key) or 0.0)
-                        for key, label in zip(BUCKET_KEYS, labels, strict=False)
+                    "currency": currency.name,
+                    "opening_balance": opening,
+                    "closing_balance": closing,
+                    "buckets": {label: buckets[key] for key, label in zip(BUCKET_KEYS, labels, strict=False)},
+                    "currencies": {
+                        section_currency.name: {
+                            "opening_balance": section_currency.round(figures.get("balance_forward", 0.0))
+                            if kind == "activity"
+                            else False,
+                            "closing_balance": section_currency.round(figures.get("amount_due", 0.0)),
+                        }
+                        for section_currency, figures in (
+                            (self.env["res.currency"].browse(currency_id), figures)
+                            for currency_id, figures in sorted(sections.items())
+                        )
                     },
                     "pdf": {
                         "filename": f"{title} {partner.display_name} {fields.Date.to_string(date_to)}.pdf".replace(
@@ -139,6 +159,38 @@ class ResPartner(models.Model):
                 }
             )
         return statements
+
+    def _atlas_statement_aging(self, as_of):
+        """(total, {OCA's bucket key: amount}) of the customer's open items on ``as_of``, in the
+        company's currency, from AR Aging (its items at their booked rate), bucketed by days past
+        due as OCA's statement buckets them."""
+        self.ensure_one()
+        company = self.env.company
+        report = self.env["atlas.report.ar.aging"].get_report_data(
+            {
+                "company_id": company.id,
+                "as_of_date": fields.Date.to_string(as_of),
+                "partner_ids": self.ids,
+                "details": True,
+            }
+        )
+        buckets = dict.fromkeys(BUCKET_KEYS, 0.0)
+        for line in report["lines"]:
+            if line["kind"] == "detail":
+                buckets[self._atlas_statement_bucket(line["values"]["days_overdue"])] += line["values"]["total"]
+        buckets["balance"] = report["totals"]["total"]
+        return company.currency_id.round(report["totals"]["total"]), {
+            key: company.currency_id.round(amount) for key, amount in buckets.items()
+        }
+
+    @api.model
+    def _atlas_statement_bucket(self, days):
+        # OCA's day buckets (report_statement_common, "days" aging): an item 30 days late is in
+        # its second column already.
+        for limit, key in ((0, "current"), (29, "b_1_30"), (59, "b_30_60"), (89, "b_60_90"), (119, "b_90_120")):
+            if days <= limit:
+                return key
+        return "b_over_120"
 
     def _atlas_email_statements(self, statements):
         template = self.env.ref("atlas_invoicing_collect.mail_template_statement")
@@ -182,24 +234,27 @@ class ResPartner(models.Model):
 
     @api.model
     def _atlas_cron_send_monthly_statements(self):
-        """On the 1st: last month's activity statement to each customer who opted in."""
-        today = fields.Date.context_today(self)
+        """On the 1st: last month's activity statement to each customer who opted in, once per
+        company and its branches (the parent's statement reads its branches' items)."""
+        # As the superuser, whoever the scheduled action's user: every company and its branches.
+        partner_model = self.sudo()
+        today = fields.Date.context_today(partner_model)
         date_to = today.replace(day=1) - relativedelta(days=1)
-        for company in self.env["res.company"].search([("active", "=", True)]):
-            opted_in = self.search(
+        for company in partner_model.env["res.company"].search([("active", "=", True), ("parent_id", "=", False)]):
+            opted_in = partner_model.search(
                 [("atlas_statement_monthly", "=", True), ("email", "!=", False), ("parent_id", "=", False)]
             )
             # Only where they have an account: a company they never traded with sends nothing.
-            groups = self.env["account.move.line"]._read_group(
+            groups = partner_model.env["account.move.line"]._read_group(
                 [
-                    ("company_id", "=", company.id),
+                    ("company_id", "child_of", company.id),
                     ("partner_id", "in", opted_in.ids),
                     ("parent_state", "=", "posted"),
                     ("account_id.account_type", "=", "asset_receivable"),
                 ],
                 ["partner_id"],
             )
-            partners = self.browse([partner.id for (partner,) in groups])
+            partners = partner_model.browse([partner.id for (partner,) in groups])
             if partners:
                 statements = partners.with_company(company)._atlas_statements(
                     "activity", date_to.replace(day=1), date_to
