@@ -244,6 +244,15 @@ class TestReminderBranches(ReminderEdgesCommon):
         self.assertEqual(
             [(g["atlas_reminder_step_id"][1], g["atlas_reminder_step_id_count"]) for g in groups], [("Overdue", 2)]
         )
+        # ... and the Reminder Ladder the branch follows: the parent's steps, in the list.
+        Step = (
+            self.env["atlas.reminder.step"]
+            .with_user(self.branch_only)
+            .with_context(allowed_company_ids=self.branch.ids)
+        )
+        steps = Step.search([])
+        self.assertIn(self.overdue, steps)
+        self.assertEqual(steps.company_id, self.company)
         # The parent's user then sends the parent's, on the same day.
         self._run("2026-03-06", user=self.parent_only)
         self.assertEqual(self.parent_inv.atlas_reminder_step_id, self.overdue)
