@@ -341,6 +341,31 @@ class TestBankImportJobs(AtlasBankCommon):
         self._check_imported(statement, self._rows())
         self.assertFalse(safe_eval(readonly, {"atlas_import_state": statement.atlas_import_state}))
 
+    def test_a_line_added_by_hand_while_importing_is_refused(self):
+        """Over XML-RPC (or any door but the form) a line added to a statement being imported
+        is refused, saying why; once the import is complete the statement takes lines again."""
+        result = self._start()
+        statement = self._statement(result)
+        Line = self.env["account.bank.statement.line"].with_user(self.users["bookkeeper"])
+        values = {
+            "journal_id": statement.journal_id.id,
+            "statement_id": statement.id,
+            "date": str(statement.date),
+            "amount": 10.0,
+            "payment_ref": "By hand",
+        }
+        with self.assertRaisesRegex(
+            UserError, r"is being imported from its file \(Importing in the background: 0 of 45 lines\)"
+        ):
+            Line.create(values)
+        loose = Line.create({**values, "statement_id": False})
+        with self.assertRaisesRegex(UserError, "add lines to it once its import is complete or cancelled"):
+            loose.statement_id = statement
+        loose.sudo().unlink()
+        self._perform_stored()
+        self._check_imported(statement, self._rows())
+        self.assertIn(Line.create(values), statement.line_ids)
+
     def test_cancel_keeps_the_lines_imported_and_importing_again_adds_the_rest_once(self):
         with trap_jobs() as trap:
             result = self._start()
