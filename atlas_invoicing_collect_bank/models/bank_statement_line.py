@@ -13,11 +13,17 @@ to the provider's online payments it pays out:
   candidates in date order: a payment left out before or after it is still pending at the
   provider, or was in a payout not imported yet. Payments picked here and there are never
   proposed: among a month of payments, some of them add up to almost any amount;
-- the run's total is the line plus the provider's fee, at most a tenth of the total. The run
-  with the smallest fee is proposed (an exact total first); between runs of the same fee, the
-  one that does not split a day's payments (a provider pays out a settlement day's payments
-  together). Two runs still as good are two guesses: none is proposed and the line says
-  “Several candidates”, for a bookkeeper to match by hand in Banking → Reconcile.
+- the run's total is the line plus the provider's fee, at most a tenth of the total. Of the
+  runs that fit, the one proposed is, in this order: of an exact total (a payout without fee);
+  of a usual fee (at most 5 %: a card processor's few percent and cents a payment; a run
+  leaving more is proposed only when none leaves less); not splitting a day's payments (a
+  provider pays out a settlement day's payments together); of the oldest payments (a provider
+  pays out in the order the money settled, so the next payout starts where the last one
+  ended); then of the smallest fee. Within the usual fee the oldest run goes before the
+  smallest fee: among weeks of payments some run leaves a smaller fee by chance, the order
+  of the payouts does not. Two runs of the same fee, alike but for their place, are two
+  guesses: none is proposed and the line says “Several candidates”, for a bookkeeper to
+  match by hand in Banking → Reconcile.
 
 The match is proposed, never confirmed on its own. Confirming it checks that each payment is
 still waiting for its payout (not cancelled, reversed, refunded or on another bank line since)
@@ -47,6 +53,9 @@ from odoo.addons.atlas_invoicing_bank.models.bank_statement_line import AtlasMat
 PAYOUT_WINDOW = 31
 # The largest fee a payout is matched with, as a share of the payments it bundles.
 PAYOUT_MAX_FEE_RATE = 0.1
+# A card processor's usual fee (a few percent and a few cents a payment), as a share of the
+# payments: a run of payments leaving a fee above it is proposed only when none leaves less.
+PAYOUT_USUAL_FEE_RATE = 0.05
 # The newest candidates of a provider a payout is looked for among: a payout of payments
 # older than these is matched by hand.
 PAYOUT_MAX_CANDIDATES = 500
@@ -147,7 +156,7 @@ class AtlasPayoutMatchIndex(AtlasMatchIndex):
         cents = self.cents(st_line.amount)
         words = _tokens(st_line.payment_ref, st_line.ref, st_line.partner_name)
         since = st_line.date - timedelta(days=PAYOUT_WINDOW)
-        best, best_key, tied = None, None, False
+        runs = []  # (key, payments)
         for provider_id, payment_ids in self.online_by_provider.items():
             if not self.provider_tokens.get(provider_id) or not self.provider_tokens[provider_id] <= words:
                 continue
@@ -158,16 +167,24 @@ class AtlasPayoutMatchIndex(AtlasMatchIndex):
                 and self.proposed.get(payment_id, st_line.id) == st_line.id
             ][-PAYOUT_MAX_CANDIDATES:]
             for start, end, total in self._runs(candidates, cents):
-                key = (total - cents, self._splits_a_day(candidates, start, end))
-                if best_key is None or key < best_key:
-                    best, best_key, tied = candidates[start:end], key, False
-                elif key == best_key:
-                    tied = True
-        if tied:
+                fee = total - cents
+                first = candidates[start]
+                key = (
+                    fee != 0,
+                    fee > PAYOUT_USUAL_FEE_RATE * total,
+                    self._splits_a_day(candidates, start, end),
+                    (self.online[first]["date"], first),
+                    fee,
+                )
+                runs.append((key, candidates[start:end]))
+        if not runs:
+            return None
+        best_key, best = min(runs)
+        # Another run as good but for its place: the amounts cannot tell them apart.
+        if any(key[:3] == best_key[:3] and key[4] == best_key[4] for key, payments in runs if payments != best):
             return "ambiguous"
-        if best:
-            for payment_id in best:
-                self.take(payment_id=payment_id)
+        for payment_id in best:
+            self.take(payment_id=payment_id)
         return best
 
     def _runs(self, candidates, cents):

@@ -42,6 +42,36 @@ class TestPayoutChoice(PayoutTestCommon):
         line = self._line(48.50)
         self.assertEqual(line.atlas_payout_payment_ids, whole_day)
 
+    def test_the_oldest_payments_of_a_usual_fee_go_before_a_smaller_fee(self):
+        oldest = self._paid_on(3, 100.0)
+        self._paid_on(2, 98.0)
+        # 100 less 3.50 or 98 less 1.50: both usual fees; the provider pays out the older money first.
+        line = self._line(96.50)
+        self.assertEqual(line.atlas_payout_payment_ids, oldest)
+
+    def test_payouts_imported_day_after_day_each_find_their_day(self):
+        # Four days of payments, each day's paid out two days later and imported a statement a
+        # day: each payout is proposed its own day's payments, not another run's that happens to
+        # leave a smaller fee.
+        amounts = [(41.0, 233.5, 78.9), (310.0, 18.5, 122.25), (64.0, 57.0, 240.4), (99.9, 385.0, 12.0)]
+        days = []
+        for number, day_amounts in enumerate(amounts):
+            days.append(self.env["account.payment"].union(*(self._paid_on(12 - 2 * number, a) for a in day_amounts)))
+        for number, payments in enumerate(days):
+            total = sum(payments.mapped("amount"))
+            fee = round(total * 0.029 + 0.30 * len(payments), 2)
+            line = self.env["account.bank.statement.line"].create(
+                {
+                    "journal_id": self.bank_journal.id,
+                    "date": payments[0].date + timedelta(days=2),
+                    "amount": round(total - fee, 2),
+                    "payment_ref": f"DEMO PAYOUT PO-{number}",
+                }
+            )
+            line._atlas_match_lines()
+            self.assertEqual(line.atlas_payout_payment_ids, payments, number)
+            self.assertEqual(line.atlas_payout_fee, fee, number)
+
     def test_two_choices_as_good_propose_none(self):
         self._paid_on(3, 100.0)
         self._paid_on(2, 100.0)
