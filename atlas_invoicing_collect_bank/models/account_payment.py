@@ -14,8 +14,12 @@ class AccountPayment(models.Model):
             return self.env._("online payment %(payment)s was reset to draft", payment=self.name)
         if self.state in ("canceled", "rejected") or self.move_id.state == "cancel":
             return self.env._("online payment %(payment)s was cancelled", payment=self.name)
+        # Refunded through the provider (Odoo's Refund of the payment), or its invoice refunded
+        # with Atlas's Refund (the money paid back through the invoice's credit note).
         refunds = self.search(
             [("source_payment_id", "=", self.id), ("state", "not in", ("draft", "canceled", "rejected"))]
+        ) | self.reconciled_invoice_ids.atlas_refund_payment_ids.filtered(
+            lambda refund: refund.state not in ("draft", "canceled", "rejected")
         )
         if refunds:
             return self.env._(

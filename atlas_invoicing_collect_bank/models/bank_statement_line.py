@@ -95,12 +95,23 @@ class AtlasPayoutMatchIndex(AtlasMatchIndex):
                    AND line.balance > 0
                    AND NOT line.reconciled
                    AND line.account_id IN (journal.default_account_id, payment.outstanding_account_id)
-                   -- a refunded payment is not paid out (the provider keeps back its refund)
+                   -- a refunded payment is not paid out (the provider keeps back its refund):
+                   -- refunded through the provider (Odoo's Refund of the payment), or its
+                   -- invoice refunded (Atlas's Refund: a credit note, the money paid back)
                    AND NOT EXISTS (
                        SELECT 1
                          FROM account_payment refund
                         WHERE refund.source_payment_id = payment.id
                           AND refund.state NOT IN ('draft', 'canceled', 'rejected')
+                   )
+                   AND NOT EXISTS (
+                       SELECT 1
+                         FROM account_move__account_payment paid
+                         JOIN account_move credit_note ON credit_note.reversed_entry_id = paid.invoice_id
+                        WHERE paid.payment_id = payment.id
+                          AND credit_note.move_type = 'out_refund'
+                          AND credit_note.state = 'posted'
+                          AND credit_note.payment_state IN ('in_payment', 'paid')
                    )
                  ORDER BY move.date, payment.id
                 """,

@@ -83,9 +83,12 @@ class TestPayoutChoice(PayoutTestCommon):
             line.atlas_confirm_matches()
 
     def test_a_refunded_payment_is_not_proposed(self):
-        refunded = self._paid_on(3, 100.0)
+        refunded = self._paid_on(4, 100.0)
+        refunded_invoice = self._paid_on(3, 100.0)
         kept = self._paid_on(2, 100.0)
+        # Refunded through the provider; the other's invoice refunded with Atlas's Refund.
         self._refund(refunded)
+        refunded_invoice.reconciled_invoice_ids.atlas_refund(payment_method="card")
         line = self._line(97.0)
         self.assertEqual(line.atlas_payout_payment_ids, kept)
 
@@ -166,6 +169,22 @@ class TestPayoutChoice(PayoutTestCommon):
             rf"{second.name} was refunded \({refund.name}\)\. Nothing was changed: reconcile the line by hand "
             r"in Banking → Reconcile\.",
         )
+
+    def test_a_payment_whose_invoice_was_refunded_since_the_proposal(self):
+        first = self._paid_on(3, 100.0)
+        second = self._paid_on(2, 250.0)
+        line = self._line(340.0)
+        self.assertEqual(line.atlas_payout_payment_ids, first | second)
+        # Atlas's Refund of the invoice: a credit note, and the money paid back by card.
+        result = second.reconciled_invoice_ids.atlas_refund(payment_method="card")
+        refund = self.env["account.payment"].browse(result["refund_payment_id"])
+        self.assertTrue(refund)
+        self._assert_confirm_refused(
+            line, rf"online payment {second.name} was refunded \({refund.name}\)\. Nothing was changed"
+        )
+        # Matched again, the payout is not proposed the refunded payment.
+        line._atlas_match_lines()
+        self.assertNotIn(second, line.atlas_payout_payment_ids)
 
     def test_a_payment_matched_elsewhere_since_the_proposal(self):
         first = self._paid_on(3, 100.0)
