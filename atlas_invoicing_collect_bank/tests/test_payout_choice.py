@@ -212,6 +212,24 @@ class TestPayoutChoice(PayoutTestCommon):
         second.action_cancel()
         self._assert_confirm_refused(line, rf"online payment {second.name} was cancelled\. Nothing was changed")
 
+    def test_a_payment_reversed_since_the_proposal(self):
+        first = self._paid_on(3, 100.0)
+        second = self._paid_on(2, 250.0)
+        line = self._line(340.0)
+        self.assertEqual(line.atlas_payout_payment_ids, first | second)
+        # Reverse Entry of the payment's journal entry.
+        reversal = (
+            self.env["account.move.reversal"]
+            .with_context(active_model="account.move", active_ids=second.move_id.ids)
+            .create({"journal_id": second.journal_id.id, "date": self.today})
+        )
+        reversal.reverse_moves()
+        entry = second.move_id.reversal_move_ids
+        self.assertEqual(entry.state, "posted")
+        self._assert_confirm_refused(
+            line, rf"online payment {second.name} was reversed \({entry.name}\)\. Nothing was changed"
+        )
+
     # -------------------------------------------------------------------------
     # A payout in a foreign currency
     # -------------------------------------------------------------------------
