@@ -1,2 +1,3 @@
+from . import account_payment
 from . import payment_provider
 from . import bank_statement_line

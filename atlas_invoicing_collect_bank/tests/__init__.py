@@ -1,1 +1,2 @@
 from . import test_payout_matching
+from . import test_payout_choice

@@ -4,62 +4,15 @@ Receipts, each invoice paid once, AR Aging untouched and the cash counted once."
 
 from dateutil.relativedelta import relativedelta
 
-from odoo import Command, fields
+from odoo import fields
 from odoo.exceptions import UserError
 from odoo.tests import tagged
 
-from odoo.addons.atlas_invoicing_collect.tests.common import CollectTestCommon
+from .common import PayoutTestCommon
 
 
 @tagged("post_install", "-at_install")
-class TestPayoutMatching(CollectTestCommon):
-    @classmethod
-    def setUpClass(cls):
-        super().setUpClass()
-        cls.today = fields.Date.context_today(cls.env.user)
-        cls.fees = cls.env["account.account"].create(
-            {"name": "Payment Provider Fees", "code": "626200", "account_type": "expense"}
-        )
-        cls.provider.atlas_fee_account_id = cls.fees
-        cls.provider.name = "Demo"
-        cls.contoso = cls.env["res.partner"].create({"name": "Contoso", "email": "ap@contoso.example"})
-        cls.fabrikam = cls.env["res.partner"].create({"name": "Fabrikam", "email": "ap@fabrikam.example"})
-
-    def _paid_online(self, price, partner=None):
-        """An invoice paid in the portal: Odoo's payment flow with the Demo provider."""
-        invoice = self._create_invoice(price=price, partner=partner, invoice_date=self.today)
-        invoice.action_post()
-        # As the portal's payment status page does it: the transaction post-processed as superuser.
-        tx = (
-            self.env["payment.transaction"]
-            .sudo()
-            .create(
-                {
-                    "provider_id": self.provider.id,
-                    "payment_method_id": self.demo_method.id,
-                    "amount": invoice.amount_residual,
-                    "currency_id": invoice.currency_id.id,
-                    "partner_id": invoice.partner_id.id,
-                    "invoice_ids": [Command.set(invoice.ids)],
-                    "reference": f"TX-{invoice.name}",
-                    "operation": "online_direct",
-                }
-            )
-        )
-        tx._set_done()
-        tx._post_process()
-        self.env.invalidate_all()
-        self.assertIn(invoice.payment_state, ("in_payment", "paid"))
-        self.assertTrue(tx.payment_id)
-        return invoice, tx.payment_id.sudo(False)
-
-    def _line(self, amount, label="DEMO PAYOUT PO-0001", date=None):
-        line = self.env["account.bank.statement.line"].create(
-            {"journal_id": self.bank_journal.id, "date": date or self.today, "amount": amount, "payment_ref": label}
-        )
-        line._atlas_match_lines()
-        return line
-
+class TestPayoutMatching(PayoutTestCommon):
     def _aging(self):
         return self.env["atlas.report.ar.aging"].get_report_data({})["totals"]
 
