@@ -24,6 +24,8 @@ from odoo.exceptions import AccessError
 
 from odoo.addons.atlas_invoicing.models.ir_actions_report import ATLAS_INVOICE_REPORT
 
+from ..tools import count_words
+
 _logger = logging.getLogger(__name__)
 
 # Customers per chunk of a run: each chunk's PDFs are rendered, its emails queued and committed
@@ -257,11 +259,12 @@ class AccountMove(models.Model):
             action.mail_id = mail_id
             body = Markup(
                 self.env._(
-                    "Reminder “%(step)s” emailed to %(contact)s with this invoice's PDF "
-                    "(%(count)s invoice(s) in the email).",
+                    "Reminder “%(step)s” emailed to %(contact)s with this invoice's PDF (%(invoices)s in the email).",
                     step=step.name,
                     contact=contact.email,
-                    count=len(step_invoices),
+                    invoices=count_words(
+                        len(step_invoices), self.env._("%(count)s invoice"), self.env._("%(count)s invoices")
+                    ),
                 )
             )
             for invoice in step_invoices:

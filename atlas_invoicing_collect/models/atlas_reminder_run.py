@@ -9,6 +9,8 @@ A day without a record is a day the run did not happen.
 
 from odoo import api, fields, models
 
+from ..tools import count_words
+
 
 class AtlasReminderRun(models.Model):
     _name = "atlas.reminder.run"
@@ -46,32 +48,52 @@ class AtlasReminderRun(models.Model):
         """One sentence a person reads: what was sent, then why the rest was not."""
         if not stats["steps"]:
             return self.env._("Nothing due: the company has no active reminder step.")
+        _ = self.env._
         if stats["emails"]:
-            head = self.env._(
-                "Sent %(emails)s email(s) to %(customers)s customer(s) about %(invoices)s invoice(s).",
-                emails=stats["emails"],
-                customers=stats["customers"],
-                invoices=stats["invoices"],
+            head = _(
+                "Sent %(emails)s to %(customers)s about %(invoices)s.",
+                emails=count_words(stats["emails"], _("%(count)s email"), _("%(count)s emails")),
+                customers=count_words(stats["customers"], _("%(count)s customer"), _("%(count)s customers")),
+                invoices=count_words(stats["invoices"], _("%(count)s invoice"), _("%(count)s invoices")),
             )
         elif stats["no_email"]:
-            head = self.env._("Nothing sent although reminders were due.")
+            head = _("Nothing sent although reminders were due.")
         else:
-            head = self.env._("Nothing due.")
+            head = _("Nothing due.")
         reasons = []
         if stats["already"]:
-            reasons.append(self.env._("%s overdue invoice(s) already reminded at their step", stats["already"]))
+            reasons.append(
+                _(
+                    "%(invoices)s already reminded at their step",
+                    invoices=count_words(
+                        stats["already"], _("%(count)s overdue invoice"), _("%(count)s overdue invoices")
+                    ),
+                )
+            )
         if stats["paused"]:
-            reasons.append(self.env._("%s invoice(s) paused", stats["paused"]))
+            reasons.append(
+                _(
+                    "%(invoices)s paused",
+                    invoices=count_words(stats["paused"], _("%(count)s invoice"), _("%(count)s invoices")),
+                )
+            )
         if stats["excluded_customers"]:
             reasons.append(
-                self.env._(
-                    "%(customers)s customer(s) excluded from reminders (%(invoices)s invoice(s))",
-                    customers=stats["excluded_customers"],
-                    invoices=stats["excluded_invoices"],
+                _(
+                    "%(customers)s excluded from reminders (%(invoices)s)",
+                    customers=count_words(
+                        stats["excluded_customers"], _("%(count)s customer"), _("%(count)s customers")
+                    ),
+                    invoices=count_words(stats["excluded_invoices"], _("%(count)s invoice"), _("%(count)s invoices")),
                 )
             )
         if stats["no_email"]:
-            reasons.append(self.env._("%s customer(s) without an email address, not sent", stats["no_email"]))
+            reasons.append(
+                _(
+                    "%(customers)s without an email address, not sent",
+                    customers=count_words(stats["no_email"], _("%(count)s customer"), _("%(count)s customers")),
+                )
+            )
         if not reasons:
             return head if stats["emails"] else self.env._("Nothing due: no open invoice has reached a reminder step.")
         return self.env._("%(head)s Not sent: %(reasons)s.", head=head, reasons="; ".join(reasons))

@@ -412,7 +412,7 @@ class TestReminderPausedAndPartlyPaid(ReminderEdgesCommon):
         for invoice in (full, partly):
             [log] = self._reminder_logs(invoice)
             self.assertIn("Reminder “Overdue” emailed to billing@northwind.example", log.body)
-            self.assertIn("(2 invoice(s) in the email)", log.body)
+            self.assertIn("(2 invoices in the email)", log.body)
         self.assertFalse(self._reminder_logs(paused))
         self.assertFalse(paused.atlas_reminder_step_id)
         self.assertEqual((full | partly).atlas_reminder_step_id.days, 7)

@@ -50,8 +50,8 @@ class TestReminderRuns(AtlasTestCommon):
         run, log = self._cron("2026-03-08")
         self.assertEqual((run.state, run.origin), ("sent", "cron"))
         self.assertEqual((run.email_count, run.customer_count, run.invoice_count), (2, 2, 3))
-        self.assertEqual(run.summary, "Sent 2 email(s) to 2 customer(s) about 3 invoice(s).")
-        self.assertIn(f"INFO:{LOGGER}:Reminder run of {self.company.name}: Sent 2 email(s)", log)
+        self.assertEqual(run.summary, "Sent 2 emails to 2 customers about 3 invoices.")
+        self.assertIn(f"INFO:{LOGGER}:Reminder run of {self.company.name}: Sent 2 emails", log)
         self.assertIn(run.summary, self._last_run_setting())
 
     def test_a_run_with_nothing_due_says_why(self):
@@ -70,8 +70,8 @@ class TestReminderRuns(AtlasTestCommon):
         )
         self.assertEqual(
             run.summary,
-            "Nothing due. Not sent: 1 overdue invoice(s) already reminded at their step; 1 invoice(s) paused; "
-            "1 customer(s) excluded from reminders (1 invoice(s)).",
+            "Nothing due. Not sent: 1 overdue invoice already reminded at their step; 1 invoice paused; "
+            "1 customer excluded from reminders (1 invoice).",
         )
         self.assertIn(run.summary, log)
         self.assertEqual(reminded.atlas_reminder_step_id.days, 7)
@@ -91,7 +91,7 @@ class TestReminderRuns(AtlasTestCommon):
         self.assertEqual((run.state, run.no_email_count), ("not_sent", 1))
         self.assertEqual(
             run.summary,
-            "Nothing sent although reminders were due. Not sent: 1 customer(s) without an email address, not sent.",
+            "Nothing sent although reminders were due. Not sent: 1 customer without an email address, not sent.",
         )
         self.assertTrue(any(line.startswith(f"WARNING:{LOGGER}") and run.summary in line for line in logs.output))
 
