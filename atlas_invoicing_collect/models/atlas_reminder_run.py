@@ -48,51 +48,43 @@ class AtlasReminderRun(models.Model):
         """One sentence a person reads: what was sent, then why the rest was not."""
         if not stats["steps"]:
             return self.env._("Nothing due: the company has no active reminder step.")
-        _ = self.env._
+
+        def invoices(count):
+            return count_words(count, self.env._("%(count)s invoice"), self.env._("%(count)s invoices"))
+
+        def customers(count):
+            return count_words(count, self.env._("%(count)s customer"), self.env._("%(count)s customers"))
+
         if stats["emails"]:
-            head = _(
+            head = self.env._(
                 "Sent %(emails)s to %(customers)s about %(invoices)s.",
-                emails=count_words(stats["emails"], _("%(count)s email"), _("%(count)s emails")),
-                customers=count_words(stats["customers"], _("%(count)s customer"), _("%(count)s customers")),
-                invoices=count_words(stats["invoices"], _("%(count)s invoice"), _("%(count)s invoices")),
+                emails=count_words(stats["emails"], self.env._("%(count)s email"), self.env._("%(count)s emails")),
+                customers=customers(stats["customers"]),
+                invoices=invoices(stats["invoices"]),
             )
         elif stats["no_email"]:
-            head = _("Nothing sent although reminders were due.")
+            head = self.env._("Nothing sent although reminders were due.")
         else:
-            head = _("Nothing due.")
+            head = self.env._("Nothing due.")
         reasons = []
         if stats["already"]:
-            reasons.append(
-                _(
-                    "%(invoices)s already reminded at their step",
-                    invoices=count_words(
-                        stats["already"], _("%(count)s overdue invoice"), _("%(count)s overdue invoices")
-                    ),
-                )
+            overdue = count_words(
+                stats["already"], self.env._("%(count)s overdue invoice"), self.env._("%(count)s overdue invoices")
             )
+            reasons.append(self.env._("%(invoices)s already reminded at their step", invoices=overdue))
         if stats["paused"]:
-            reasons.append(
-                _(
-                    "%(invoices)s paused",
-                    invoices=count_words(stats["paused"], _("%(count)s invoice"), _("%(count)s invoices")),
-                )
-            )
+            reasons.append(self.env._("%(invoices)s paused", invoices=invoices(stats["paused"])))
         if stats["excluded_customers"]:
             reasons.append(
-                _(
+                self.env._(
                     "%(customers)s excluded from reminders (%(invoices)s)",
-                    customers=count_words(
-                        stats["excluded_customers"], _("%(count)s customer"), _("%(count)s customers")
-                    ),
-                    invoices=count_words(stats["excluded_invoices"], _("%(count)s invoice"), _("%(count)s invoices")),
+                    customers=customers(stats["excluded_customers"]),
+                    invoices=invoices(stats["excluded_invoices"]),
                 )
             )
         if stats["no_email"]:
             reasons.append(
-                _(
-                    "%(customers)s without an email address, not sent",
-                    customers=count_words(stats["no_email"], _("%(count)s customer"), _("%(count)s customers")),
-                )
+                self.env._("%(customers)s without an email address, not sent", customers=customers(stats["no_email"]))
             )
         if not reasons:
             return head if stats["emails"] else self.env._("Nothing due: no open invoice has reached a reminder step.")
