@@ -55,6 +55,7 @@ def test_bookkeeper_logs_in_and_works_over_xmlrpc(odoo_server, database, admin):
         "Invoicing/Payments",
         "Invoicing/Contracts",
         "Invoicing/Batches",
+        "Invoicing/Reminder Runs",
         "Banking",
         "Banking/Import Statement",
         "Banking/Reconcile",
